@@ -1,0 +1,292 @@
+//! The JSON-shaped functions shared by the WebAssembly module and the server: one input
+//! struct in, one output struct (or a [`RuleError`]) out. The wasm layer and the native
+//! parity runner are thin wrappers over exactly these functions.
+
+use std::borrow::Cow;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::age::{date_turning, full_years};
+use crate::application::{ApplicationId, ApplicationState, PlaceSource, Referral, RemovalReason, RuleContext, StateName};
+use crate::calendar::{CalendarYear, WorkingCalendar};
+use crate::deadline::{explain_deadline as explain, DeadlineExplanation};
+use crate::eligibility::{evaluate_choice, ChoiceSituation, Eligibility};
+use crate::error::{RuleError, RuleResult};
+use crate::iin::Iin;
+use crate::places::GroupId;
+use crate::policy::{Policy, PriorityRatio, Span};
+use crate::queue::{queue_position as position_in_queue, QueueEntry, QueuePosition};
+use crate::time::{Instant, RegionClock};
+
+/// Most calendar years a caller may add to one call.
+const EXTRA_CALENDAR_YEARS_MAX: usize = 8;
+
+/// The names of the exported functions, as JavaScript sees them.
+pub const FUNCTIONS: [&str; 8] = [
+    "checkIin",
+    "previewEligibility",
+    "explainDeadline",
+    "applicationDeadlines",
+    "stateFromEvent",
+    "queuePosition",
+    "defaultPolicy",
+    "calendarYears",
+];
+
+fn calendar_with(extra_years: &Option<Vec<CalendarYear>>) -> RuleResult<Cow<'static, WorkingCalendar>> {
+    match extra_years {
+        None => Ok(Cow::Borrowed(WorkingCalendar::kazakhstan())),
+        Some(years) if years.len() > EXTRA_CALENDAR_YEARS_MAX => {
+            Err(RuleError::InvalidInput { detail: format!("at most {EXTRA_CALENDAR_YEARS_MAX} calendar years per call") })
+        }
+        Some(years) => {
+            let mut calendar = WorkingCalendar::kazakhstan().clone();
+            for year in years {
+                calendar.add_year(year.clone())?;
+            }
+            Ok(Cow::Owned(calendar))
+        }
+    }
+}
+
+fn checked_policy(policy: Option<Policy>) -> RuleResult<Policy> {
+    let policy = policy.unwrap_or_default();
+    policy.validate()?;
+    Ok(policy)
+}
+
+fn checked_clock(clock: Option<RegionClock>) -> RuleResult<RegionClock> {
+    let clock = clock.unwrap_or_default();
+    clock.validate()?;
+    Ok(clock)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CheckIinInput {
+    pub iin: String,
+}
+
+/// Validates an IIN and tells what it encodes.
+pub fn check_iin(input: CheckIinInput) -> RuleResult<Iin> {
+    Iin::parse(&input.iin)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PreviewInput {
+    /// The child's IIN, or else `birth_date`.
+    #[serde(default)]
+    pub child_iin: Option<String>,
+    #[serde(default)]
+    pub birth_date: Option<NaiveDate>,
+    /// The application's state; a child not yet in the queue previews as `queued`.
+    #[serde(default = "queued")]
+    pub state: ApplicationState,
+    #[serde(default)]
+    pub free_choice_places: u32,
+    #[serde(default)]
+    pub groups_with_free_places: u32,
+    #[serde(default)]
+    pub policy: Option<Policy>,
+    #[serde(default)]
+    pub clock: Option<RegionClock>,
+    pub now: Instant,
+}
+
+fn queued() -> ApplicationState {
+    ApplicationState::Queued
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewOutput {
+    pub birth_date: NaiveDate,
+    /// The pool's group year: the child's birth year.
+    pub group_year: i32,
+    pub today: NaiveDate,
+    pub age_years: u32,
+    /// The date the child is `min_age` full years old.
+    pub turns_min_age_on: Option<NaiveDate>,
+    pub eligibility: Eligibility,
+}
+
+/// R4 as the browser previews it: the decision, every blocking reason and its end date.
+pub fn preview_eligibility(input: PreviewInput) -> RuleResult<PreviewOutput> {
+    let birth_date = match (&input.child_iin, input.birth_date) {
+        (Some(iin), _) => Iin::parse(iin)?.birth_date,
+        (None, Some(birth_date)) => birth_date,
+        (None, None) => return Err(RuleError::InvalidInput { detail: "give childIin or birthDate".to_owned() }),
+    };
+    let policy = checked_policy(input.policy)?;
+    let clock = checked_clock(input.clock)?;
+    let today = clock.local_date(input.now);
+    if birth_date > today {
+        return Err(RuleError::ChildNotBorn);
+    }
+    let situation = ChoiceSituation {
+        birth_date,
+        state: &input.state,
+        free_choice_places: input.free_choice_places,
+        groups_with_free_places: input.groups_with_free_places,
+    };
+    Ok(PreviewOutput {
+        birth_date,
+        group_year: birth_date.year(),
+        today,
+        age_years: full_years(birth_date, today),
+        turns_min_age_on: date_turning(birth_date, u32::from(policy.min_age_years)),
+        eligibility: evaluate_choice(situation, &policy, &clock, input.now),
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeadlineInput {
+    pub span: Span,
+    pub event_at: Instant,
+    #[serde(default)]
+    pub clock: Option<RegionClock>,
+    #[serde(default)]
+    pub calendar_years: Option<Vec<CalendarYear>>,
+}
+
+/// One deadline with the days it counted and skipped.
+pub fn explain_deadline(input: DeadlineInput) -> RuleResult<DeadlineExplanation> {
+    let clock = checked_clock(input.clock)?;
+    let calendar = calendar_with(&input.calendar_years)?;
+    explain(input.span, input.event_at, &calendar, &clock)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApplicationDeadlinesInput {
+    pub state: ApplicationState,
+    #[serde(default)]
+    pub policy: Option<Policy>,
+    #[serde(default)]
+    pub clock: Option<RegionClock>,
+    #[serde(default)]
+    pub calendar_years: Option<Vec<CalendarYear>>,
+}
+
+/// The deadlines of an application's current state. Stored deadlines are authoritative;
+/// each comes with the explanation of how the policy counts it from its event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationDeadlines {
+    /// R6: sign before this or the place becomes free choice.
+    pub offer_expires_at: Option<Instant>,
+    pub offer_window: Option<DeadlineExplanation>,
+    /// R9 (+R11): enrol before this or the referral lapses.
+    pub referral_valid_until_at: Option<Instant>,
+    pub referral_validity: Option<DeadlineExplanation>,
+    /// R12: cancelling is refused from this instant on.
+    pub cancel_until_at: Option<Instant>,
+    /// R11: the latest `valid_until_at` an extension can reach, while one is left.
+    pub extension_limit_at: Option<Instant>,
+    /// R9: stop-listed until this instant.
+    pub stop_list_until_at: Option<Instant>,
+    pub stop_list: Option<DeadlineExplanation>,
+}
+
+/// The deadlines of an application in the given state.
+pub fn application_deadlines(input: ApplicationDeadlinesInput) -> RuleResult<ApplicationDeadlines> {
+    let policy = checked_policy(input.policy)?;
+    let clock = checked_clock(input.clock)?;
+    let calendar = calendar_with(&input.calendar_years)?;
+    let mut deadlines = ApplicationDeadlines {
+        offer_expires_at: None,
+        offer_window: None,
+        referral_valid_until_at: None,
+        referral_validity: None,
+        cancel_until_at: None,
+        extension_limit_at: None,
+        stop_list_until_at: None,
+        stop_list: None,
+    };
+    match &input.state {
+        ApplicationState::Offered { offered_at, expires_at } => {
+            deadlines.offer_expires_at = Some(*expires_at);
+            deadlines.offer_window = Some(explain(policy.offer_window, *offered_at, &calendar, &clock)?);
+        }
+        ApplicationState::Referred { referral } => {
+            deadlines.referral_valid_until_at = Some(referral.valid_until_at);
+            deadlines.referral_validity = Some(explain(policy.referral_validity, referral.issued_at, &calendar, &clock)?);
+            deadlines.cancel_until_at = Some(referral.cancel_until_at);
+            if referral.extensions_used < policy.extensions_allowed {
+                let limit_date = clock.local_date(referral.valid_until_at) + Duration::days(i64::from(policy.extension_max_days));
+                deadlines.extension_limit_at = Some(clock.start_of_local_day(limit_date));
+            }
+        }
+        ApplicationState::StopListed { since_at, until_at } => {
+            deadlines.stop_list_until_at = Some(*until_at);
+            deadlines.stop_list = Some(explain(policy.stop_list, *since_at, &calendar, &clock)?);
+        }
+        ApplicationState::Queued | ApplicationState::Enrolled { .. } | ApplicationState::Removed { .. } => {}
+    }
+    Ok(deadlines)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StateFromEventInput {
+    /// The state the application entered at `event_at`.
+    pub state: StateName,
+    pub event_at: Instant,
+    #[serde(default)]
+    pub group_id: Option<GroupId>,
+    #[serde(default)]
+    pub policy: Option<Policy>,
+    #[serde(default)]
+    pub clock: Option<RegionClock>,
+    #[serde(default)]
+    pub calendar_years: Option<Vec<CalendarYear>>,
+}
+
+/// The state an application is in when it entered `state` at `event_at`, with the deadlines
+/// the transitions themselves would set (the same constructors build both).
+pub fn state_from_event(input: StateFromEventInput) -> RuleResult<ApplicationState> {
+    let policy = checked_policy(input.policy)?;
+    let clock = checked_clock(input.clock)?;
+    let calendar = calendar_with(&input.calendar_years)?;
+    let context = RuleContext { policy: &policy, calendar: &calendar, clock: &clock, now: input.event_at };
+    let referral = || Referral::issue(input.group_id.clone().unwrap_or_else(|| GroupId("preview".to_owned())), PlaceSource::Offer, &context);
+    match input.state {
+        StateName::Queued => Ok(ApplicationState::Queued),
+        StateName::Offered => ApplicationState::offered_now(&context),
+        StateName::Referred => Ok(ApplicationState::Referred { referral: referral()? }),
+        StateName::StopListed => ApplicationState::stop_listed_from(input.event_at, &context),
+        StateName::Enrolled => Ok(ApplicationState::Enrolled { referral: referral()?, enrolled_at: input.event_at }),
+        StateName::Removed => Ok(ApplicationState::Removed { reason: RemovalReason::Withdrawn, removed_at: input.event_at }),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QueuePositionInput {
+    pub entries: Vec<QueueEntry>,
+    pub application_id: ApplicationId,
+    #[serde(default)]
+    pub priority_ratio: Option<PriorityRatio>,
+}
+
+/// The position of one application among the waiting applications of its pool.
+pub fn queue_position(input: QueuePositionInput) -> RuleResult<QueuePosition> {
+    let ratio = input.priority_ratio.unwrap_or(Policy::default().priority_ratio);
+    if ratio.first_priority == 0 || ratio.general == 0 {
+        return Err(RuleError::PolicyInvalid { field: "priorityRatio" });
+    }
+    position_in_queue(&input.entries, &input.application_id, ratio)
+}
+
+/// The seed's policy.
+pub fn default_policy() -> Policy {
+    Policy::default()
+}
+
+/// The years the built-in calendar covers.
+pub fn calendar_years() -> Vec<i32> {
+    WorkingCalendar::kazakhstan().years()
+}

@@ -1,0 +1,142 @@
+//! The states of an application (DESIGN §1.1). Each carries the deadlines set when it was
+//! entered; a later policy change never rewrites them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::places::GroupId;
+use crate::time::Instant;
+
+/// Where the place of a referral came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceSource {
+    /// The place reserved for this child by the turn engine.
+    Offer,
+    /// A free-choice place of the pool (an expired offer of someone else).
+    FreeChoice,
+}
+
+/// The referral (жолдама) as the rules see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Referral {
+    pub group_id: GroupId,
+    pub source: PlaceSource,
+    pub issued_at: Instant,
+    /// R9 (+ R11): not enrolled by this instant → the referral lapses.
+    pub valid_until_at: Instant,
+    /// R12: `issued_at` + the cancel window; cancelling is refused from this instant on.
+    pub cancel_until_at: Instant,
+    /// R11: extensions used and calendar days added.
+    pub extensions_used: u8,
+    pub extended_days: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovalReason {
+    /// R10: the referral lapsed `max_lapses` times.
+    Lapses,
+    /// The applicant withdrew the application.
+    Withdrawn,
+    /// The child reached the policy's age-out age.
+    AgedOut,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum ApplicationState {
+    /// "In queue".
+    Queued,
+    /// "Notification sent": a place of the pool is reserved until `expires_at`.
+    Offered { offered_at: Instant, expires_at: Instant },
+    /// "Referral issued".
+    Referred { referral: Referral },
+    /// "Stop-list until D": no offer or choice before `until_at`.
+    StopListed { since_at: Instant, until_at: Instant },
+    /// "Enrolled" (final).
+    Enrolled { referral: Referral, enrolled_at: Instant },
+    /// "Removed from queue" (final).
+    Removed { reason: RemovalReason, removed_at: Instant },
+}
+
+/// The name of a state, for errors, audit and indexes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StateName {
+    Queued,
+    Offered,
+    Referred,
+    StopListed,
+    Enrolled,
+    Removed,
+}
+
+impl StateName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateName::Queued => "queued",
+            StateName::Offered => "offered",
+            StateName::Referred => "referred",
+            StateName::StopListed => "stop_listed",
+            StateName::Enrolled => "enrolled",
+            StateName::Removed => "removed",
+        }
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(self, StateName::Enrolled | StateName::Removed)
+    }
+}
+
+impl ApplicationState {
+    pub fn name(&self) -> StateName {
+        match self {
+            ApplicationState::Queued => StateName::Queued,
+            ApplicationState::Offered { .. } => StateName::Offered,
+            ApplicationState::Referred { .. } => StateName::Referred,
+            ApplicationState::StopListed { .. } => StateName::StopListed,
+            ApplicationState::Enrolled { .. } => StateName::Enrolled,
+            ApplicationState::Removed { .. } => StateName::Removed,
+        }
+    }
+
+    /// The instant at which the sweep has work for this state, if any.
+    pub fn due_at(&self) -> Option<Instant> {
+        match self {
+            ApplicationState::Offered { expires_at, .. } => Some(*expires_at),
+            ApplicationState::Referred { referral } => Some(referral.valid_until_at),
+            ApplicationState::StopListed { until_at, .. } => Some(*until_at),
+            ApplicationState::Queued | ApplicationState::Enrolled { .. } | ApplicationState::Removed { .. } => None,
+        }
+    }
+}
+
+use super::RuleContext;
+use crate::deadline::deadline_at;
+use crate::error::RuleResult;
+
+impl ApplicationState {
+    /// R5/R6: offered now; the offer window of the policy in force starts now.
+    pub fn offered_now(context: &RuleContext<'_>) -> RuleResult<Self> {
+        let expires_at = deadline_at(context.policy.offer_window, context.now, context.calendar, context.clock)?;
+        Ok(ApplicationState::Offered { offered_at: context.now, expires_at })
+    }
+
+    /// R9: stop-listed from `since_at` (the lapse) for the policy's stop-list span.
+    pub fn stop_listed_from(since_at: Instant, context: &RuleContext<'_>) -> RuleResult<Self> {
+        let until_at = deadline_at(context.policy.stop_list, since_at, context.calendar, context.clock)?;
+        Ok(ApplicationState::StopListed { since_at, until_at })
+    }
+}
+
+impl Referral {
+    /// R8/R9/R12: a referral issued now, valid for the policy's validity, cancellable for
+    /// exactly the cancel window.
+    pub fn issue(group_id: GroupId, source: PlaceSource, context: &RuleContext<'_>) -> RuleResult<Self> {
+        let now = context.now;
+        let valid_until_at = deadline_at(context.policy.referral_validity, now, context.calendar, context.clock)?;
+        let cancel_until_at = now + chrono::Duration::hours(i64::from(context.policy.cancel_window_hours));
+        Ok(Referral { group_id, source, issued_at: now, valid_until_at, cancel_until_at, extensions_used: 0, extended_days: 0 })
+    }
+}

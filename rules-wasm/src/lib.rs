@@ -1,0 +1,34 @@
+//! kezek-rules: every domain decision of kezek, the queue and referral service for state
+//! kindergartens (see `shared/DESIGN.md`). Pure: no I/O, no clock reads (`now` is passed in).
+//! Compiled natively for the Lambda handlers and to WebAssembly for the browser preview, so
+//! the two can never disagree.
+//!
+//! Where to find a rule:
+//! - identity numbers: [`iin`]; age in full years: [`age`]
+//! - time, region offsets: [`time`]; working days: [`calendar`]; deadlines: [`deadline`]
+//! - per-region policy: [`policy`]
+//! - R4 "may this child choose a kindergarten now, and if not, why and until when": [`eligibility`]
+//! - queue order and position (§1.4): [`queue`]
+//! - place counters and their invariants (§1.5): [`places`]
+//! - the application state machine (§1.1–1.2): [`application`]
+//! - the turn engine: [`turn_engine`]
+//! - the JSON-shaped functions shared by WebAssembly and the server: [`api`]
+
+pub mod age;
+pub mod api;
+pub mod application;
+pub mod calendar;
+pub mod deadline;
+pub mod eligibility;
+pub mod error;
+pub mod iin;
+pub mod places;
+pub mod policy;
+pub mod queue;
+pub mod time;
+pub mod turn_engine;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use error::{RuleError, RuleResult};

@@ -1,0 +1,254 @@
+// The eligibility preview: reads the form, asks the rules (WebAssembly, the same crate the
+// server runs) and shows the answer. No rule is decided here.
+import init, * as rules from './pkg/kezek_rules.js';
+import { fill, languages } from './i18n/index.js';
+
+const params = new URLSearchParams(window.location.search);
+const element = (id) => document.getElementById(id);
+const form = element('preview');
+
+let language = 'kk';
+let regions = [];
+let policy = null;
+
+/** `now` is the browser's clock unless the page is opened with ?now=<RFC 3339 instant>. */
+function now() {
+  return params.get('now') ?? new Date().toISOString();
+}
+
+function storedLanguage() {
+  try {
+    return window.localStorage.getItem('kezek.language');
+  } catch {
+    return null;
+  }
+}
+
+function texts() {
+  return languages[language];
+}
+
+function currentRegion() {
+  return regions.find((region) => region.id === element('region').value) ?? regions[0];
+}
+
+/** The UTC offset (seconds) a region's clock has at `instantMs`. */
+function offsetAt(clock, instantMs) {
+  let offset = clock.initialOffsetSeconds;
+  for (const change of clock.changes ?? []) {
+    if (Date.parse(change.fromAt) <= instantMs) offset = change.offsetSeconds;
+  }
+  return offset;
+}
+
+/** A `datetime-local` value read as the region's local time, as an RFC 3339 UTC instant. */
+function localInputToInstant(value, clock) {
+  const asUtc = Date.parse(`${value}:00Z`);
+  const offset = offsetAt(clock, asUtc - clock.initialOffsetSeconds * 1000);
+  return new Date(asUtc - offset * 1000).toISOString();
+}
+
+function formatDate(isoDate) {
+  const format = new Intl.DateTimeFormat(texts().locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  return format.format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+function formatInstant(instant, clock) {
+  const ms = Date.parse(instant);
+  const local = new Date(ms + offsetAt(clock, ms) * 1000);
+  const format = new Intl.DateTimeFormat(texts().locale, {
+    day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC',
+  });
+  return format.format(local);
+}
+
+function errorText(error) {
+  const code = error?.code ?? 'other';
+  return fill(texts().error[code] ?? texts().error.other, { code });
+}
+
+function describeDay(skipped) {
+  const t = texts();
+  const day = skipped.day;
+  const holiday = day.holiday ? t.holiday[day.holiday] ?? day.holiday : '';
+  return `${formatDate(skipped.date)} (${fill(t.day[day.kind] ?? day.kind, { holiday })})`;
+}
+
+function applyTexts() {
+  const t = texts();
+  document.documentElement.lang = language;
+  document.title = t.title;
+  for (const node of document.querySelectorAll('[data-text]')) node.textContent = t[node.dataset.text];
+  for (const option of element('state').options) option.textContent = t.state[option.value];
+  for (const button of document.querySelectorAll('button.language')) {
+    button.setAttribute('aria-pressed', String(button.dataset.language === language));
+  }
+  const selected = element('region').value;
+  element('region').replaceChildren(...regions.map((region) => {
+    const option = document.createElement('option');
+    option.value = region.id;
+    option.textContent = { kk: region.nameKk, ru: region.nameRu, en: region.nameEn }[language];
+    return option;
+  }));
+  if (selected) element('region').value = selected;
+}
+
+function showIinStatus() {
+  const input = element('iin');
+  const status = element('iin-status');
+  status.classList.remove('error');
+  input.removeAttribute('aria-invalid');
+  status.textContent = '';
+  status.removeAttribute('data-code');
+  if (input.value.length === 0) return null;
+  try {
+    const child = rules.checkIin({ iin: input.value });
+    const sex = child.sex === 'male' ? texts().sexMale : texts().sexFemale;
+    status.textContent = `${texts().birthDate}: ${formatDate(child.birthDate)}, ${sex}`;
+    status.dataset.birthDate = child.birthDate;
+    return child;
+  } catch (error) {
+    status.classList.add('error');
+    status.dataset.code = error.code;
+    status.textContent = errorText(error);
+    input.setAttribute('aria-invalid', 'true');
+    return undefined;
+  }
+}
+
+function listItem(text, attributes = {}, detail = []) {
+  const item = document.createElement('li');
+  item.textContent = text;
+  for (const [name, value] of Object.entries(attributes)) item.dataset[name] = value;
+  for (const line of detail) {
+    const span = document.createElement('span');
+    span.className = 'detail';
+    span.textContent = line;
+    item.append(span);
+  }
+  return item;
+}
+
+function renderDeadlines(deadlines, clock) {
+  const t = texts();
+  const explanations = {
+    offerExpiresAt: deadlines.offerWindow,
+    referralValidUntilAt: deadlines.referralValidity,
+    stopListUntilAt: deadlines.stopList,
+  };
+  const items = [];
+  for (const key of ['offerExpiresAt', 'referralValidUntilAt', 'cancelUntilAt', 'extensionLimitAt', 'stopListUntilAt']) {
+    const at = deadlines[key];
+    if (!at) continue;
+    const explanation = explanations[key];
+    const counted = explanation?.countedDays ?? [];
+    const last = counted.length > 0 ? formatDate(counted[counted.length - 1]) : formatInstant(at, clock);
+    const detail = [];
+    if (counted.length > 0) detail.push(fill(t.countedDays, { days: counted.map(formatDate).join(', ') }));
+    if (explanation?.skippedDays?.length > 0) detail.push(fill(t.skippedDays, { days: explanation.skippedDays.map(describeDay).join('; ') }));
+    items.push(listItem(fill(t.deadline[key], { at: formatInstant(at, clock), last }), { deadline: key, at }, detail));
+  }
+  if (items.length === 0) items.push(listItem(t.noDeadlines, { deadline: 'none' }));
+  element('deadlines').replaceChildren(...items);
+}
+
+function render() {
+  const t = texts();
+  const region = currentRegion();
+  const regionStatus = element('region-status');
+  regionStatus.textContent = region.served ? '' : t.regionNotServed;
+  regionStatus.classList.toggle('error', !region.served);
+  regionStatus.dataset.served = String(region.served);
+  const stateName = element('state').value;
+  element('event-field').hidden = ['none', 'queued'].includes(stateName);
+  const child = showIinStatus();
+  const birthDate = element('birth-date').value;
+  const result = element('result');
+  if (!region.served || child === undefined || (child === null && !birthDate)) {
+    result.hidden = true;
+    return;
+  }
+  try {
+    const clock = region.clock;
+    const eventValue = element('event-at').value;
+    const eventAt = eventValue ? localInputToInstant(eventValue, clock) : now();
+    const state = ['none', 'queued'].includes(stateName)
+      ? { state: 'queued' }
+      : rules.stateFromEvent({ state: stateName, eventAt, clock });
+    const preview = rules.previewEligibility({
+      ...(child ? { childIin: child.iin } : { birthDate }),
+      state,
+      freeChoicePlaces: Number(element('free-choice').value) || 0,
+      groupsWithFreePlaces: Number(element('groups-free').value) || 0,
+      clock,
+      now: now(),
+    });
+    const years = policy.minAgeYears;
+    element('child').replaceChildren(...[
+      [t.birthDate, formatDate(preview.birthDate), 'birthDate', preview.birthDate],
+      [t.groupYear, String(preview.groupYear), 'groupYear', String(preview.groupYear)],
+      [t.age, String(preview.ageYears), 'ageYears', String(preview.ageYears)],
+      [fill(t.turnsMinAge, { years }), preview.turnsMinAgeOn ? formatDate(preview.turnsMinAgeOn) : '—', 'turnsMinAgeOn', preview.turnsMinAgeOn ?? ''],
+    ].flatMap(([term, value, key, raw]) => {
+      const dt = document.createElement('dt');
+      dt.textContent = term;
+      const dd = document.createElement('dd');
+      dd.textContent = value;
+      dd.dataset.field = key;
+      dd.dataset.value = raw;
+      return [dt, dd];
+    }));
+    const decision = element('decision');
+    decision.textContent = preview.eligibility.allowed ? t.allowed : t.notAllowed;
+    decision.className = preview.eligibility.allowed ? 'allowed' : 'blocked';
+    decision.dataset.allowed = String(preview.eligibility.allowed);
+    element('reasons-block').hidden = preview.eligibility.allowed;
+    element('reasons').replaceChildren(...preview.eligibility.reasons.map((reason) => {
+      const text = fill(t.reason[reason.code] ?? reason.code, { years });
+      const when = reason.allowedFrom ? ` — ${fill(t.from, { date: formatDate(reason.allowedFrom) })}` : '';
+      return listItem(text + when, { code: reason.code, allowedFrom: reason.allowedFrom ?? '' });
+    }));
+    renderDeadlines(rules.applicationDeadlines({ state, clock }), clock);
+    result.hidden = false;
+    result.dataset.error = '';
+  } catch (error) {
+    result.hidden = false;
+    result.dataset.error = error.code ?? 'other';
+    element('decision').textContent = errorText(error);
+    element('decision').className = 'blocked';
+    element('decision').dataset.allowed = 'false';
+    element('reasons').replaceChildren();
+    element('deadlines').replaceChildren();
+  }
+}
+
+function setLanguage(next) {
+  language = languages[next] ? next : 'kk';
+  try {
+    window.localStorage.setItem('kezek.language', language);
+  } catch {
+    // Private windows may refuse storage; the choice then lasts for this page only.
+  }
+  applyTexts();
+  render();
+}
+
+async function start() {
+  await init();
+  policy = rules.defaultPolicy();
+  regions = await (await fetch('./data/regions.json')).json();
+  language = params.get('lang') ?? storedLanguage() ?? 'kk';
+  applyTexts();
+  const firstServed = regions.find((region) => region.served);
+  element('region').value = params.get('region') ?? firstServed.id;
+  for (const button of document.querySelectorAll('button.language')) {
+    button.addEventListener('click', () => setLanguage(button.dataset.language));
+  }
+  form.addEventListener('input', render);
+  form.addEventListener('change', render);
+  form.addEventListener('submit', (event) => event.preventDefault());
+  render();
+  document.body.dataset.ready = 'true';
+}
+
+start();
