@@ -48,18 +48,17 @@ function localInputToInstant(value, clock) {
   return new Date(asUtc - offset * 1000).toISOString();
 }
 
+/** A local date "YYYY-MM-DD" in the language's own words (month names live in i18n/). */
 function formatDate(isoDate) {
-  const format = new Intl.DateTimeFormat(texts().locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  return format.format(new Date(`${isoDate}T00:00:00Z`));
+  const [year, month, day] = isoDate.split('-').map(Number);
+  return fill(texts().dateFormat, { year, month: texts().months[month - 1], day });
 }
 
+/** An instant as the region's local date and time, e.g. "6 March 2026, 00:00". */
 function formatInstant(instant, clock) {
   const ms = Date.parse(instant);
-  const local = new Date(ms + offsetAt(clock, ms) * 1000);
-  const format = new Intl.DateTimeFormat(texts().locale, {
-    day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC',
-  });
-  return format.format(local);
+  const local = new Date(ms + offsetAt(clock, ms) * 1000).toISOString();
+  return `${formatDate(local.slice(0, 10))}, ${local.slice(11, 16)}`;
 }
 
 function errorText(error) {

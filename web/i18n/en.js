@@ -1,6 +1,7 @@
 // English texts of the eligibility preview (development language). Keys are shared by kk.js and ru.js.
 export default {
-  locale: 'en-GB',
+  dateFormat: '{day} {month} {year}',
+  months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
   languageName: 'English',
   title: 'Kindergarten queue: can I choose a kindergarten?',
   intro: 'Enter your child\'s IIN and region to see, before you apply or log in, whether you can choose a state kindergarten today, why not, and from which date. The same rules decide on the server.',
