@@ -100,6 +100,14 @@ fn preview(c: &mut Criterion) {
         now: local(2026, 3, 2, 10),
     };
     c.bench_function("preview/eligibility_native", |b| b.iter(|| preview_eligibility(black_box(input.clone())).expect("valid")));
+    // The native twin of a call across the WebAssembly boundary: JSON text in, JSON text out.
+    let json = serde_json::to_string(&input).expect("serializes");
+    c.bench_function("preview/eligibility_native_json", |b| {
+        b.iter(|| {
+            let parsed: PreviewInput = serde_json::from_str(black_box(&json)).expect("parses");
+            serde_json::to_string(&preview_eligibility(parsed).expect("valid")).expect("serializes")
+        })
+    });
 }
 
 criterion_group!(benches, turn_engine, deadlines, preview);
