@@ -13,6 +13,11 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq chromium >/dev/null
 fi
 
+if ! command -v openssl >/dev/null 2>&1; then
+  say "installing openssl (test PKI of the identity tests)"
+  apt-get update -qq && apt-get install -y -qq openssl >/dev/null
+fi
+
 if ! command -v java >/dev/null 2>&1; then
   say "installing Java 17 (DynamoDB Local)"
   apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null

@@ -1,0 +1,98 @@
+//! Every refusal of a login or a signature, one variant each, with a stable code.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentityError {
+    /// Not base64, or not PEM where PEM was expected.
+    EncodingInvalid,
+    /// Not well-formed DER of the expected structure (truncated, wrong type).
+    DerInvalid { what: &'static str },
+    /// A CMS structure this service does not accept (not SignedData, several signers, ...).
+    CmsUnsupported { detail: &'static str },
+    /// SHA-1, MD5 or another algorithm this service does not accept.
+    AlgorithmNotAllowed,
+    /// RSA keys must have at least 2048 bits.
+    KeyTooWeak { bits: usize },
+    /// The key is not an RSA key (GOST keys are not accepted yet).
+    KeyTypeNotSupported,
+    /// The certificate does not chain to a configured trust anchor.
+    CertificateUntrusted,
+    CertificateExpired,
+    CertificateNotYetValid,
+    CertificateRevoked,
+    /// An authentication certificate (clientAuth) was used to sign, or a signing one to log in.
+    WrongKeyPurpose { expected: &'static str },
+    /// The certificate subject has no valid `IIN` + 12 digits SERIALNUMBER.
+    SubjectIinMissing,
+    /// The signer is not the person the action is for.
+    SignerMismatch,
+    /// An organisation's certificate (OU=BIN...) used for a personal action, or the reverse.
+    OrganisationCertificate,
+    /// A personal certificate used where an organisation's is required.
+    NotOrganisationCertificate,
+    /// The signed content is not exactly the bytes the server issued.
+    ContentMismatch,
+    /// The signed attributes' message digest is not the digest of the issued bytes.
+    MessageDigestMismatch,
+    /// The signature does not verify with the certificate's key.
+    SignatureInvalid,
+    /// A limit was exceeded (input too large, chain too long).
+    InputTooLarge,
+}
+
+impl IdentityError {
+    pub fn code(&self) -> &'static str {
+        use IdentityError::*;
+        match self {
+            EncodingInvalid => "signature_encoding_invalid",
+            DerInvalid { .. } => "signature_der_invalid",
+            CmsUnsupported { .. } => "cms_unsupported",
+            AlgorithmNotAllowed => "algorithm_not_allowed",
+            KeyTooWeak { .. } => "key_too_weak",
+            KeyTypeNotSupported => "key_type_not_supported",
+            CertificateUntrusted => "certificate_untrusted",
+            CertificateExpired => "certificate_expired",
+            CertificateNotYetValid => "certificate_not_yet_valid",
+            CertificateRevoked => "certificate_revoked",
+            WrongKeyPurpose { .. } => "wrong_key_purpose",
+            SubjectIinMissing => "subject_iin_missing",
+            SignerMismatch => "signer_mismatch",
+            OrganisationCertificate => "organisation_certificate",
+            NotOrganisationCertificate => "not_organisation_certificate",
+            ContentMismatch => "content_mismatch",
+            MessageDigestMismatch => "message_digest_mismatch",
+            SignatureInvalid => "signature_invalid",
+            InputTooLarge => "signature_input_too_large",
+        }
+    }
+}
+
+impl fmt::Display for IdentityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use IdentityError::*;
+        match self {
+            EncodingInvalid => write!(f, "the signature or certificate is not valid base64/PEM"),
+            DerInvalid { what } => write!(f, "the {what} is not well-formed DER"),
+            CmsUnsupported { detail } => write!(f, "unsupported CMS: {detail}"),
+            AlgorithmNotAllowed => write!(f, "only SHA-256 or stronger RSA signatures are accepted"),
+            KeyTooWeak { bits } => write!(f, "RSA keys need at least 2048 bits, this one has {bits}"),
+            KeyTypeNotSupported => write!(f, "only RSA keys are accepted"),
+            CertificateUntrusted => write!(f, "the certificate is not issued by a trusted authority"),
+            CertificateExpired => write!(f, "the certificate has expired"),
+            CertificateNotYetValid => write!(f, "the certificate is not valid yet"),
+            CertificateRevoked => write!(f, "the certificate is revoked"),
+            WrongKeyPurpose { expected } => write!(f, "a {expected} key is required for this"),
+            SubjectIinMissing => write!(f, "the certificate does not name a valid IIN"),
+            SignerMismatch => write!(f, "the signer is not the applicant"),
+            OrganisationCertificate => write!(f, "an organisation's certificate cannot be used for a personal action"),
+            NotOrganisationCertificate => write!(f, "an organisation's certificate is required"),
+            ContentMismatch => write!(f, "the signed content is not what was issued for signing"),
+            MessageDigestMismatch => write!(f, "the signed digest is not the digest of what was issued"),
+            SignatureInvalid => write!(f, "the signature does not verify"),
+            InputTooLarge => write!(f, "the signature input exceeds its limit"),
+        }
+    }
+}
+
+impl std::error::Error for IdentityError {}
