@@ -134,3 +134,23 @@ fn a_crl_not_signed_by_an_anchor_is_refused() {
     let mut trust = kezek_identity::TrustStore::from_pem_bundle(&read("root.pem")).expect("bundle");
     assert_eq!(trust.add_crl_pem(&read("intermediate.crl.pem")).map_err(|e| e.code()), Err("certificate_untrusted"));
 }
+
+#[test]
+fn the_pkcs12_signing_script_produces_what_the_verifier_accepts() {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/sign-with-p12.sh");
+    let payload = pki::pki().join("choice-for-script");
+    std::fs::write(&payload, CHOICE).expect("payload");
+    for (p12, purpose, issued) in [("sign.p12", KeyPurpose::Signing, CHOICE), ("auth.p12", KeyPurpose::Authentication, CHOICE)] {
+        let output = std::process::Command::new("bash")
+            .arg(&script)
+            .arg(pki::pki().join(p12))
+            .arg("test")
+            .arg(&payload)
+            .output()
+            .expect("script runs");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let cms = String::from_utf8(output.stdout).expect("base64 text").trim().to_owned();
+        let signer = verify(purpose, Holder::Person, issued, &SignatureSubmission::Cms { cms }).expect("accepted");
+        assert_eq!(signer.iin, APPLICANT);
+    }
+}
