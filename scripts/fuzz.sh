@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Fuzzes the signature input path of kezek-identity (CMS DER, certificate DER, base64/PEM
+# submissions) for FUZZ_SECONDS (default 30) with cargo-fuzz (libFuzzer). Seeds the corpus
+# with real CMS messages and certificates from the test PKI. Stable Rust: RUSTC_BOOTSTRAP=1
+# lets cargo-fuzz use the sanitizer flags it needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz
+seconds=${FUZZ_SECONDS:-30}
+fuzz=functions/identity/fuzz
+corpus=$fuzz/corpus/signature_input
+pki=$(mktemp -d)
+trap 'rm -rf "$pki"' EXIT
+bash functions/identity/tests/pki/make.sh "$pki"
+mkdir -p "$corpus"
+printf 'kezek choice v1\n' > "$pki/payload"
+for holder in sign auth; do
+  openssl cms -sign -binary -nosmimecap -md sha256 -outform DER -in "$pki/payload" -signer "$pki/$holder.pem" -inkey "$pki/$holder.key" -out "$corpus/seed-$holder-detached.der"
+  openssl cms -sign -binary -nosmimecap -md sha256 -outform DER -nodetach -in "$pki/payload" -signer "$pki/$holder.pem" -inkey "$pki/$holder.key" -out "$corpus/seed-$holder-attached.der"
+  openssl x509 -in "$pki/$holder.pem" -outform DER -out "$corpus/seed-$holder-certificate.der"
+done
+cd "$fuzz"
+RUSTC_BOOTSTRAP=1 cargo fuzz run signature_input "corpus/signature_input" -- -max_total_time="$seconds" -max_len=16384
