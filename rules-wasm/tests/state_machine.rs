@@ -307,3 +307,26 @@ fn stale_versions_are_refused() {
     assert!(offered.check_version(2).is_ok());
     assert_eq!(offered.check_version(1).map_err(|e| e.code()), Err("version_conflict"));
 }
+
+#[test]
+fn application_state_json_round_trips_and_refuses_fields_of_other_states() {
+    let (offered, _) = offered();
+    let (referred, mut pool) = referred();
+    let enrolled = step(&referred, &mut pool, Command::Enrol, local(2025, 10, 27, 9, 0));
+    let removed = ApplicationState::Removed { reason: RemovalReason::Withdrawn, removed_at: local(2025, 10, 27, 9, 0) };
+    let stop_listed = ApplicationState::StopListed { since_at: local(2025, 11, 1, 0, 0), until_at: local(2025, 11, 15, 0, 0) };
+    for state in [ApplicationState::Queued, offered.state, referred.state, enrolled.state, stop_listed, removed] {
+        let json = serde_json::to_string(&state).expect("serializes");
+        assert_eq!(serde_json::from_str::<ApplicationState>(&json).expect("reads back"), state, "{json}");
+    }
+    let refused = [
+        r#"{"state":"queued","expiresAt":"2025-10-24T00:00:00Z"}"#,
+        r#"{"state":"offered","offeredAt":"2025-10-20T05:00:00Z"}"#,
+        r#"{"state":"stop_listed","untilAt":"2025-11-15T00:00:00Z"}"#,
+        r#"{"state":"waiting"}"#,
+        r#"{"state":"queued","colour":"blue"}"#,
+    ];
+    for json in refused {
+        assert!(serde_json::from_str::<ApplicationState>(json).is_err(), "{json} must be refused");
+    }
+}

@@ -43,8 +43,11 @@ pub enum RemovalReason {
     AgedOut,
 }
 
+/// Serialized internally tagged: `{"state": "offered", "offeredAt": ..., "expiresAt": ...}`.
+/// Deserialized through [`StateFields`], a flat struct, so no deserializer has to buffer the
+/// object to find the tag (that buffering tripled the cost of a WebAssembly call).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case", rename_all_fields = "camelCase")]
+#[serde(tag = "state", rename_all = "snake_case", rename_all_fields = "camelCase", try_from = "StateFields")]
 pub enum ApplicationState {
     /// "In queue".
     Queued,
@@ -58,6 +61,65 @@ pub enum ApplicationState {
     Enrolled { referral: Referral, enrolled_at: Instant },
     /// "Removed from queue" (final).
     Removed { reason: RemovalReason, removed_at: Instant },
+}
+
+/// Every field any state may carry: the shape [`ApplicationState`] is read from.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StateFields {
+    state: StateName,
+    offered_at: Option<Instant>,
+    expires_at: Option<Instant>,
+    referral: Option<Referral>,
+    since_at: Option<Instant>,
+    until_at: Option<Instant>,
+    enrolled_at: Option<Instant>,
+    reason: Option<RemovalReason>,
+    removed_at: Option<Instant>,
+}
+
+impl TryFrom<StateFields> for ApplicationState {
+    type Error = String;
+
+    fn try_from(fields: StateFields) -> Result<Self, Self::Error> {
+        let missing = |field: &str| format!("state `{}` needs `{field}`", fields.state.as_str());
+        let extra = [
+            ("offeredAt", fields.offered_at.is_some(), StateName::Offered),
+            ("expiresAt", fields.expires_at.is_some(), StateName::Offered),
+            ("sinceAt", fields.since_at.is_some(), StateName::StopListed),
+            ("untilAt", fields.until_at.is_some(), StateName::StopListed),
+            ("enrolledAt", fields.enrolled_at.is_some(), StateName::Enrolled),
+            ("reason", fields.reason.is_some(), StateName::Removed),
+            ("removedAt", fields.removed_at.is_some(), StateName::Removed),
+        ];
+        if let Some((field, _, _)) = extra.iter().find(|(_, present, owner)| *present && *owner != fields.state) {
+            return Err(format!("state `{}` has no field `{field}`", fields.state.as_str()));
+        }
+        let referral_allowed = matches!(fields.state, StateName::Referred | StateName::Enrolled);
+        if fields.referral.is_some() && !referral_allowed {
+            return Err(format!("state `{}` has no field `referral`", fields.state.as_str()));
+        }
+        Ok(match fields.state {
+            StateName::Queued => ApplicationState::Queued,
+            StateName::Offered => ApplicationState::Offered {
+                offered_at: fields.offered_at.ok_or_else(|| missing("offeredAt"))?,
+                expires_at: fields.expires_at.ok_or_else(|| missing("expiresAt"))?,
+            },
+            StateName::Referred => ApplicationState::Referred { referral: fields.referral.ok_or_else(|| missing("referral"))? },
+            StateName::StopListed => ApplicationState::StopListed {
+                since_at: fields.since_at.ok_or_else(|| missing("sinceAt"))?,
+                until_at: fields.until_at.ok_or_else(|| missing("untilAt"))?,
+            },
+            StateName::Enrolled => ApplicationState::Enrolled {
+                referral: fields.referral.ok_or_else(|| missing("referral"))?,
+                enrolled_at: fields.enrolled_at.ok_or_else(|| missing("enrolledAt"))?,
+            },
+            StateName::Removed => ApplicationState::Removed {
+                reason: fields.reason.ok_or_else(|| missing("reason"))?,
+                removed_at: fields.removed_at.ok_or_else(|| missing("removedAt"))?,
+            },
+        })
+    }
 }
 
 /// The name of a state, for errors, audit and indexes.
