@@ -5,9 +5,10 @@
 # optimised with wasm-opt from the npm package binaryen (never Debian's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 cargo build -p kezek-rules --target wasm32-unknown-unknown --profile wasm --quiet
-raw=target/wasm32-unknown-unknown/wasm/kezek_rules.wasm
+raw=$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/kezek_rules.wasm
 rm -rf pkg/web pkg/node
 wasm-bindgen "$raw" --target web --out-dir pkg/web --out-name kezek_rules
 wasm-bindgen "$raw" --target nodejs --out-dir pkg/node --out-name kezek_rules

@@ -4,14 +4,15 @@
 # arrives with the backend issue.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 bash scripts/setup.sh
 bash scripts/build-wasm.sh
 cargo build -p kezek-rules --example api_json --release --quiet
 echo "Demo: the preview of a child born 10 May 2023 whose turn came on 2 March 2026:"
 printf '%s\n' \
   '{"fn":"stateFromEvent","input":{"state":"offered","eventAt":"2026-03-02T04:00:00Z"}}' |
-  target/release/examples/api_json
+  "$CARGO_TARGET_DIR/release/examples/api_json"
 printf '%s\n' \
   '{"fn":"previewEligibility","input":{"childIin":"230510500012","state":{"state":"offered","offeredAt":"2026-03-02T04:00:00Z","expiresAt":"2026-03-05T19:00:00Z"},"groupsWithFreePlaces":1,"now":"2026-03-02T05:00:00Z"}}' |
-  target/release/examples/api_json
+  "$CARGO_TARGET_DIR/release/examples/api_json"
 exec node tests/browser/static-server.mjs

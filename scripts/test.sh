@@ -4,6 +4,7 @@
 # tests; the native/WebAssembly parity test; the TypeScript check; the browser test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 step() { printf '\n=== %s\n' "$*"; }
 
@@ -14,8 +15,8 @@ step "clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "cargo test"
-cargo test --workspace --quiet 2>&1 | tee target/cargo-test.log
-grep -q "test result: ok" target/cargo-test.log
+cargo test --workspace --quiet 2>&1 | tee "$CARGO_TARGET_DIR/cargo-test.log"
+grep -q "test result: ok" "$CARGO_TARGET_DIR/cargo-test.log"
 
 step "WebAssembly package"
 bash scripts/build-wasm.sh

@@ -11,7 +11,7 @@ import { serveWeb } from './static-server.mjs';
 import { languages } from '../../web/i18n/index.js';
 
 const repository = fileURLToPath(new URL('../../', import.meta.url));
-const nativeRunner = `${repository}target/release/examples/api_json`;
+const nativeRunner = `${process.env.CARGO_TARGET_DIR ?? `${repository}target`}/release/examples/api_json`;
 const screenshots = `${repository}tests/screenshots`;
 // Mon 2 Mar 2026, 10:00 in Kazakhstan.
 const NOW = '2026-03-02T05:00:00Z';

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const rules = createRequire(import.meta.url)('../../pkg/node/kezek_rules.js');
-const runner = fileURLToPath(new URL('../../target/release/examples/api_json', import.meta.url));
+const runner = `${process.env.CARGO_TARGET_DIR ?? fileURLToPath(new URL('../../target', import.meta.url))}/release/examples/api_json`;
 const CASES = 4000;
 
 /** A small seeded PRNG (mulberry32), so every run checks the same inputs. */
