@@ -1,3 +1,17 @@
-//! kezek's AWS Lambda handlers. The store, the handlers and the binaries arrive with the
-//! backend issue; every decision they make is asked of `kezek_rules`.
+//! kezek's backend: the DynamoDB store and the commands the Lambda handlers run. Every
+//! decision is asked of `kezek_rules`; this crate reads, asks, and writes atomically.
+//!
+//! - [`store`]: the one table (keys, items, transactions, reads); see `functions/STORE.md`
+//! - [`commands`]: enqueue, places (R14) + turn engine, choose, sign, sweep, catalog
+//! - [`signature`]: the `SignatureVerifier` trait and the HMAC test verifier
+//! - [`error`]: `{code, message}` errors with stable codes
+
 pub use kezek_rules as rules;
+
+pub mod commands;
+pub mod error;
+pub mod ids;
+pub mod signature;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -1,0 +1,88 @@
+//! Choose (seed steps 8–11, R4/R7/R8): the applicant picks a group; the server answers with
+//! the exact canonical bytes to sign, bound to a one-time nonce and an expiry.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use chrono::Duration;
+use kezek_rules::application::{ApplicationId, Command};
+use kezek_rules::places::GroupId;
+use kezek_rules::time::Instant;
+use serde::{Deserialize, Serialize};
+
+use super::RegionRules;
+use crate::error::{Error, Result};
+use crate::ids;
+use crate::store::items::{ApplicationItem, Keys, NonceItem};
+use crate::store::{keys, Role, Store, Transaction};
+
+/// How long issued bytes may be signed.
+pub const CHOICE_TTL_MINUTES: i64 = 15;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChooseInput {
+    pub application_id: ApplicationId,
+    pub group_id: GroupId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChooseOutput {
+    pub nonce: String,
+    /// The bytes to sign, as text (UTF-8) and as base64 (what NCALayer takes).
+    pub signed_text: String,
+    pub signed_base64: String,
+    pub expires_at: Instant,
+    pub application_version: u64,
+}
+
+/// The canonical text of a choice: fixed field order, one `name: value` per line.
+pub fn canonical_choice(application: &ApplicationId, group: &GroupId, kindergarten_id: &str, applicant_iin: &str, nonce: &str, expires_at: Instant) -> String {
+    format!(
+        "kezek choice v1\napplication: {}\ngroup: {}\nkindergarten: {kindergarten_id}\napplicant: {applicant_iin}\nnonce: {nonce}\nexpires: {}\n",
+        application.0,
+        group.0,
+        keys::instant_key(expires_at)
+    )
+}
+
+/// Loads the application for `applicant_iin`, refusing anyone else (R3).
+pub(crate) async fn own_application(store: &Store, id: &ApplicationId, applicant_iin: &str) -> Result<ApplicationItem> {
+    let item = store.application(id).await?;
+    if !item.visible_to(applicant_iin) {
+        return Err(Error::forbidden("this application is not yours"));
+    }
+    Ok(item)
+}
+
+pub async fn choose(store: &Store, applicant_iin: &str, input: &ChooseInput, now: Instant) -> Result<ChooseOutput> {
+    let item = own_application(store, &input.application_id, applicant_iin).await?;
+    let rules = RegionRules::load(store, &item.application.pool.region_id, now).await?;
+    let view = store.load_pool(&item.application.pool).await?;
+    // Ask the rules whether signing this choice would be allowed now (R4); nothing is written.
+    item.application.apply(&Command::Sign { group_id: input.group_id.clone() }, &view.pool, &rules.context())?;
+    let group = view.group(&input.group_id).ok_or_else(|| Error::internal("the rules accepted a group the pool lacks"))?;
+    let nonce = ids::nonce()?;
+    let expires_at = now + Duration::minutes(CHOICE_TTL_MINUTES);
+    let signed_text = canonical_choice(&input.application_id, &input.group_id, &group.kindergarten_id, applicant_iin, &nonce, expires_at);
+    let nonce_item = NonceItem {
+        keys: Keys::base(keys::choice_nonce(&nonce)),
+        nonce: nonce.clone(),
+        application_id: input.application_id.clone(),
+        group_id: input.group_id.clone(),
+        applicant_iin: applicant_iin.to_owned(),
+        expires_at,
+        signed_text: signed_text.clone(),
+        used_at: None,
+    };
+    let mut transaction = Transaction::new();
+    transaction.put_new(Role::Nonce, store.table(), &nonce_item)?;
+    store.commit(transaction).await?;
+    Ok(ChooseOutput {
+        nonce,
+        signed_base64: STANDARD.encode(signed_text.as_bytes()),
+        signed_text,
+        expires_at,
+        application_version: item.version,
+    })
+}

@@ -1,0 +1,70 @@
+//! Enqueue (seed steps 1–2, R1): one active application per child, idempotent.
+
+use kezek_rules::application::{self, Application, ApplicationId, EnqueueRequest, Priority};
+use kezek_rules::iin::Iin;
+use kezek_rules::time::Instant;
+use serde::{Deserialize, Serialize};
+
+use super::idempotency::or_replay;
+use super::{Idempotency, RegionRules};
+use crate::error::Result;
+use crate::ids;
+use crate::store::items::{ApplicationItem, AuditItem, ChildItem, Keys};
+use crate::store::{keys, Role, Store, Transaction};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnqueueInput {
+    pub region_id: String,
+    pub child_iin: String,
+    pub priority: Priority,
+    /// R3: the other parent, who may then link the application to their account.
+    #[serde(default)]
+    pub second_parent_iin: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnqueueOutput {
+    pub application: Application,
+}
+
+/// Puts the child in the queue of its pool. Refusals: the rules' (region not served, IIN,
+/// age), `duplicate_application`; a repeat with the same idempotency key returns the first result.
+pub async fn enqueue(store: &Store, applicant_iin: &str, input: &EnqueueInput, idempotency_key: Option<&str>, now: Instant) -> Result<EnqueueOutput> {
+    let idempotency = idempotency_key.map(|key| Idempotency::new(applicant_iin, key, input)).transpose()?;
+    let result = super::retrying(|| attempt(store, applicant_iin, input, idempotency.as_ref(), now)).await;
+    or_replay(store, idempotency.as_ref(), result).await
+}
+
+async fn attempt(store: &Store, applicant_iin: &str, input: &EnqueueInput, idempotency: Option<&Idempotency>, now: Instant) -> Result<EnqueueOutput> {
+    Iin::parse(applicant_iin)?;
+    if let Some(second) = &input.second_parent_iin {
+        Iin::parse(second)?;
+    }
+    let rules = RegionRules::load(store, &input.region_id, now).await?;
+    let request = EnqueueRequest {
+        application_id: ApplicationId(ids::application_id()?),
+        child_iin: input.child_iin.clone(),
+        priority: input.priority,
+    };
+    let (application, audit) = application::enqueue(request, &rules.region, &rules.policy, now)?;
+    let table = store.table();
+    let item = ApplicationItem::new(application.clone(), applicant_iin.to_owned(), input.second_parent_iin.clone(), Vec::new());
+    let output = EnqueueOutput { application };
+    let mut transaction = Transaction::new();
+    if let Some(idempotency) = idempotency {
+        idempotency.put(&mut transaction, table, &output, now)?;
+    }
+    let child = ChildItem { keys: Keys::base(keys::child(&item.application.child_iin)), application_id: item.application.id.clone() };
+    transaction.put_new(Role::Child, table, &child)?;
+    transaction.put_new(Role::Application, table, &item)?;
+    let audit = AuditItem {
+        keys: Keys::base(keys::application_audit(&item.application.id, item.version)),
+        event: audit,
+        actor: format!("applicant:{applicant_iin}"),
+    };
+    transaction.put_new(Role::Record, table, &audit)?;
+    store.commit(transaction).await?;
+    Ok(output)
+}

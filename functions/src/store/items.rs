@@ -1,0 +1,322 @@
+//! The item types of the table, mapped with serde_dynamo. Key attributes are written by
+//! the constructors here from `keys`, never by hand elsewhere.
+
+use kezek_rules::application::{Application, ApplicationId, AuditEvent, Notice, Region};
+use kezek_rules::places::{GroupId, PlaceCounters, PoolKey};
+use kezek_rules::policy::PolicyHistory;
+use kezek_rules::queue::QueueEntry;
+use kezek_rules::time::Instant;
+use serde::{Deserialize, Serialize};
+
+use super::keys::{self, Key};
+
+/// The key attributes every item carries; the index ones only when it is in that index.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Keys {
+    #[serde(rename = "PK")]
+    pub pk: String,
+    #[serde(rename = "SK")]
+    pub sk: String,
+    #[serde(rename = "GSI1PK", default, skip_serializing_if = "Option::is_none")]
+    pub gsi1pk: Option<String>,
+    #[serde(rename = "GSI1SK", default, skip_serializing_if = "Option::is_none")]
+    pub gsi1sk: Option<String>,
+    #[serde(rename = "GSI2PK", default, skip_serializing_if = "Option::is_none")]
+    pub gsi2pk: Option<String>,
+    #[serde(rename = "GSI2SK", default, skip_serializing_if = "Option::is_none")]
+    pub gsi2sk: Option<String>,
+}
+
+impl Keys {
+    pub fn base(key: Key) -> Self {
+        Self { pk: key.pk, sk: key.sk, ..Self::default() }
+    }
+    pub fn listed(key: Key, gsi2pk: impl Into<String>, gsi2sk: impl Into<String>) -> Self {
+        Self { gsi2pk: Some(gsi2pk.into()), gsi2sk: Some(gsi2sk.into()), ..Self::base(key) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegionItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    pub region: Region,
+    pub policy: PolicyHistory,
+}
+
+impl RegionItem {
+    pub fn new(region: Region, policy: PolicyHistory) -> Self {
+        let keys = Keys::listed(keys::region(&region.id), keys::REGIONS_LIST, region.id.clone());
+        Self { keys, region, policy }
+    }
+}
+
+/// A group as the kindergarten describes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupInfo {
+    pub group_id: GroupId,
+    pub name: String,
+    pub group_year: i32,
+    /// `kk` or `ru`.
+    pub language: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Kindergarten {
+    pub id: String,
+    pub region_id: String,
+    pub name_kk: String,
+    pub name_ru: String,
+    pub address: String,
+    pub location: Location,
+    pub groups: Vec<GroupInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KindergartenItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    pub kindergarten: Kindergarten,
+}
+
+impl KindergartenItem {
+    pub fn new(kindergarten: Kindergarten) -> Self {
+        let keys = Keys::listed(
+            keys::kindergarten(&kindergarten.id),
+            keys::kindergartens_of_region(&kindergarten.region_id),
+            kindergarten.id.clone(),
+        );
+        Self { keys, kindergarten }
+    }
+}
+
+/// A pool's counters (U, O, C). Updated only with `ADD` under non-negativity conditions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    pub region_id: String,
+    pub group_year: i32,
+    pub unreserved: u32,
+    pub offered: u32,
+    pub free_choice: u32,
+    pub version: u64,
+}
+
+impl PoolItem {
+    pub fn key_of(&self) -> PoolKey {
+        PoolKey { region_id: self.region_id.clone(), group_year: self.group_year }
+    }
+    pub fn counters(&self) -> PlaceCounters {
+        PlaceCounters { unreserved: self.unreserved, offered: self.offered, free_choice: self.free_choice }
+    }
+}
+
+/// A group's free places, in its pool's partition, with what the choice list shows (R7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    pub group: GroupInfo,
+    pub kindergarten_id: String,
+    pub kindergarten_name_kk: String,
+    pub kindergarten_name_ru: String,
+    pub address: String,
+    pub location: Location,
+    pub free: u32,
+}
+
+/// The application with who may see it and its index attributes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    /// Copy of `application.version`, for conditions.
+    pub version: u64,
+    /// Copy of the state name, for reading without decoding.
+    pub state: String,
+    pub applicant_iin: String,
+    #[serde(default)]
+    pub second_parent_iin: Option<String>,
+    #[serde(default)]
+    pub linked_iins: Vec<String>,
+    /// Present exactly while the application waits in the queue (projected into GSI1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueEntry>,
+    pub application: Application,
+}
+
+impl ApplicationItem {
+    /// The item of `application`, with index attributes derived from its state.
+    pub fn new(application: Application, applicant_iin: String, second_parent_iin: Option<String>, linked_iins: Vec<String>) -> Self {
+        let queue = application.queue_entry();
+        let mut item_keys = Keys::base(keys::application(&application.id));
+        if let Some(entry) = &queue {
+            item_keys.gsi1pk = Some(keys::queue_pk(&application.pool, entry.priority));
+            item_keys.gsi1sk = Some(keys::queue_sk(entry.registered_at, &entry.id));
+        }
+        if let Some(due_at) = application.state.due_at() {
+            item_keys.gsi2pk = Some(keys::due_pk(keys::shard_of(&application.id.0)));
+            item_keys.gsi2sk = Some(keys::due_sk(due_at, &application.id));
+        }
+        Self {
+            keys: item_keys,
+            version: application.version,
+            state: application.state.name().as_str().to_owned(),
+            applicant_iin,
+            second_parent_iin,
+            linked_iins,
+            queue,
+            application,
+        }
+    }
+
+    /// The same people, a new application value.
+    pub fn with_application(&self, application: Application) -> Self {
+        Self::new(application, self.applicant_iin.clone(), self.second_parent_iin.clone(), self.linked_iins.clone())
+    }
+
+    /// R3: the submitting applicant and linked parents.
+    pub fn visible_to(&self, iin: &str) -> bool {
+        self.applicant_iin == iin || self.linked_iins.iter().any(|linked| linked == iin)
+    }
+}
+
+/// One active application per child: exists from enqueue until the application is final.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChildItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    pub application_id: ApplicationId,
+}
+
+/// The first result of a POST with an idempotency key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdempotencyItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    pub request_hash: String,
+    /// The response body, JSON.
+    pub response: String,
+    pub created_at: Instant,
+}
+
+/// A notice waiting in the outbox (DESIGN §6); `notify` delivers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoticeItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    pub notice_id: String,
+    pub notice: Notice,
+    pub applicant_iin: String,
+    pub created_at: Instant,
+    pub status: String,
+    pub attempts: u32,
+}
+
+impl NoticeItem {
+    pub fn pending(notice_id: String, notice: Notice, applicant_iin: String, created_at: Instant) -> Self {
+        let keys = Keys::listed(
+            keys::notice(&notice_id),
+            keys::outbox_pk(keys::shard_of(&notice_id)),
+            keys::outbox_sk(created_at, &notice_id),
+        );
+        Self { keys, notice_id, notice, applicant_iin, created_at, status: "pending".to_owned(), attempts: 0 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    pub event: AuditEvent,
+    /// Who asked: `applicant:<iin>`, `staff:<kindergarten>`, `sweep`, `turn_engine`.
+    pub actor: String,
+}
+
+/// A staff action on a pool's places (R14), in the pool's partition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PoolAuditItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    pub place_move: kezek_rules::places::PlaceMove,
+    pub actor: String,
+    pub at: Instant,
+}
+
+/// A one-time nonce of a choice: the exact bytes the applicant must sign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NonceItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    pub nonce: String,
+    pub application_id: ApplicationId,
+    pub group_id: GroupId,
+    pub applicant_iin: String,
+    pub expires_at: Instant,
+    /// The canonical bytes, as UTF-8 text.
+    pub signed_text: String,
+    /// Set by the one `sign` that consumed the nonce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_at: Option<String>,
+}
+
+/// What proves the applicant signed the choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignatureEvidence {
+    pub signed_text: String,
+    pub signature_base64: String,
+    pub signer_iin: String,
+    /// Which verifier accepted it (e.g. `hmac-sha256-test`, later `x509-rsa`).
+    pub verifier: String,
+    pub certificate_base64: Option<String>,
+}
+
+/// The referral (жолдама) as a document of the application.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferralDocument {
+    pub number: String,
+    pub application_id: ApplicationId,
+    pub child_iin: String,
+    pub applicant_iin: String,
+    pub kindergarten_id: String,
+    pub kindergarten_name_kk: String,
+    pub kindergarten_name_ru: String,
+    pub address: String,
+    pub group_id: GroupId,
+    pub group_name: String,
+    pub language: String,
+    pub issued_at: Instant,
+    pub valid_until_at: Instant,
+    pub evidence: SignatureEvidence,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    pub referral: ReferralDocument,
+}

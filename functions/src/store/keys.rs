@@ -1,0 +1,174 @@
+//! Every key of the one table, built in one place (see `functions/STORE.md`).
+//!
+//! Base table: `PK`/`SK`, values `TYPE#id`. Two global secondary indexes:
+//! - `GSI1` (queue, projection INCLUDE `queue`): `GSI1PK = QUEUE#<region>#<year>#<class>`,
+//!   `GSI1SK = <registered_at, fixed width>#<application id>`; only waiting applications
+//!   (queued, offered, stop-listed) carry it.
+//! - `GSI2` (due work and listings, projection ALL): `DUE#<shard>` / `<due_at>#<app id>` for
+//!   applications with a deadline; `OUTBOX#<shard>` / `<not_before>#<notice id>` for notices
+//!   to send; `REGIONS`, `KGS#<region>`, `POOLS` for the catalog.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use kezek_rules::application::{ApplicationId, Priority};
+use kezek_rules::places::{GroupId, PoolKey};
+use kezek_rules::time::Instant;
+
+pub const PK: &str = "PK";
+pub const SK: &str = "SK";
+pub const GSI1: &str = "GSI1";
+pub const GSI1PK: &str = "GSI1PK";
+pub const GSI1SK: &str = "GSI1SK";
+pub const GSI2: &str = "GSI2";
+pub const GSI2PK: &str = "GSI2PK";
+pub const GSI2SK: &str = "GSI2SK";
+
+/// Shards of the due-time and outbox partitions of `GSI2` (spreads a sweep's writes).
+pub const DUE_SHARDS: u32 = 8;
+
+/// A primary key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub pk: String,
+    pub sk: String,
+}
+
+impl Key {
+    fn new(pk: String, sk: impl Into<String>) -> Self {
+        Self { pk, sk: sk.into() }
+    }
+    pub fn to_map(&self) -> HashMap<String, AttributeValue> {
+        HashMap::from([
+            (PK.to_owned(), AttributeValue::S(self.pk.clone())),
+            (SK.to_owned(), AttributeValue::S(self.sk.clone())),
+        ])
+    }
+}
+
+/// An instant as a fixed-width, lexicographically ordered string (nanoseconds, UTC).
+pub fn instant_key(at: Instant) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string()
+}
+
+pub fn region(region_id: &str) -> Key {
+    Key::new(format!("REGION#{region_id}"), "REGION")
+}
+pub const REGIONS_LIST: &str = "REGIONS";
+
+pub fn kindergarten(kindergarten_id: &str) -> Key {
+    Key::new(format!("KG#{kindergarten_id}"), "KG")
+}
+pub fn kindergartens_of_region(region_id: &str) -> String {
+    format!("KGS#{region_id}")
+}
+
+pub fn pool_pk(pool: &PoolKey) -> String {
+    format!("POOL#{}#{}", pool.region_id, pool.group_year)
+}
+pub fn pool(pool: &PoolKey) -> Key {
+    Key::new(pool_pk(pool), "POOL")
+}
+pub const POOLS_LIST: &str = "POOLS";
+pub fn pools_list_sk(pool: &PoolKey) -> String {
+    format!("{}#{}", pool.region_id, pool.group_year)
+}
+/// A group's places live in its pool's partition: one Query reads the pool and its groups.
+pub fn group(pool: &PoolKey, group_id: &GroupId) -> Key {
+    Key::new(pool_pk(pool), format!("{GROUP_PREFIX}{}", group_id.0))
+}
+pub const GROUP_PREFIX: &str = "GROUP#";
+pub fn pool_audit(pool: &PoolKey, at: Instant, event_id: &str) -> Key {
+    Key::new(pool_pk(pool), format!("AUDIT#{}#{event_id}", instant_key(at)))
+}
+
+pub fn application_pk(id: &ApplicationId) -> String {
+    format!("APP#{}", id.0)
+}
+pub fn application(id: &ApplicationId) -> Key {
+    Key::new(application_pk(id), "APP")
+}
+/// The application's history, in version order, in its own partition.
+pub fn application_audit(id: &ApplicationId, version: u64) -> Key {
+    Key::new(application_pk(id), format!("{AUDIT_PREFIX}{version:010}"))
+}
+pub const AUDIT_PREFIX: &str = "AUDIT#";
+pub fn referral_document(id: &ApplicationId, number: &str) -> Key {
+    Key::new(application_pk(id), format!("{DOC_PREFIX}REFERRAL#{number}"))
+}
+pub const DOC_PREFIX: &str = "DOC#";
+
+/// One active application per child.
+pub fn child(child_iin: &str) -> Key {
+    Key::new(format!("CHILD#{child_iin}"), "ACTIVE")
+}
+pub fn idempotency(scope: &str, key: &str) -> Key {
+    Key::new(format!("IDEM#{scope}#{key}"), "IDEM")
+}
+pub fn notice(notice_id: &str) -> Key {
+    Key::new(format!("NOTICE#{notice_id}"), "NOTICE")
+}
+pub fn choice_nonce(nonce: &str) -> Key {
+    Key::new(format!("NONCE#{nonce}"), "NONCE")
+}
+
+fn priority_class(priority: Priority) -> &'static str {
+    match priority {
+        Priority::OutOfTurn => "out_of_turn",
+        Priority::FirstPriority => "first_priority",
+        Priority::General => "general",
+    }
+}
+pub const PRIORITIES: [Priority; 3] = [Priority::OutOfTurn, Priority::FirstPriority, Priority::General];
+
+/// GSI1: one partition per pool and priority class, so the rules' merge can be applied.
+pub fn queue_pk(pool: &PoolKey, priority: Priority) -> String {
+    format!("QUEUE#{}#{}#{}", pool.region_id, pool.group_year, priority_class(priority))
+}
+pub fn queue_sk(registered_at: Instant, id: &ApplicationId) -> String {
+    format!("{}#{}", instant_key(registered_at), id.0)
+}
+
+/// A stable shard of `DUE_SHARDS` for an id (FNV-1a).
+pub fn shard_of(id: &str) -> u32 {
+    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    (hash % u64::from(DUE_SHARDS)) as u32
+}
+pub fn due_pk(shard: u32) -> String {
+    format!("DUE#{shard}")
+}
+pub fn due_sk(due_at: Instant, id: &ApplicationId) -> String {
+    format!("{}#{}", instant_key(due_at), id.0)
+}
+/// The upper bound (inclusive) of due sort keys at `now`: everything due at or before it.
+pub fn due_upper(now: Instant) -> String {
+    format!("{}#~", instant_key(now))
+}
+pub fn outbox_pk(shard: u32) -> String {
+    format!("OUTBOX#{shard}")
+}
+pub fn outbox_sk(not_before: Instant, notice_id: &str) -> String {
+    format!("{}#{notice_id}", instant_key(not_before))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn instant_keys_sort_like_instants() {
+        let a = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().expect("instant");
+        let b = a + chrono::Duration::nanoseconds(1);
+        let c = a + chrono::Duration::seconds(10);
+        assert!(instant_key(a) < instant_key(b) && instant_key(b) < instant_key(c));
+        assert_eq!(instant_key(a), "2026-03-01T09:00:00.000000000Z");
+        let id = ApplicationId("zzzz".into());
+        assert!(due_sk(a, &id) <= due_upper(a) && due_upper(a) < due_sk(b, &ApplicationId("0".into())));
+    }
+
+    #[test]
+    fn shards_are_in_range() {
+        assert!((0..100).all(|i| shard_of(&format!("app{i}")) < DUE_SHARDS));
+    }
+}

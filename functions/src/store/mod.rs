@@ -1,0 +1,60 @@
+//! The one DynamoDB table of kezek (DESIGN §4; key design in `functions/STORE.md`).
+
+pub mod items;
+pub mod keys;
+mod reads;
+mod table;
+pub mod transact;
+
+use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_dynamodb::Client;
+
+pub use reads::{PoolView, QueueRead};
+pub use transact::{Role, Transaction};
+
+/// An SDK error with its whole chain of causes (the service's message included).
+pub(crate) fn describe<E: std::error::Error>(error: &E) -> String {
+    aws_sdk_dynamodb::error::DisplayErrorContext(error).to_string()
+}
+
+/// The table and the client that reaches it. Cheap to clone; build once per cold start.
+#[derive(Debug, Clone)]
+pub struct Store {
+    client: Client,
+    table: String,
+}
+
+impl Store {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self { client, table: table.into() }
+    }
+
+    /// A client for a local DynamoDB (DynamoDB Local) with static test credentials.
+    pub fn local_client(endpoint_url: &str) -> Client {
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(endpoint_url)
+            .credentials_provider(Credentials::new("local", "local", None, None, "kezek-local"))
+            .build();
+        Client::from_conf(config)
+    }
+
+    /// The client of the Lambda environment (region and credentials from the environment);
+    /// `KEZEK_DYNAMODB_ENDPOINT` points it at a local server instead.
+    pub async fn from_env(table: impl Into<String>) -> Self {
+        if let Ok(endpoint) = std::env::var("KEZEK_DYNAMODB_ENDPOINT") {
+            return Self::new(Self::local_client(&endpoint), table);
+        }
+        let config = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+        Self::new(Client::new(&config), table)
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+}

@@ -1,0 +1,164 @@
+//! Reads: single items (strongly consistent), partitions and index queries (paginated).
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use kezek_rules::application::ApplicationId;
+use kezek_rules::places::{GroupPlaces, Pool, PoolKey};
+use kezek_rules::queue::QueueEntry;
+use kezek_rules::time::Instant;
+use serde::de::DeserializeOwned;
+
+use super::items::{ApplicationItem, GroupItem, PoolItem};
+use super::keys::{self, Key, GSI1, GSI2};
+use super::Store;
+use crate::error::{Error, Result};
+
+pub fn from_item<T: DeserializeOwned>(item: HashMap<String, AttributeValue>) -> Result<T> {
+    serde_dynamo::aws_sdk_dynamodb_1::from_item(item).map_err(|e| Error::internal(format!("cannot read item: {e}")))
+}
+
+/// A pool as the rules see it, with its stored items (the choice list of R7 reads them).
+#[derive(Debug, Clone)]
+pub struct PoolView {
+    pub pool: Pool,
+    /// `None` when no group was ever loaded for the pool.
+    pub item: Option<PoolItem>,
+    pub groups: Vec<GroupItem>,
+}
+
+impl PoolView {
+    pub fn group(&self, group_id: &kezek_rules::places::GroupId) -> Option<&GroupItem> {
+        self.groups.iter().find(|group| &group.group.group_id == group_id)
+    }
+}
+
+/// A pool's waiting applications as GSI1 shows them (eventually consistent).
+#[derive(Debug, Clone, Default)]
+pub struct QueueRead {
+    pub entries: Vec<QueueEntry>,
+    pub items_read: usize,
+}
+
+/// A key condition of a Query: partition and an optional sort-key clause.
+enum SortKey<'a> {
+    Any,
+    BeginsWith(&'a str),
+    AtMost(&'a str),
+}
+
+impl Store {
+    /// A strongly consistent GetItem.
+    pub async fn get<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key.to_map()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| Error::store(format!("get {}/{}: {}", key.pk, key.sk, crate::store::describe(&e))))?;
+        output.item.map(from_item).transpose()
+    }
+
+    async fn query_raw(&self, index: Option<&str>, pk: &str, sort: SortKey<'_>, limit: Option<usize>) -> Result<Vec<HashMap<String, AttributeValue>>> {
+        let (pk_name, sk_name) = match index {
+            None => (keys::PK, keys::SK),
+            Some(GSI1) => (keys::GSI1PK, keys::GSI1SK),
+            Some(_) => (keys::GSI2PK, keys::GSI2SK),
+        };
+        let condition = match sort {
+            SortKey::Any => "#pk = :pk".to_owned(),
+            SortKey::BeginsWith(_) => "#pk = :pk AND begins_with(#sk, :sk)".to_owned(),
+            SortKey::AtMost(_) => "#pk = :pk AND #sk <= :sk".to_owned(),
+        };
+        let mut items = Vec::new();
+        let mut start: Option<HashMap<String, AttributeValue>> = None;
+        loop {
+            let mut request = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression(&condition)
+                .expression_attribute_names("#pk", pk_name)
+                .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
+                .set_exclusive_start_key(start.take())
+                .consistent_read(index.is_none());
+            if let SortKey::BeginsWith(value) | SortKey::AtMost(value) = sort {
+                request = request.expression_attribute_names("#sk", sk_name).expression_attribute_values(":sk", AttributeValue::S(value.to_owned()));
+            }
+            if let Some(index) = index {
+                request = request.index_name(index);
+            }
+            if let Some(limit) = limit {
+                request = request.limit(i32::try_from(limit.saturating_sub(items.len()).max(1)).unwrap_or(i32::MAX));
+            }
+            let output = request.send().await.map_err(|e| Error::store(format!("query {pk}: {}", crate::store::describe(&e))))?;
+            items.extend(output.items.unwrap_or_default());
+            start = output.last_evaluated_key.filter(|key| !key.is_empty());
+            if start.is_none() || limit.is_some_and(|limit| items.len() >= limit) {
+                return Ok(items);
+            }
+        }
+    }
+
+    /// Every item of a base-table partition whose sort key starts with `prefix`.
+    pub async fn query_prefix<T: DeserializeOwned>(&self, pk: &str, prefix: &str) -> Result<Vec<T>> {
+        self.query_raw(None, pk, SortKey::BeginsWith(prefix), None).await?.into_iter().map(from_item).collect()
+    }
+
+    /// Every item of a GSI2 listing partition (`REGIONS`, `KGS#<region>`, `POOLS`).
+    pub async fn list<T: DeserializeOwned>(&self, gsi2pk: &str) -> Result<Vec<T>> {
+        self.query_raw(Some(GSI2), gsi2pk, SortKey::Any, None).await?.into_iter().map(from_item).collect()
+    }
+
+    /// The pool's counters and groups in one strongly consistent Query of its partition.
+    pub async fn load_pool(&self, key: &PoolKey) -> Result<PoolView> {
+        let raw = self.query_raw(None, &keys::pool_pk(key), SortKey::Any, None).await?;
+        let mut view = PoolView { pool: Pool::new(key.clone()), item: None, groups: Vec::new() };
+        for item in raw {
+            match item.get(keys::SK) {
+                Some(AttributeValue::S(sk)) if sk == "POOL" => view.item = Some(from_item(item)?),
+                Some(AttributeValue::S(sk)) if sk.starts_with(keys::GROUP_PREFIX) => view.groups.push(from_item(item)?),
+                _ => {}
+            }
+        }
+        if let Some(item) = &view.item {
+            view.pool.counters = item.counters();
+        }
+        view.pool.groups = view.groups.iter().map(|g| GroupPlaces { group_id: g.group.group_id.clone(), free: g.free }).collect();
+        Ok(view)
+    }
+
+    /// The pool's waiting applications, read from GSI1 class by class.
+    pub async fn read_queue(&self, key: &PoolKey) -> Result<QueueRead> {
+        let mut read = QueueRead::default();
+        for priority in keys::PRIORITIES {
+            let raw = self.query_raw(Some(GSI1), &keys::queue_pk(key, priority), SortKey::Any, None).await?;
+            read.items_read += raw.len();
+            for mut item in raw {
+                if let Some(queue) = item.remove("queue") {
+                    let entry: QueueEntry = serde_dynamo::aws_sdk_dynamodb_1::from_attribute_value(queue)
+                        .map_err(|e| Error::internal(format!("queue entry: {e}")))?;
+                    read.entries.push(entry);
+                }
+            }
+        }
+        Ok(read)
+    }
+
+    /// Applications of one due shard whose deadline is at or before `now`, oldest first.
+    pub async fn due(&self, shard: u32, now: Instant, limit: usize) -> Result<Vec<ApplicationItem>> {
+        let upper = keys::due_upper(now);
+        self.query_raw(Some(GSI2), &keys::due_pk(shard), SortKey::AtMost(&upper), Some(limit))
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    pub async fn application(&self, id: &ApplicationId) -> Result<ApplicationItem> {
+        self.get(&keys::application(id)).await?.ok_or_else(|| Error::not_found("application"))
+    }
+}
