@@ -70,6 +70,9 @@ impl SignatureVerifier for HmacTestVerifier {
             signer_iin: expected_iin.to_owned(),
             verifier: Self::NAME.to_owned(),
             certificate_base64: signature.certificate_base64.clone(),
+            signer_name: None,
+            certificate_serial: None,
+            certificate_issuer: None,
         })
     }
 }

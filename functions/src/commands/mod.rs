@@ -5,6 +5,8 @@ pub mod catalog;
 pub mod choose;
 mod context;
 pub mod enqueue;
+pub mod login;
+pub mod profile;
 mod idempotency;
 pub mod places;
 pub mod sign;

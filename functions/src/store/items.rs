@@ -291,6 +291,14 @@ pub struct SignatureEvidence {
     /// Which verifier accepted it (e.g. `hmac-sha256-test`, later `x509-rsa`).
     pub verifier: String,
     pub certificate_base64: Option<String>,
+    /// From the signer's certificate (EDS verifier): name, serial number and issuer, shown
+    /// on the referral document.
+    #[serde(default)]
+    pub signer_name: Option<String>,
+    #[serde(default)]
+    pub certificate_serial: Option<String>,
+    #[serde(default)]
+    pub certificate_issuer: Option<String>,
 }
 
 /// The referral (жолдама) as a document of the application.

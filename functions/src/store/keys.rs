@@ -172,3 +172,13 @@ mod tests {
         assert!((0..100).all(|i| shard_of(&format!("app{i}")) < DUE_SHARDS));
     }
 }
+
+/// A one-time login challenge (EDS login, DESIGN §3).
+pub fn login_challenge(nonce: &str) -> Key {
+    Key::new(format!("LOGIN#{nonce}"), "LOGIN")
+}
+
+/// A person's profile: e-mail (required from the first login, R2), phone, language.
+pub fn profile(iin: &str) -> Key {
+    Key::new(format!("USER#{iin}"), "PROFILE")
+}

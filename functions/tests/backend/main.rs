@@ -1,6 +1,7 @@
 //! Integration tests of the store and the commands against a real DynamoDB Local.
 
 mod concurrency;
+mod eds;
 mod enqueue;
 mod places_and_sign;
 mod support;

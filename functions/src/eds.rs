@@ -1,0 +1,83 @@
+//! The EDS verifier behind the store's [`SignatureVerifier`]: X.509 chains to the NCA
+//! anchors, key purpose, CRL, and CMS/CAdES or raw RSA signatures over exactly the issued
+//! bytes (crate `kezek-identity`). This is what `sign` runs in production; the HMAC verifier
+//! is kept only for storage tests that are not about signatures.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use kezek_identity::submission::RawScheme;
+use kezek_identity::{Holder, IdentityError, KeyPurpose, RsaVerifier, SignatureSubmission, VerificationRequest, VerifiedSigner};
+use kezek_rules::time::Instant;
+
+use crate::error::{Error, Result};
+use crate::signature::{SignatureVerifier, SignedChoice};
+use crate::store::items::SignatureEvidence;
+
+impl From<IdentityError> for Error {
+    fn from(error: IdentityError) -> Self {
+        let status = match error {
+            IdentityError::EncodingInvalid | IdentityError::DerInvalid { .. } | IdentityError::InputTooLarge => 400,
+            _ => 422,
+        };
+        Error::new(error.code(), status, error.to_string())
+    }
+}
+
+/// What a client sends as its signature, read from the API's `SignedChoice`: a CMS message
+/// (no certificate) or a raw PKCS#1 v1.5 SHA-256 signature with its certificate.
+pub fn submission_of(signature: &SignedChoice) -> SignatureSubmission {
+    match &signature.certificate_base64 {
+        None => SignatureSubmission::Cms { cms: signature.signature_base64.clone() },
+        Some(certificate) => SignatureSubmission::Raw {
+            signature: signature.signature_base64.clone(),
+            certificate: certificate.clone(),
+            scheme: RawScheme::Pkcs1Sha256,
+        },
+    }
+}
+
+/// The RSA EDS verifier, configured with the trust anchors and CRLs.
+#[derive(Debug, Clone)]
+pub struct EdsVerifier {
+    verifier: RsaVerifier,
+}
+
+impl EdsVerifier {
+    pub const NAME: &'static str = "x509-rsa";
+
+    pub fn new(verifier: RsaVerifier) -> Self {
+        Self { verifier }
+    }
+
+    /// Checks a signature of `purpose` and `holder` over `issued`, by `expected_iin` if given.
+    pub fn check(
+        &self,
+        purpose: KeyPurpose,
+        holder: Holder,
+        issued: &[u8],
+        submission: &SignatureSubmission,
+        expected_iin: Option<&str>,
+        now: Instant,
+    ) -> Result<VerifiedSigner> {
+        use kezek_identity::SignatureVerifier as _;
+        let request = VerificationRequest { purpose, holder, issued, submission, expected_iin, now };
+        Ok(self.verifier.verify(&request)?)
+    }
+}
+
+impl SignatureVerifier for EdsVerifier {
+    fn verify(&self, signed: &[u8], signature: &SignedChoice, expected_iin: &str, now: Instant) -> Result<SignatureEvidence> {
+        let submission = submission_of(signature);
+        let signer = self.check(KeyPurpose::Signing, Holder::Person, signed, &submission, Some(expected_iin), now)?;
+        Ok(SignatureEvidence {
+            signed_text: String::from_utf8_lossy(signed).into_owned(),
+            signature_base64: signature.signature_base64.clone(),
+            signer_iin: signer.iin,
+            verifier: Self::NAME.to_owned(),
+            certificate_base64: Some(STANDARD.encode(&signer.certificate_der)),
+            signer_name: Some(signer.name),
+            certificate_serial: Some(signer.certificate_serial),
+            certificate_issuer: Some(signer.issuer),
+        })
+    }
+}
