@@ -151,6 +151,16 @@ pub fn outbox_sk(not_before: Instant, notice_id: &str) -> String {
     format!("{}#{notice_id}", instant_key(not_before))
 }
 
+/// A one-time login challenge (EDS login, DESIGN §3).
+pub fn login_challenge(nonce: &str) -> Key {
+    Key::new(format!("LOGIN#{nonce}"), "LOGIN")
+}
+
+/// A person's profile: e-mail (required from the first login, R2), phone, language.
+pub fn profile(iin: &str) -> Key {
+    Key::new(format!("USER#{iin}"), "PROFILE")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,12 +183,3 @@ mod tests {
     }
 }
 
-/// A one-time login challenge (EDS login, DESIGN §3).
-pub fn login_challenge(nonce: &str) -> Key {
-    Key::new(format!("LOGIN#{nonce}"), "LOGIN")
-}
-
-/// A person's profile: e-mail (required from the first login, R2), phone, language.
-pub fn profile(iin: &str) -> Key {
-    Key::new(format!("USER#{iin}"), "PROFILE")
-}
