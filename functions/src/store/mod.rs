@@ -1,7 +1,10 @@
 //! The one DynamoDB table of kezek (DESIGN §4; key design in `functions/STORE.md`).
 
+pub mod applicant_index;
 pub mod items;
 pub mod keys;
+pub mod meter;
+pub mod outbox;
 mod reads;
 mod table;
 pub mod transact;
@@ -22,11 +25,12 @@ pub(crate) fn describe<E: std::error::Error>(error: &E) -> String {
 pub struct Store {
     client: Client,
     table: String,
+    meter: std::sync::Arc<meter::Meter>,
 }
 
 impl Store {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into() }
+        Self { client, table: table.into(), meter: std::sync::Arc::default() }
     }
 
     /// A client for a local DynamoDB (DynamoDB Local) with static test credentials.
@@ -48,6 +52,11 @@ impl Store {
         }
         let config = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
         Self::new(Client::new(&config), table)
+    }
+
+    /// Round trips, consumed capacity and time spent in DynamoDB since this store was built.
+    pub fn usage(&self) -> meter::Usage {
+        self.meter.usage()
     }
 
     pub fn table(&self) -> &str {

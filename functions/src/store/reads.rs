@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
 use kezek_rules::application::ApplicationId;
 use kezek_rules::places::{GroupPlaces, Pool, PoolKey};
 use kezek_rules::queue::QueueEntry;
@@ -50,15 +50,19 @@ enum SortKey<'a> {
 impl Store {
     /// A strongly consistent GetItem.
     pub async fn get<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>> {
+        let started = std::time::Instant::now();
         let output = self
             .client
             .get_item()
             .table_name(&self.table)
             .set_key(Some(key.to_map()))
             .consistent_read(true)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await
             .map_err(|e| Error::store(format!("get {}/{}: {}", key.pk, key.sk, crate::store::describe(&e))))?;
+        let capacity = output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
+        self.meter.record(started.elapsed(), capacity, u64::from(output.item.is_some()));
         output.item.map(from_item).transpose()
     }
 
@@ -94,7 +98,14 @@ impl Store {
             if let Some(limit) = limit {
                 request = request.limit(i32::try_from(limit.saturating_sub(items.len()).max(1)).unwrap_or(i32::MAX));
             }
-            let output = request.send().await.map_err(|e| Error::store(format!("query {pk}: {}", crate::store::describe(&e))))?;
+            let started = std::time::Instant::now();
+            let output = request
+                .return_consumed_capacity(ReturnConsumedCapacity::Total)
+                .send()
+                .await
+                .map_err(|e| Error::store(format!("query {pk}: {}", crate::store::describe(&e))))?;
+            let capacity = output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
+            self.meter.record(started.elapsed(), capacity, u64::try_from(output.count).unwrap_or(0));
             items.extend(output.items.unwrap_or_default());
             start = output.last_evaluated_key.filter(|key| !key.is_empty());
             if start.is_none() || limit.is_some_and(|limit| items.len() >= limit) {

@@ -216,7 +216,16 @@ impl Store {
         }
         let roles: Vec<Role> = transaction.items.iter().map(|(role, _)| *role).collect();
         let items: Vec<TransactWriteItem> = transaction.items.into_iter().map(|(_, item)| item).collect();
-        let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
+        let started = std::time::Instant::now();
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
+            .send()
+            .await;
+        let capacity = result.as_ref().map_or(0.0, |output| output.consumed_capacity().iter().filter_map(|c| c.capacity_units).sum());
+        self.meter.record(started.elapsed(), capacity, 0);
         match result {
             Ok(_) => Ok(()),
             Err(SdkError::ServiceError(context)) => match context.err() {

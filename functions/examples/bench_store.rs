@@ -1,0 +1,187 @@
+//! Store benchmark (issue 3): DynamoDB round trips and consumed capacity per command; the
+//! sweep's items read against items due with 100,000 applications of which 1% are due; one
+//! enqueue and one sign split into store time and our own time. Needs a DynamoDB Local at
+//! `KEZEK_DYNAMODB_ENDPOINT`; `scripts/bench-store.sh` starts one and runs this.
+
+use std::error::Error;
+use std::time::Instant as Clock;
+
+use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+use kezek_functions::commands::catalog::load_demo;
+use kezek_functions::commands::choose::{choose, ChooseInput};
+use kezek_functions::commands::enqueue::{enqueue, EnqueueInput};
+use kezek_functions::commands::places::{change_places, PlacesAction, PlacesInput};
+use kezek_functions::commands::sign::{sign, SignInput};
+use kezek_functions::commands::sweep::sweep;
+use kezek_functions::rules::application::{Application, ApplicationId, ApplicationState, Priority};
+use kezek_functions::rules::iin::{Iin, Sex};
+use kezek_functions::rules::places::{GroupId, PoolKey};
+use kezek_functions::signature::{HmacTestVerifier, SignedChoice};
+use kezek_functions::store::items::ApplicationItem;
+use kezek_functions::store::meter::Usage;
+use kezek_functions::store::transact::to_item;
+use kezek_functions::store::Store;
+
+const REGION: &str = "kz-zhetisu-taldykorgan";
+const BIG_POOL_APPLICATIONS: usize = 100_000;
+const DUE: u32 = 1_000;
+const TIMED: usize = 100;
+
+fn iin(birth: NaiveDate, sex: Sex, serial: u16) -> String {
+    (serial..serial.saturating_add(40)).find_map(|s| Iin::compose(birth, sex, s)).expect("a serial with a check digit")
+}
+
+fn parent(n: usize) -> String {
+    iin(NaiveDate::from_ymd_opt(1985, 1, 1).expect("date") + Duration::days((n / 200) as i64), Sex::Female, (n % 200 * 40) as u16)
+}
+
+fn child(year: i32, n: usize) -> String {
+    let birth = NaiveDate::from_ymd_opt(year, 1, 1).expect("date") + Duration::days((n % 360) as i64);
+    // Up to 278 blocks of 360 days: serials 0..=834 (+ up to 40 to find a check digit).
+    iin(birth, Sex::Male, (n / 360 * 3) as u16)
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Per-call medians of total time, store time and own time, with round trips and capacity.
+struct Timings {
+    total: Vec<f64>,
+    store: Vec<f64>,
+    usage: Vec<Usage>,
+}
+
+impl Timings {
+    fn new() -> Self {
+        Self { total: Vec::new(), store: Vec::new(), usage: Vec::new() }
+    }
+    fn add(&mut self, elapsed: f64, usage: Usage) {
+        self.total.push(elapsed * 1e3);
+        self.store.push(usage.store_seconds * 1e3);
+        self.usage.push(usage);
+    }
+    fn report(&mut self, name: &str) {
+        let own: Vec<f64> = self.total.iter().zip(&self.store).map(|(t, s)| t - s).collect();
+        let mut own = own;
+        let round_trips = self.usage.iter().map(|u| u.round_trips).max().unwrap_or(0);
+        let capacity: f64 = self.usage.iter().map(|u| u.capacity_units).sum::<f64>() / self.usage.len() as f64;
+        let (total, store, own) = (median(&mut self.total), median(&mut self.store), median(&mut own));
+        println!(
+            "{name}: median {total:.2} ms = store {store:.2} ms + own {own:.3} ms ({:.1}% own); round trips {round_trips} (max); capacity {capacity:.1} units (mean)",
+            own / total * 100.0
+        );
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn Error>> {
+    let endpoint = std::env::var("KEZEK_DYNAMODB_ENDPOINT").map_err(|_| "set KEZEK_DYNAMODB_ENDPOINT (scripts/bench-store.sh does)")?;
+    let store = Store::new(Store::local_client(&endpoint), format!("kezek-bench-{}", std::process::id()));
+    store.create_table().await?;
+    load_demo(&store).await?;
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 5, 0, 0).single().ok_or("instant")?;
+
+    // One enqueue, TIMED times (2023 pool).
+    let mut enqueues = Timings::new();
+    let mut applications = Vec::new();
+    for n in 0..TIMED {
+        let input = EnqueueInput { region_id: REGION.into(), child_iin: child(2023, n), priority: Priority::General, second_parent_iin: None };
+        let (before, started) = (store.usage(), Clock::now());
+        let output = enqueue(&store, &parent(n), &input, Some(&format!("enqueue-{n}")), now - Duration::days(10)).await?;
+        enqueues.add(started.elapsed().as_secs_f64(), store.usage().since(before));
+        applications.push((output.application.id, parent(n)));
+    }
+    enqueues.report("enqueue");
+
+    // Publish TIMED places: the turn engine offers them; then choose + sign each.
+    let group = GroupId("tk-001-2023-kk".into());
+    let (before, started) = (store.usage(), Clock::now());
+    let published = change_places(&store, "tk-001", &PlacesInput { action: PlacesAction::Publish, group_id: group.clone(), count: TIMED as u32 }, Some("publish"), now).await?;
+    let usage = store.usage().since(before);
+    println!(
+        "publish {TIMED} places + turn engine: {:.0} ms, {} offers, {} round trips, {} items read, {:.0} capacity units",
+        started.elapsed().as_secs_f64() * 1e3,
+        published.offered.len(),
+        usage.round_trips,
+        usage.items_read,
+        usage.capacity_units
+    );
+    let verifier = HmacTestVerifier::new(b"bench");
+    let mut signs = Timings::new();
+    for (id, applicant) in applications.iter().filter(|(id, _)| published.offered.contains(id)) {
+        let issued = choose(&store, applicant, &ChooseInput { application_id: id.clone(), group_id: group.clone() }, now).await?;
+        let signature = SignedChoice { signature_base64: verifier.sign_as(applicant, issued.signed_text.as_bytes()), certificate_base64: None };
+        let input = SignInput { nonce: issued.nonce, signature, expected_version: None };
+        let (before, started) = (store.usage(), Clock::now());
+        sign(&store, &verifier, applicant, &input, Some(&format!("sign-{}", id.0)), now).await?;
+        signs.add(started.elapsed().as_secs_f64(), store.usage().since(before));
+    }
+    signs.report("sign");
+
+    // 100,000 queued applications in the 2022 pool, written directly in batches.
+    let pool = PoolKey { region_id: REGION.into(), group_year: 2022 };
+    let started = Clock::now();
+    let mut batch = Vec::new();
+    for n in 0..BIG_POOL_APPLICATIONS {
+        let child_iin = child(2022, n);
+        let birth_date = Iin::parse(&child_iin)?.birth_date;
+        debug_assert_eq!(birth_date.year(), 2022);
+        let application = Application {
+            id: ApplicationId(format!("bulk-{n:06}")),
+            child_iin,
+            child_birth_date: birth_date,
+            pool: pool.clone(),
+            priority: if n % 10 == 0 { Priority::FirstPriority } else { Priority::General },
+            registered_at: now - Duration::days(400) + Duration::milliseconds(n as i64 * 997),
+            lapses: 0,
+            state: ApplicationState::Queued,
+            version: 1,
+        };
+        let item = ApplicationItem::new(application, parent(n), None, Vec::new());
+        batch.push(WriteRequest::builder().put_request(PutRequest::builder().set_item(Some(to_item(&item)?)).build()?).build());
+        if batch.len() == 25 || n + 1 == BIG_POOL_APPLICATIONS {
+            let mut pending = Some(std::mem::take(&mut batch));
+            while let Some(requests) = pending.take().filter(|r| !r.is_empty()) {
+                let output = store.client().batch_write_item().request_items(store.table(), requests).send().await?;
+                pending = output.unprocessed_items.and_then(|mut left| left.remove(store.table()));
+            }
+        }
+    }
+    println!("bulk load of {BIG_POOL_APPLICATIONS} applications: {:.1} s", started.elapsed().as_secs_f64());
+
+    // Publish DUE places in the 2022 pool: the turn engine reads the queue and offers DUE.
+    let group_2022 = GroupId("tk-001-2022-kk".into());
+    let (before, started) = (store.usage(), Clock::now());
+    let published = change_places(&store, "tk-001", &PlacesInput { action: PlacesAction::Publish, group_id: group_2022, count: DUE }, Some("publish-2022"), now).await?;
+    let usage = store.usage().since(before);
+    println!(
+        "turn engine over {BIG_POOL_APPLICATIONS} applications, {DUE} places: {:.1} s, {} offers, {} round trips, {} items read, {:.0} capacity units",
+        started.elapsed().as_secs_f64(),
+        published.offered.len(),
+        usage.round_trips,
+        usage.items_read,
+        usage.capacity_units
+    );
+
+    // The offers expire after 3 working days: a sweep at +7 days finds exactly DUE items due
+    // (plus the referrals of the timed signs, which lapse too).
+    let later = now + Duration::days(7);
+    let (before, started) = (store.usage(), Clock::now());
+    let report = sweep(&store, later).await?;
+    let usage = store.usage().since(before);
+    println!(
+        "sweep: {} due read, {} applied, {:.1} s; items read {} for {} due ({:.2} per item due), round trips {}, capacity {:.0} units",
+        report.due_read,
+        report.applied,
+        started.elapsed().as_secs_f64(),
+        usage.items_read,
+        report.due_read,
+        usage.items_read as f64 / report.due_read.max(1) as f64,
+        usage.round_trips,
+        usage.capacity_units
+    );
+    Ok(())
+}

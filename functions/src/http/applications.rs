@@ -1,0 +1,98 @@
+//! `/applications`: enqueue, the journal and details (R3), the second parent (R3), withdraw,
+//! extend (R11), cancel (R12), choose and sign (R4, R7, R8). Applicants only.
+
+use kezek_rules::application::ApplicationId;
+use lambda_http::http::Method;
+use serde::{Deserialize, Serialize};
+
+use super::{method_not_allowed, no_route, Call, Reply, Router};
+use crate::commands::actions::{self, ActionInput, ExtendInput, SecondParentInput};
+use crate::commands::choose::{choose, ChooseInput};
+use crate::commands::enqueue::{enqueue, EnqueueInput};
+use crate::commands::journal;
+use crate::commands::sign::{sign, SignInput};
+use crate::error::{Error, Result};
+use crate::session::SessionRole;
+use crate::signature::SignedChoice;
+
+/// The body of `POST /applications/{id}/choose`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ChooseBody {
+    group_id: kezek_rules::places::GroupId,
+}
+
+/// The body of `POST /applications/{id}/sign`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SignBody {
+    nonce: String,
+    signature: SignedChoice,
+    #[serde(default)]
+    expected_version: Option<u64>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Journal {
+    applications: Vec<journal::JournalEntry>,
+}
+
+fn application_id(segment: &str) -> Result<ApplicationId> {
+    if segment.is_empty() || segment.len() > 64 || !segment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(Error::invalid("not an application id"));
+    }
+    Ok(ApplicationId(segment.to_owned()))
+}
+
+pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &[&str]) -> Result<Reply> {
+    let claims = router.claims(call, SessionRole::Applicant)?;
+    let iin = claims.sub.as_str();
+    let store = &router.store;
+    let now = call.now;
+    let key = call.idempotency_key();
+    match (method, path) {
+        (&Method::POST, []) => {
+            let input: EnqueueInput = call.body()?;
+            Reply::json(201, &enqueue(store, iin, &input, key, now).await?)
+        }
+        (&Method::GET, []) => Reply::ok(&Journal { applications: journal::journal(store, iin).await? }),
+        (&Method::GET, [id]) => Reply::ok(&journal::details(store, iin, &application_id(id)?, now).await?),
+        (&Method::GET, [id, "documents", number]) => Reply::ok(&journal::document(store, iin, &application_id(id)?, number).await?),
+        (&Method::POST, [id, action]) => {
+            let id = application_id(id)?;
+            match *action {
+                "second-parent" => {
+                    let input: SecondParentInput = call.body()?;
+                    Reply::ok(&actions::name_second_parent(store, iin, &id, &input, key, now).await?)
+                }
+                "link" => {
+                    let _: ActionInput = call.body()?;
+                    Reply::ok(&actions::link(store, iin, &id, key, now).await?)
+                }
+                "withdraw" => Reply::ok(&actions::withdraw(store, iin, &id, &call.body()?, key, now).await?),
+                "cancel" => Reply::ok(&actions::cancel(store, iin, &id, &call.body()?, key, now).await?),
+                "extend" => {
+                    let input: ExtendInput = call.body()?;
+                    Reply::ok(&actions::extend(store, iin, &id, &input, key, now).await?)
+                }
+                "choose" => {
+                    let body: ChooseBody = call.body()?;
+                    let input = ChooseInput { application_id: id, group_id: body.group_id };
+                    let output = router.once(iin, call, "choose", &input, choose(store, iin, &input, now)).await?;
+                    Reply::ok(&output)
+                }
+                "sign" => {
+                    let body: SignBody = call.body()?;
+                    let input = SignInput { nonce: body.nonce, signature: body.signature, expected_version: body.expected_version };
+                    // The nonce names the application it was issued for (to this applicant only).
+                    Reply::ok(&sign(store, router.verifier()?, iin, &input, key, now).await?)
+                }
+                _ => Err(no_route()),
+            }
+        }
+        (_, [] | [_] | [_, "documents", _]) => Err(method_not_allowed()),
+        (&Method::GET, [_, _]) => Err(method_not_allowed()),
+        _ => Err(no_route()),
+    }
+}

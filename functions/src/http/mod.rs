@@ -1,0 +1,305 @@
+//! The HTTP API (API Gateway HTTP API, payload v2, through `lambda_http`): one router over
+//! every route; each Lambda binary serves its [`Group`] of routes with the same code.
+//!
+//! Handlers are thin: parse, authorise (a verified session token, [`crate::session`]), call
+//! the command (which asks the rules), answer JSON. Errors are `{code, message}` with the
+//! error's HTTP status. Every POST needs an `Idempotency-Key` header; a repeat with the same
+//! key returns the first result.
+//!
+//! | method | path | who | binary |
+//! |---|---|---|---|
+//! | GET | `/regions` | anyone | catalog |
+//! | GET | `/regions/{region}/kindergartens` | anyone | catalog |
+//! | GET | `/regions/{region}/pools/{year}/places` | anyone | catalog |
+//! | POST | `/applications` | applicant | enqueue |
+//! | GET | `/applications` | applicant | applications |
+//! | GET | `/applications/{id}` | applicant (own or linked) | applications |
+//! | GET | `/applications/{id}/documents/{number}` | applicant (own or linked) | applications |
+//! | POST | `/applications/{id}/second-parent` | applicant (submitter) | applications |
+//! | POST | `/applications/{id}/link` | applicant (the named second parent) | applications |
+//! | POST | `/applications/{id}/withdraw` | applicant (own or linked) | applications |
+//! | POST | `/applications/{id}/extend` | applicant (own or linked) | applications |
+//! | POST | `/applications/{id}/cancel` | applicant (own or linked) | applications |
+//! | POST | `/applications/{id}/choose` | applicant (own or linked) | choose |
+//! | POST | `/applications/{id}/sign` | applicant (own or linked) | sign |
+//! | POST | `/staff/places` | staff | staff |
+//! | POST | `/staff/applications/{id}/enrol` | staff (referral to their kindergarten) | staff |
+//! | POST | `/operator/regions` | operator (their region) | operator |
+//! | POST | `/operator/regions/{region}/policy` | operator (their region) | operator |
+//! | POST | `/operator/kindergartens` | operator (their region) | operator |
+
+mod applications;
+mod catalog;
+mod operator;
+mod staff;
+// AUTH: the EDS login routes (`/auth/challenge`, `/auth/login`, `/auth/profile`) are added
+// by `mod auth;` here and by the `Group::Auth` arm of `Router::route` below.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use kezek_rules::time::Instant;
+use lambda_http::http::{Method, StatusCode};
+use lambda_http::{Body, Request, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::commands::Idempotency;
+use crate::error::{Error, Result};
+use crate::session::{self, Claims, SessionKey, SessionRole};
+use crate::signature::SignatureVerifier;
+use crate::store::{Store, Transaction};
+
+/// Where `now` comes from: the system clock at the edge, a fixed instant in tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    System,
+    Fixed(Instant),
+}
+
+impl Clock {
+    pub fn now(&self) -> Instant {
+        match self {
+            Clock::Fixed(instant) => *instant,
+            Clock::System => {
+                let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+                let seconds = i64::try_from(since.as_secs()).unwrap_or(i64::MAX);
+                Instant::from_timestamp(seconds, since.subsec_nanos()).unwrap_or_default()
+            }
+        }
+    }
+}
+
+/// The routes of one Lambda binary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Catalog,
+    Enqueue,
+    Applications,
+    Choose,
+    Sign,
+    Staff,
+    Operator,
+}
+
+pub const ALL_GROUPS: [Group; 7] = [Group::Catalog, Group::Enqueue, Group::Applications, Group::Choose, Group::Sign, Group::Staff, Group::Operator];
+
+/// The header every POST carries.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The router and what its handlers need; built once per cold start, cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Router {
+    store: Store,
+    session_key: Arc<SessionKey>,
+    verifier: Option<Arc<dyn SignatureVerifier>>,
+    clock: Clock,
+    groups: Vec<Group>,
+}
+
+impl Router {
+    /// Every route, the system clock, no signature verifier (sign answers 500 without one).
+    pub fn new(store: Store, session_key: SessionKey) -> Self {
+        Self { store, session_key: Arc::new(session_key), verifier: None, clock: Clock::System, groups: ALL_GROUPS.to_vec() }
+    }
+
+    pub fn with_verifier(mut self, verifier: Arc<dyn SignatureVerifier>) -> Self {
+        self.verifier = Some(verifier);
+        self
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The same router answering at a fixed instant (tests, the local clock offset).
+    pub fn at(&self, now: Instant) -> Self {
+        self.clone().with_clock(Clock::Fixed(now))
+    }
+
+    /// Serves only `groups` (the routes of one binary); other paths answer 404.
+    pub fn serving(mut self, groups: &[Group]) -> Self {
+        self.groups = groups.to_vec();
+        self
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// A Lambda's router: table `KEZEK_TABLE`, session key `KEZEK_SESSION_KEY`, and for
+    /// `Group::Sign` the verifier ([`verifier_from_env`]).
+    pub async fn from_env(groups: &[Group]) -> Result<Self> {
+        let table = std::env::var("KEZEK_TABLE").map_err(|_| Error::internal("KEZEK_TABLE is not set"))?;
+        let store = Store::from_env(table).await;
+        let mut router = Self::new(store, SessionKey::from_env()?).serving(groups);
+        if groups.contains(&Group::Sign) {
+            router = router.with_verifier(verifier_from_env()?);
+        }
+        Ok(router)
+    }
+
+    /// The Lambda service function: never fails, every error is a JSON response.
+    pub async fn serve(&self, request: Request) -> std::result::Result<Response<Body>, Infallible> {
+        Ok(self.handle(request).await)
+    }
+
+    pub async fn handle(&self, request: Request) -> Response<Body> {
+        let call = Call { request, now: self.clock.now() };
+        match self.route(&call).await {
+            Ok(reply) => reply.into_response(),
+            Err(error) => {
+                if error.status >= 500 {
+                    tracing::error!(code = %error.code, message = %error.message, "request failed");
+                }
+                Reply::error(&error).into_response()
+            }
+        }
+    }
+
+    async fn route(&self, call: &Call) -> Result<Reply> {
+        let path: Vec<&str> = call.request.uri().path().trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+        let method = call.request.method();
+        let group = match path.first().copied() {
+            Some("regions") => Group::Catalog,
+            Some("applications") if path.len() == 1 && method == Method::POST => Group::Enqueue,
+            Some("applications") if path.get(2) == Some(&"choose") => Group::Choose,
+            Some("applications") if path.get(2) == Some(&"sign") => Group::Sign,
+            Some("applications") => Group::Applications,
+            Some("staff") => Group::Staff,
+            Some("operator") => Group::Operator,
+            // AUTH: Some("auth") => Group::Auth,
+            _ => return Err(no_route()),
+        };
+        if !self.groups.contains(&group) {
+            return Err(no_route());
+        }
+        if method == Method::POST && call.idempotency_key().is_none() {
+            return Err(Error::new("idempotency_key_missing", 400, "every POST needs an Idempotency-Key header"));
+        }
+        match group {
+            Group::Catalog => catalog::route(self, call, method, &path[1..]).await,
+            Group::Enqueue | Group::Applications | Group::Choose | Group::Sign => applications::route(self, call, method, &path[1..]).await,
+            Group::Staff => staff::route(self, call, method, &path[1..]).await,
+            Group::Operator => operator::route(self, call, method, &path[1..]).await,
+        }
+    }
+
+    /// The verified claims of the caller, who must have `role`.
+    fn claims(&self, call: &Call, role: SessionRole) -> Result<Claims> {
+        let Some(header) = call.header("authorization").filter(|header| !header.is_empty()) else {
+            return Err(Error::new("token_missing", 401, "a session token is required (Authorization: Bearer ...)"));
+        };
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .ok_or_else(|| Error::new("token_invalid", 401, "the Authorization header is not a Bearer token"))?;
+        let claims = session::verify(token, &self.session_key, call.now)?;
+        if claims.role != role {
+            return Err(Error::forbidden(format!("this needs the {role:?} role").to_lowercase()));
+        }
+        Ok(claims)
+    }
+
+    fn verifier(&self) -> Result<&dyn SignatureVerifier> {
+        self.verifier.as_deref().ok_or_else(|| Error::internal("no signature verifier is configured"))
+    }
+
+    /// Idempotency for commands that do not write one in their own transaction (choose,
+    /// operator loads): the first result is replayed; a new one is recorded afterwards.
+    async fn once<I, O, F>(&self, scope: &str, call: &Call, route: &str, input: &I, run: F) -> Result<O>
+    where
+        I: Serialize,
+        O: Serialize + DeserializeOwned,
+        F: std::future::Future<Output = Result<O>>,
+    {
+        let key = call.idempotency_key().unwrap_or_default();
+        let idempotency = Idempotency::new(scope, key, &(route, input))?;
+        if let Some(first) = idempotency.replay(&self.store).await? {
+            return Ok(first);
+        }
+        let output = run.await?;
+        let mut transaction = Transaction::new();
+        idempotency.put(&mut transaction, self.store.table(), &output, call.now)?;
+        match self.store.commit(transaction).await {
+            Ok(()) => Ok(output),
+            Err(error) if error.is("idempotency_replay") => idempotency.replay(&self.store).await?.ok_or(error),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// The signature verifier of the `sign` binary: the EDS verifier with the trust anchors of
+/// `KEZEK_TRUST_ANCHORS` (PEM bundle); for local runs only, `KEZEK_TEST_SIGNING_SECRET`
+/// selects the HMAC test verifier instead.
+pub fn verifier_from_env() -> Result<Arc<dyn SignatureVerifier>> {
+    if let Ok(pem) = std::env::var("KEZEK_TRUST_ANCHORS") {
+        let trust = kezek_identity::TrustStore::from_pem_bundle(&pem).map_err(|e| Error::internal(format!("trust anchors: {e}")))?;
+        let verifier = crate::eds::EdsVerifier::new(kezek_identity::verifier::RsaVerifier::new(trust));
+        return Ok(Arc::new(verifier));
+    }
+    if let Ok(secret) = std::env::var("KEZEK_TEST_SIGNING_SECRET") {
+        return Ok(Arc::new(crate::signature::HmacTestVerifier::new(secret.as_bytes())));
+    }
+    Err(Error::internal("set KEZEK_TRUST_ANCHORS (or KEZEK_TEST_SIGNING_SECRET locally)"))
+}
+
+fn no_route() -> Error {
+    Error::new("route_not_found", 404, "no such route")
+}
+
+/// One request with the instant it is handled at.
+#[derive(Debug)]
+pub(crate) struct Call {
+    request: Request,
+    now: Instant,
+}
+
+impl Call {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.request.headers().get(name).and_then(|value| value.to_str().ok()).map(str::trim)
+    }
+
+    fn idempotency_key(&self) -> Option<&str> {
+        self.header(IDEMPOTENCY_KEY).filter(|key| !key.is_empty())
+    }
+
+    /// The JSON body; an empty body reads as `{}`.
+    fn body<T: DeserializeOwned>(&self) -> Result<T> {
+        let bytes: &[u8] = self.request.body().as_ref();
+        let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { bytes };
+        serde_json::from_slice(bytes).map_err(|e| Error::invalid(format!("the request body is not valid: {e}")))
+    }
+}
+
+/// A JSON answer.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    status: u16,
+    body: String,
+}
+
+impl Reply {
+    fn json<T: Serialize>(status: u16, value: &T) -> Result<Self> {
+        let body = serde_json::to_string(value).map_err(|e| Error::internal(e.to_string()))?;
+        Ok(Self { status, body })
+    }
+    fn ok<T: Serialize>(value: &T) -> Result<Self> {
+        Self::json(200, value)
+    }
+    fn error(error: &Error) -> Self {
+        Self { status: error.status, body: serde_json::to_string(error).unwrap_or_else(|_| r#"{"code":"internal","message":""}"#.to_owned()) }
+    }
+    fn into_response(self) -> Response<Body> {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = Response::new(Body::Text(self.body));
+        *response.status_mut() = status;
+        response.headers_mut().insert("content-type", lambda_http::http::HeaderValue::from_static("application/json"));
+        response
+    }
+}
+
+fn method_not_allowed() -> Error {
+    Error::new("method_not_allowed", 405, "this route does not take this method")
+}

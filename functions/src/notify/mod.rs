@@ -1,0 +1,236 @@
+//! `notify` (DESIGN §6): delivers the outbox's notices through SNS — SMS to the applicant's
+//! phone, e-mail through a topic — at least once, deduplicated by notice id and channel,
+//! with retries on exponential backoff and a visible dead-letter state.
+//!
+//! A notice exists only if the transaction of its change committed (it is one of that
+//! transaction's items), so nothing is ever sent for a change that did not happen. One run:
+//! for each outbox shard, the notices due at `now` (one Query of GSI2 `OUTBOX#<shard>`);
+//! each is claimed with a conditional update (one of several concurrent runs wins), the
+//! channels not yet delivered are sent and recorded one by one, and the notice is then
+//! `sent` (out of the index), retried later, or dead-lettered after `max_attempts`.
+//! The storage side is `store::outbox`.
+
+pub mod contact;
+pub mod deliver;
+pub mod texts;
+
+use chrono::Duration;
+use kezek_rules::application::NoticeKind;
+use kezek_rules::time::{Instant, RegionClock};
+use serde::Serialize;
+
+use self::contact::load_contact;
+use self::deliver::{Email, Publisher, SnsPublisher};
+use self::texts::{render, template, Details};
+use crate::error::{Error, Result};
+use crate::store::items::DocumentItem;
+use crate::store::keys::{self, DUE_SHARDS};
+use crate::store::outbox::{Channel, Claim, OutboxNotice};
+use crate::store::Store;
+
+/// How `notify` runs. [`NotifyConfig::new`] gives the production defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotifyConfig {
+    /// The SNS topic e-mail notices are published to.
+    pub email_topic_arn: String,
+    /// An SNS-compatible endpoint (moto locally); `None` in AWS.
+    pub endpoint_url: Option<String>,
+    /// Attempts before a notice is dead-lettered.
+    pub max_attempts: u32,
+    /// After the k-th failed attempt the next one is due `backoff_base * 2^(k-1)` later…
+    pub backoff_base: Duration,
+    /// …but never more than this.
+    pub backoff_max: Duration,
+    /// How long a claim holds a notice; a run that died mid-way frees it after this.
+    pub lease: Duration,
+    /// Most notices one run reads from one outbox shard.
+    pub per_shard: usize,
+    /// Most notices one run claims in all (the next run takes the rest).
+    pub per_run: usize,
+    /// The clock dates in texts are rendered with (Kazakhstan: +05:00).
+    pub clock: RegionClock,
+}
+
+impl NotifyConfig {
+    pub fn new(email_topic_arn: impl Into<String>) -> Self {
+        Self {
+            email_topic_arn: email_topic_arn.into(),
+            endpoint_url: None,
+            max_attempts: 6,
+            backoff_base: Duration::minutes(2),
+            backoff_max: Duration::hours(1),
+            lease: Duration::minutes(5),
+            per_shard: 100,
+            per_run: 400,
+            clock: RegionClock::default(),
+        }
+    }
+
+    /// From the environment: `KEZEK_EMAIL_TOPIC_ARN` (required), `KEZEK_SNS_ENDPOINT`
+    /// (optional, a local SNS such as moto).
+    pub fn from_env() -> Result<Self> {
+        let topic = std::env::var("KEZEK_EMAIL_TOPIC_ARN").map_err(|_| Error::internal("KEZEK_EMAIL_TOPIC_ARN is not set"))?;
+        let mut config = Self::new(topic);
+        config.endpoint_url = std::env::var("KEZEK_SNS_ENDPOINT").ok().filter(|url| !url.is_empty());
+        Ok(config)
+    }
+
+    /// The wait after the `attempt`-th failed attempt (1-based).
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 1i32.checked_shl(attempt.saturating_sub(1).min(30)).unwrap_or(i32::MAX);
+        self.backoff_base.checked_mul(factor).map_or(self.backoff_max, |wait| wait.min(self.backoff_max))
+    }
+}
+
+/// What one run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotifyReport {
+    /// Items the outbox index returned as due.
+    pub due_read: usize,
+    /// Notices this run claimed (the others were taken by a concurrent run).
+    pub claimed: usize,
+    /// Notices fully delivered by this run.
+    pub sent: usize,
+    /// SMS and e-mails this run published.
+    pub messages: usize,
+    /// Notices that failed and wait for their next attempt.
+    pub retried: usize,
+    /// Notices that failed their last attempt.
+    pub dead_lettered: usize,
+    /// Due items another run claimed or finished first.
+    pub skipped: usize,
+}
+
+/// The entry point of the `notify` Lambda and of the local process's loop.
+pub async fn run_notify(store: &Store, sns: &aws_sdk_sns::Client, config: &NotifyConfig, now: Instant) -> Result<NotifyReport> {
+    let publisher = SnsPublisher::new(sns.clone(), config.email_topic_arn.clone());
+    run_notify_with(store, &publisher, config, now).await
+}
+
+/// [`run_notify`] through any [`Publisher`].
+pub async fn run_notify_with<P: Publisher>(store: &Store, publisher: &P, config: &NotifyConfig, now: Instant) -> Result<NotifyReport> {
+    let mut report = NotifyReport::default();
+    for shard in 0..DUE_SHARDS {
+        let room = config.per_run.saturating_sub(report.claimed);
+        if room == 0 {
+            break;
+        }
+        let due = store.due_notices(shard, now, config.per_shard.min(room)).await?;
+        report.due_read += due.len();
+        for seen in due {
+            let Some((claim, notice)) = store.claim_notice(&seen, now, now + config.lease).await? else {
+                report.skipped += 1;
+                continue;
+            };
+            report.claimed += 1;
+            let mut published = 0;
+            let outcome = deliver(store, publisher, config, &claim, &notice, now, &mut published).await;
+            report.messages += published;
+            match outcome {
+                Ok(skipped) => {
+                    if store.finish_notice(&claim, &skipped, now).await? {
+                        report.sent += 1;
+                    }
+                }
+                Err(error) if claim.attempt >= config.max_attempts => {
+                    tracing::warn!(notice = %claim.notice_id, attempt = claim.attempt, %error, "notice dead-lettered");
+                    if store.dead_letter_notice(&claim, now, &error.to_string()).await? {
+                        report.dead_lettered += 1;
+                    }
+                }
+                Err(error) => {
+                    tracing::info!(notice = %claim.notice_id, attempt = claim.attempt, %error, "notice will be retried");
+                    if store.retry_notice(&claim, now + config.backoff(claim.attempt), &error.to_string()).await? {
+                        report.retried += 1;
+                    }
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Sends the channels of `notice` not delivered yet, recording each one as it goes. The
+/// channels that do not apply (SMS without a phone) are returned; any failure fails the
+/// attempt (the delivered channels stay recorded).
+async fn deliver<P: Publisher>(
+    store: &Store,
+    publisher: &P,
+    config: &NotifyConfig,
+    claim: &Claim,
+    notice: &OutboxNotice,
+    now: Instant,
+    published: &mut usize,
+) -> Result<Vec<Channel>> {
+    let contact = load_contact(store, &notice.applicant_iin)
+        .await?
+        .ok_or_else(|| Error::new("contact_missing", 409, "the applicant has no profile with an e-mail address yet"))?;
+    let details = details(store, notice).await?;
+    let text = render(&notice.notice.kind, contact.language, &config.clock, &details);
+    let mut skipped = Vec::new();
+    let mut failures = Vec::new();
+    if !notice.is_sent(Channel::Sms) {
+        match &contact.phone {
+            Some(phone) => match publisher.sms(phone, &text.sms).await {
+                Ok(_) => {
+                    *published += 1;
+                    store.mark_channel_sent(claim, Channel::Sms, now).await?;
+                }
+                Err(error) => failures.push(error.message),
+            },
+            None => skipped.push(Channel::Sms),
+        }
+    }
+    if !notice.is_sent(Channel::Email) {
+        let email = Email {
+            recipient: &contact.email,
+            language: contact.language.code(),
+            template: template(&notice.notice.kind),
+            notice_id: &notice.notice_id,
+            subject: &text.subject,
+            body: &text.email,
+        };
+        match publisher.email(&email).await {
+            Ok(_) => {
+                *published += 1;
+                store.mark_channel_sent(claim, Channel::Email, now).await?;
+            }
+            Err(error) => failures.push(error.message),
+        }
+    }
+    if failures.is_empty() {
+        Ok(skipped)
+    } else {
+        Err(Error::new("delivery_failed", 502, failures.join("; ")))
+    }
+}
+
+/// What the text names besides the notice: the kindergarten of an issued referral (from the
+/// application's referral documents, one Query of its partition).
+async fn details(store: &Store, notice: &OutboxNotice) -> Result<Details> {
+    let application_id = notice.notice.application_id.clone();
+    let mut details = Details { application_id: application_id.0.clone(), ..Details::default() };
+    if let NoticeKind::ReferralIssued { group_id, .. } = &notice.notice.kind {
+        let documents: Vec<DocumentItem> = store.query_prefix(&keys::application_pk(&application_id), keys::DOC_PREFIX).await?;
+        let referral = documents.into_iter().map(|d| d.referral).filter(|r| &r.group_id == group_id).max_by_key(|r| r.issued_at);
+        if let Some(referral) = referral {
+            details.kindergarten_kk = Some(referral.kindergarten_name_kk);
+            details.kindergarten_ru = Some(referral.kindergarten_name_ru);
+        }
+    }
+    Ok(details)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_bounded() {
+        let config = NotifyConfig::new("arn");
+        let waits: Vec<i64> = (1..=8).map(|k| config.backoff(k).num_minutes()).collect();
+        assert_eq!(waits, [2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(config.backoff(u32::MAX), Duration::hours(1));
+    }
+}

