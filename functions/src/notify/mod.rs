@@ -163,11 +163,11 @@ async fn deliver<P: Publisher>(
     now: Instant,
     published: &mut usize,
 ) -> Result<Vec<Channel>> {
-    let contact = load_contact(store, &notice.applicant_iin)
+    let contact = load_contact(store, &notice.item.applicant_iin)
         .await?
         .ok_or_else(|| Error::new("contact_missing", 409, "the applicant has no profile with an e-mail address yet"))?;
     let details = details(store, notice).await?;
-    let text = render(&notice.notice.kind, contact.language, &config.clock, &details);
+    let text = render(&notice.item.notice.kind, contact.language, &config.clock, &details);
     let mut skipped = Vec::new();
     let mut failures = Vec::new();
     if !notice.is_sent(Channel::Sms) {
@@ -186,8 +186,8 @@ async fn deliver<P: Publisher>(
         let email = Email {
             recipient: &contact.email,
             language: contact.language.code(),
-            template: template(&notice.notice.kind),
-            notice_id: &notice.notice_id,
+            template: template(&notice.item.notice.kind),
+            notice_id: &notice.item.notice_id,
             subject: &text.subject,
             body: &text.email,
         };
@@ -209,9 +209,9 @@ async fn deliver<P: Publisher>(
 /// What the text names besides the notice: the kindergarten of an issued referral (from the
 /// application's referral documents, one Query of its partition).
 async fn details(store: &Store, notice: &OutboxNotice) -> Result<Details> {
-    let application_id = notice.notice.application_id.clone();
+    let application_id = notice.item.notice.application_id.clone();
     let mut details = Details { application_id: application_id.0.clone(), ..Details::default() };
-    if let NoticeKind::ReferralIssued { group_id, .. } = &notice.notice.kind {
+    if let NoticeKind::ReferralIssued { group_id, .. } = &notice.item.notice.kind {
         let documents: Vec<DocumentItem> = store.query_prefix(&keys::application_pk(&application_id), keys::DOC_PREFIX).await?;
         let referral = documents.into_iter().map(|d| d.referral).filter(|r| &r.group_id == group_id).max_by_key(|r| r.issued_at);
         if let Some(referral) = referral {

@@ -24,11 +24,10 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, ReturnValue};
-use kezek_rules::application::Notice;
 use kezek_rules::time::Instant;
 use serde::{Deserialize, Serialize};
 
-use super::items::Keys;
+use super::items::NoticeItem;
 use super::keys::{self, Key, GSI2, GSI2PK, GSI2SK};
 use super::reads::from_item;
 use super::Store;
@@ -73,14 +72,9 @@ impl Channel {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutboxNotice {
+    /// The stored notice, exactly as the transaction that committed it wrote it.
     #[serde(flatten)]
-    pub keys: Keys,
-    pub notice_id: String,
-    pub notice: Notice,
-    pub applicant_iin: String,
-    pub created_at: Instant,
-    pub status: String,
-    pub attempts: u32,
+    pub item: NoticeItem,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lease_until: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -238,10 +232,10 @@ impl Store {
     /// it is now (strongly consistent, so a retry knows which channels were delivered).
     /// `Ok(None)` when another run claimed or finished it since it was read.
     pub async fn claim_notice(&self, seen: &OutboxNotice, now: Instant, lease_until: Instant) -> Result<Option<(Claim, OutboxNotice)>> {
-        let Some(seen_sk) = seen.keys.gsi2sk.as_deref() else { return Ok(None) };
-        let attempt = seen.attempts + 1;
+        let Some(seen_sk) = seen.item.keys.gsi2sk.as_deref() else { return Ok(None) };
+        let attempt = seen.item.attempts + 1;
         let update = Update {
-            key: keys::notice(&seen.notice_id),
+            key: keys::notice(&seen.item.notice_id),
             expression: "SET #status = :sending, attempts = :attempt, leaseUntil = :lease, #sk = :lease_sk",
             condition: "attempts = :seen AND #sk = :seen_sk AND (#status = :pending OR (#status = :sending AND leaseUntil <= :now))",
             names: vec![("#status", "status"), ("#sk", GSI2SK)],
@@ -249,15 +243,15 @@ impl Store {
                 (":sending", s(STATUS_SENDING)),
                 (":pending", s(STATUS_PENDING)),
                 (":attempt", n(attempt)),
-                (":seen", n(seen.attempts)),
+                (":seen", n(seen.item.attempts)),
                 (":seen_sk", s(seen_sk)),
                 (":lease", s(keys::instant_key(lease_until))),
-                (":lease_sk", s(keys::outbox_sk(lease_until, &seen.notice_id))),
+                (":lease_sk", s(keys::outbox_sk(lease_until, &seen.item.notice_id))),
                 (":now", s(keys::instant_key(now))),
             ],
         };
         match self.update_returning(update, ReturnValue::AllNew).await? {
-            Some(item) => Ok(Some((Claim { notice_id: seen.notice_id.clone(), attempt }, from_item(item)?))),
+            Some(item) => Ok(Some((Claim { notice_id: seen.item.notice_id.clone(), attempt }, from_item(item)?))),
             None => Ok(None),
         }
     }

@@ -16,7 +16,7 @@ async fn the_turn_came_is_delivered_once_by_sms_and_email_in_kazakh() {
     assert_eq!(publish(&store, 1, monday()).await, vec![kid.id.clone()]);
     let pending = outbox(&store).await;
     assert_eq!(pending.len(), 1);
-    let notice_id = pending[0].notice_id.clone();
+    let notice_id = pending[0].item.notice_id.clone();
     assert_eq!(notice_id, format!("{}-2-0", kid.id.0));
 
     let report = notify(&store, &config, monday()).await;
@@ -37,9 +37,9 @@ async fn the_turn_came_is_delivered_once_by_sms_and_email_in_kazakh() {
     assert!(email.message.contains(&kid.id.0) && email.message.contains("2026 жылғы 5 наурыз күнінің соңына дейін"), "{}", email.message);
 
     let stored = store.notice(&notice_id).await.expect("read").expect("kept");
-    assert_eq!((stored.status.as_str(), stored.attempts), (STATUS_SENT, 1));
+    assert_eq!((stored.item.status.as_str(), stored.item.attempts), (STATUS_SENT, 1));
     assert!(stored.sms_sent_at.is_some() && stored.email_sent_at.is_some() && stored.sent_at.is_some());
-    assert_eq!(stored.keys.gsi2pk, None, "a sent notice leaves the outbox index");
+    assert_eq!(stored.item.keys.gsi2pk, None, "a sent notice leaves the outbox index");
     assert!(outbox(&store).await.is_empty());
 
     // Running again, even much later, sends nothing more.
@@ -103,7 +103,7 @@ async fn without_a_phone_only_the_email_is_sent() {
     assert_eq!(emails[0].attributes.get("language").map(String::as_str), Some("en"));
     assert!(emails[0].message.contains("until the end of 5 March 2026"), "{}", emails[0].message);
     let stored = store.notice(&format!("{}-2-0", kid.id.0)).await.expect("read").expect("kept");
-    assert_eq!(stored.status, STATUS_SENT);
+    assert_eq!(stored.item.status, STATUS_SENT);
     assert_eq!(stored.sms_sent_at, None);
     assert_eq!(stored.skipped_channels, Some(vec!["sms".to_owned()]));
 }
@@ -167,7 +167,7 @@ async fn nothing_is_sent_for_a_change_that_did_not_commit() {
 
     // The same sign at the current version commits, and its notice is delivered.
     choose_and_sign(&store, &mother, &kid.id, Some(2), now).await.expect("signed");
-    let kinds: Vec<NoticeKind> = outbox(&store).await.into_iter().map(|n| n.notice.kind).collect();
+    let kinds: Vec<NoticeKind> = outbox(&store).await.into_iter().map(|n| n.item.notice.kind).collect();
     assert!(matches!(kinds.as_slice(), [NoticeKind::ReferralIssued { .. }]), "{kinds:?}");
     assert_eq!(notify(&store, &config, now).await.sent, 1);
     assert_eq!(moto::sms_to(&mother_phone).len(), 2);

@@ -48,19 +48,19 @@ async fn a_failing_channel_is_retried_with_backoff_then_dead_lettered_and_listed
         let report = notify(&store, &broken, now).await;
         assert_eq!(report.claimed, 1, "attempt {attempt}: {report:?}");
         let stored = store.notice(&notice_id).await.expect("read").expect("kept");
-        assert_eq!(stored.attempts, attempt);
+        assert_eq!(stored.item.attempts, attempt);
         assert!(stored.last_error.as_deref().is_some_and(|e| e.contains("email")), "{:?}", stored.last_error);
         assert!(stored.sms_sent_at.is_some(), "the SMS went out on the first attempt");
         if attempt < broken.max_attempts {
-            assert_eq!((report.retried, stored.status.as_str()), (1, STATUS_PENDING));
+            assert_eq!((report.retried, stored.item.status.as_str()), (1, STATUS_PENDING));
             let wait = broken.backoff(attempt);
             assert_eq!(wait, Duration::minutes(2 << (attempt - 1)).min(Duration::hours(1)));
             now += wait;
             due_times.push(now);
-            assert_eq!(stored.keys.gsi2sk.as_deref(), Some(kezek_functions::store::keys::outbox_sk(now, &notice_id).as_str()));
+            assert_eq!(stored.item.keys.gsi2sk.as_deref(), Some(kezek_functions::store::keys::outbox_sk(now, &notice_id).as_str()));
         } else {
-            assert_eq!((report.dead_lettered, stored.status.as_str()), (1, STATUS_DEAD_LETTER));
-            assert_eq!(stored.keys.gsi2pk.as_deref(), Some(DEAD_LETTER_LIST));
+            assert_eq!((report.dead_lettered, stored.item.status.as_str()), (1, STATUS_DEAD_LETTER));
+            assert_eq!(stored.item.keys.gsi2pk.as_deref(), Some(DEAD_LETTER_LIST));
         }
     }
     // 2, 4, 8, 16, 32 minutes between the six attempts.
@@ -68,7 +68,7 @@ async fn a_failing_channel_is_retried_with_backoff_then_dead_lettered_and_listed
     assert_eq!(moto::sms_to(&mother_phone).len(), 1, "a retry sends only the channel not yet sent");
     assert!(outbox(&store).await.is_empty(), "a dead letter is out of the outbox");
     let dead = store.dead_letters(100).await.expect("dead letters");
-    assert!(dead.iter().any(|d| d.notice_id == notice_id && d.status == STATUS_DEAD_LETTER), "{dead:?}");
+    assert!(dead.iter().any(|d| d.item.notice_id == notice_id && d.item.status == STATUS_DEAD_LETTER), "{dead:?}");
     let later = notify(&store, &broken, now + Duration::days(1)).await;
     assert_eq!((later.due_read, later.claimed), (0, 0));
 
@@ -80,8 +80,8 @@ async fn a_failing_channel_is_retried_with_backoff_then_dead_lettered_and_listed
     assert_eq!((report.sent, report.messages), (1, 1), "{report:?}");
     assert_eq!(moto::sms_to(&mother_phone).len(), 1);
     assert_eq!(moto::published_to(&topic).len(), 1);
-    assert!(!store.dead_letters(100).await.expect("dead letters").iter().any(|d| d.notice_id == notice_id));
-    assert_eq!(store.notice(&notice_id).await.expect("read").expect("kept").status, STATUS_SENT);
+    assert!(!store.dead_letters(100).await.expect("dead letters").iter().any(|d| d.item.notice_id == notice_id));
+    assert_eq!(store.notice(&notice_id).await.expect("read").expect("kept").item.status, STATUS_SENT);
 }
 
 #[tokio::test]
@@ -104,7 +104,7 @@ async fn a_flaky_channel_recovers_on_a_later_attempt_without_repeating_the_other
     assert_eq!(moto::sms_to(&father_phone).len(), 1);
     assert_eq!(moto::published_to(&topic).len(), 1, "the e-mail was not sent again");
     let stored = store.notice(&format!("{}-2-0", kid.id.0)).await.expect("read").expect("kept");
-    assert_eq!((stored.status.as_str(), stored.attempts), (STATUS_SENT, 3));
+    assert_eq!((stored.item.status.as_str(), stored.item.attempts), (STATUS_SENT, 3));
 }
 
 #[tokio::test]
@@ -136,9 +136,9 @@ async fn a_claim_whose_run_died_is_taken_over_after_its_lease() {
     enqueue_child(&store, &mother, &child((2023, 7, 7), 4), monday() - Duration::days(3)).await;
     publish(&store, 1, monday()).await;
     // A run claims the notice and dies before sending anything.
-    let seen = store.due_notices(kezek_functions::store::keys::shard_of(&outbox(&store).await[0].notice_id), monday(), 10).await.expect("due");
+    let seen = store.due_notices(kezek_functions::store::keys::shard_of(&outbox(&store).await[0].item.notice_id), monday(), 10).await.expect("due");
     let (claim, claimed) = store.claim_notice(&seen[0], monday(), monday() + config.lease).await.expect("claim").expect("won");
-    assert_eq!((claim.attempt, claimed.status.as_str()), (1, STATUS_SENDING));
+    assert_eq!((claim.attempt, claimed.item.status.as_str()), (1, STATUS_SENDING));
     assert!(store.claim_notice(&seen[0], monday(), monday() + config.lease).await.expect("claim").is_none(), "claimed once");
 
     let during = notify(&store, &config, monday() + config.lease - Duration::seconds(1)).await;
@@ -148,5 +148,5 @@ async fn a_claim_whose_run_died_is_taken_over_after_its_lease() {
     assert_eq!(moto::sms_to(&mother_phone).len(), 1);
     // The dead run's late outcome cannot overwrite the newer one.
     assert!(!store.retry_notice(&claim, monday() + Duration::hours(1), "late").await.expect("update"));
-    assert_eq!(store.notice(&claim.notice_id).await.expect("read").expect("kept").status, STATUS_SENT);
+    assert_eq!(store.notice(&claim.notice_id).await.expect("read").expect("kept").item.status, STATUS_SENT);
 }
