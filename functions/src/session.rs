@@ -43,17 +43,20 @@ pub struct Claims {
     pub region_id: Option<String>,
     /// The token is refused from this instant on.
     pub expires_at: Instant,
+    /// R2: the person has not given an e-mail address yet; only `/auth/profile` answers.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub email_required: bool,
 }
 
 impl Claims {
     pub fn applicant(iin: impl Into<String>, expires_at: Instant) -> Self {
-        Self { sub: iin.into(), role: SessionRole::Applicant, kindergarten_id: None, region_id: None, expires_at }
+        Self { sub: iin.into(), role: SessionRole::Applicant, kindergarten_id: None, region_id: None, expires_at, email_required: false }
     }
     pub fn staff(iin: impl Into<String>, kindergarten_id: impl Into<String>, expires_at: Instant) -> Self {
-        Self { sub: iin.into(), role: SessionRole::Staff, kindergarten_id: Some(kindergarten_id.into()), region_id: None, expires_at }
+        Self { sub: iin.into(), role: SessionRole::Staff, kindergarten_id: Some(kindergarten_id.into()), region_id: None, expires_at, email_required: false }
     }
     pub fn operator(iin: impl Into<String>, region_id: impl Into<String>, expires_at: Instant) -> Self {
-        Self { sub: iin.into(), role: SessionRole::Operator, kindergarten_id: None, region_id: Some(region_id.into()), expires_at }
+        Self { sub: iin.into(), role: SessionRole::Operator, kindergarten_id: None, region_id: Some(region_id.into()), expires_at, email_required: false }
     }
 
     /// A staff session without a kindergarten, or an operator one without a region, is unusable.

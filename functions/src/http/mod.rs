@@ -27,15 +27,27 @@
 //! | POST | `/operator/regions` | operator (their region) | operator |
 //! | POST | `/operator/regions/{region}/policy` | operator (their region) | operator |
 //! | POST | `/operator/kindergartens` | operator (their region) | operator |
+//! | POST | `/operator/calendar` | operator | operator |
+//! | POST | `/auth/challenge` | anyone | auth |
+//! | POST | `/auth/login` | anyone holding an EDS authentication key | auth |
+//! | GET | `/auth/profile` | any session | auth |
+//! | POST | `/auth/profile` | any session | auth |
+//!
+//! R2: a session issued before the person gave an e-mail address carries `emailRequired`;
+//! such a session is refused (`email_required`, 403) everywhere but `/auth/profile`.
 
 mod applications;
+mod auth;
 mod catalog;
+mod environment;
 mod operator;
 mod staff;
-// AUTH: the EDS login routes (`/auth/challenge`, `/auth/login`, `/auth/profile`) are added
-// by `mod auth;` here and by the `Group::Auth` arm of `Router::route` below.
+
+pub use auth::{Authentication, SESSION_TTL_MINUTES};
+pub use environment::{authentication_from_env, eds_verifier_from_env, verifier_from_env};
 
 use std::convert::Infallible;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use kezek_rules::time::Instant;
@@ -50,24 +62,31 @@ use crate::session::{self, Claims, SessionKey, SessionRole};
 use crate::signature::SignatureVerifier;
 use crate::store::{Store, Transaction};
 
-/// Where `now` comes from: the system clock at the edge, a fixed instant in tests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where `now` comes from: the system clock at the edge, a fixed instant in tests, the
+/// system clock moved forward by a shared offset in the local process (so a person can
+/// watch deadlines pass; never in a Lambda).
+#[derive(Debug, Clone)]
 pub enum Clock {
     System,
     Fixed(Instant),
+    /// The system clock plus `offset` seconds (shared, changed while running).
+    Shifted { offset_seconds: Arc<AtomicI64> },
 }
 
 impl Clock {
     pub fn now(&self) -> Instant {
         match self {
             Clock::Fixed(instant) => *instant,
-            Clock::System => {
-                let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-                let seconds = i64::try_from(since.as_secs()).unwrap_or(i64::MAX);
-                Instant::from_timestamp(seconds, since.subsec_nanos()).unwrap_or_default()
-            }
+            Clock::System => system_now(),
+            Clock::Shifted { offset_seconds } => system_now() + chrono::Duration::seconds(offset_seconds.load(Ordering::SeqCst)),
         }
     }
+}
+
+fn system_now() -> Instant {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let seconds = i64::try_from(since.as_secs()).unwrap_or(i64::MAX);
+    Instant::from_timestamp(seconds, since.subsec_nanos()).unwrap_or_default()
 }
 
 /// The routes of one Lambda binary.
@@ -80,9 +99,44 @@ pub enum Group {
     Sign,
     Staff,
     Operator,
+    Auth,
 }
 
-pub const ALL_GROUPS: [Group; 7] = [Group::Catalog, Group::Enqueue, Group::Applications, Group::Choose, Group::Sign, Group::Staff, Group::Operator];
+pub const ALL_GROUPS: [Group; 8] =
+    [Group::Catalog, Group::Enqueue, Group::Applications, Group::Choose, Group::Sign, Group::Staff, Group::Operator, Group::Auth];
+
+impl Group {
+    /// The Lambda binary serving this group (`functions/src/bin/<name>.rs`).
+    pub fn binary(self) -> &'static str {
+        match self {
+            Group::Catalog => "catalog",
+            Group::Enqueue => "enqueue",
+            Group::Applications => "applications",
+            Group::Choose => "choose",
+            Group::Sign => "sign",
+            Group::Staff => "staff",
+            Group::Operator => "operator",
+            Group::Auth => "auth",
+        }
+    }
+}
+
+/// The group (so the binary) a request goes to, by method and path alone; `None` for a
+/// path no binary serves. The template↔code test checks every template route with this.
+pub fn group_of(method: &Method, path: &str) -> Option<Group> {
+    let path: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    Some(match path.first().copied() {
+        Some("regions") => Group::Catalog,
+        Some("applications") if path.len() == 1 && method == Method::POST => Group::Enqueue,
+        Some("applications") if path.get(2) == Some(&"choose") => Group::Choose,
+        Some("applications") if path.get(2) == Some(&"sign") => Group::Sign,
+        Some("applications") => Group::Applications,
+        Some("staff") => Group::Staff,
+        Some("operator") => Group::Operator,
+        Some("auth") => Group::Auth,
+        _ => return None,
+    })
+}
 
 /// The header every POST carries.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -93,6 +147,7 @@ pub struct Router {
     store: Store,
     session_key: Arc<SessionKey>,
     verifier: Option<Arc<dyn SignatureVerifier>>,
+    authentication: Option<Arc<Authentication>>,
     clock: Clock,
     groups: Vec<Group>,
 }
@@ -100,11 +155,24 @@ pub struct Router {
 impl Router {
     /// Every route, the system clock, no signature verifier (sign answers 500 without one).
     pub fn new(store: Store, session_key: SessionKey) -> Self {
-        Self { store, session_key: Arc::new(session_key), verifier: None, clock: Clock::System, groups: ALL_GROUPS.to_vec() }
+        Self {
+            store,
+            session_key: Arc::new(session_key),
+            verifier: None,
+            authentication: None,
+            clock: Clock::System,
+            groups: ALL_GROUPS.to_vec(),
+        }
     }
 
     pub fn with_verifier(mut self, verifier: Arc<dyn SignatureVerifier>) -> Self {
         self.verifier = Some(verifier);
+        self
+    }
+
+    /// The EDS login (`/auth/*`): the verifier of authentication keys and the organisations.
+    pub fn with_authentication(mut self, authentication: Authentication) -> Self {
+        self.authentication = Some(Arc::new(authentication));
         self
     }
 
@@ -128,18 +196,6 @@ impl Router {
         &self.store
     }
 
-    /// A Lambda's router: table `KEZEK_TABLE`, session key `KEZEK_SESSION_KEY`, and for
-    /// `Group::Sign` the verifier ([`verifier_from_env`]).
-    pub async fn from_env(groups: &[Group]) -> Result<Self> {
-        let table = std::env::var("KEZEK_TABLE").map_err(|_| Error::internal("KEZEK_TABLE is not set"))?;
-        let store = Store::from_env(table).await;
-        let mut router = Self::new(store, SessionKey::from_env()?).serving(groups);
-        if groups.contains(&Group::Sign) {
-            router = router.with_verifier(verifier_from_env()?);
-        }
-        Ok(router)
-    }
-
     /// The Lambda service function: never fails, every error is a JSON response.
     pub async fn serve(&self, request: Request) -> std::result::Result<Response<Body>, Infallible> {
         Ok(self.handle(request).await)
@@ -161,17 +217,7 @@ impl Router {
     async fn route(&self, call: &Call) -> Result<Reply> {
         let path: Vec<&str> = call.request.uri().path().trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
         let method = call.request.method();
-        let group = match path.first().copied() {
-            Some("regions") => Group::Catalog,
-            Some("applications") if path.len() == 1 && method == Method::POST => Group::Enqueue,
-            Some("applications") if path.get(2) == Some(&"choose") => Group::Choose,
-            Some("applications") if path.get(2) == Some(&"sign") => Group::Sign,
-            Some("applications") => Group::Applications,
-            Some("staff") => Group::Staff,
-            Some("operator") => Group::Operator,
-            // AUTH: Some("auth") => Group::Auth,
-            _ => return Err(no_route()),
-        };
+        let group = group_of(method, call.request.uri().path()).ok_or_else(no_route)?;
         if !self.groups.contains(&group) {
             return Err(no_route());
         }
@@ -183,11 +229,24 @@ impl Router {
             Group::Enqueue | Group::Applications | Group::Choose | Group::Sign => applications::route(self, call, method, &path[1..]).await,
             Group::Staff => staff::route(self, call, method, &path[1..]).await,
             Group::Operator => operator::route(self, call, method, &path[1..]).await,
+            Group::Auth => auth::route(self, call, method, &path[1..]).await,
         }
     }
 
-    /// The verified claims of the caller, who must have `role`.
+    /// The verified claims of the caller, who must have `role` and (R2) an e-mail address.
     fn claims(&self, call: &Call, role: SessionRole) -> Result<Claims> {
+        let claims = self.session(call)?;
+        if claims.email_required {
+            return Err(Error::new("email_required", 403, "give your e-mail address first (POST /auth/profile)"));
+        }
+        if claims.role != role {
+            return Err(Error::forbidden(format!("this needs the {role:?} role").to_lowercase()));
+        }
+        Ok(claims)
+    }
+
+    /// The verified claims of any session, with or without an e-mail address.
+    fn session(&self, call: &Call) -> Result<Claims> {
         let Some(header) = call.header("authorization").filter(|header| !header.is_empty()) else {
             return Err(Error::new("token_missing", 401, "a session token is required (Authorization: Bearer ...)"));
         };
@@ -195,11 +254,7 @@ impl Router {
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
             .ok_or_else(|| Error::new("token_invalid", 401, "the Authorization header is not a Bearer token"))?;
-        let claims = session::verify(token, &self.session_key, call.now)?;
-        if claims.role != role {
-            return Err(Error::forbidden(format!("this needs the {role:?} role").to_lowercase()));
-        }
-        Ok(claims)
+        session::verify(token, &self.session_key, call.now)
     }
 
     fn verifier(&self) -> Result<&dyn SignatureVerifier> {
@@ -228,21 +283,6 @@ impl Router {
             Err(error) => Err(error),
         }
     }
-}
-
-/// The signature verifier of the `sign` binary: the EDS verifier with the trust anchors of
-/// `KEZEK_TRUST_ANCHORS` (PEM bundle); for local runs only, `KEZEK_TEST_SIGNING_SECRET`
-/// selects the HMAC test verifier instead.
-pub fn verifier_from_env() -> Result<Arc<dyn SignatureVerifier>> {
-    if let Ok(pem) = std::env::var("KEZEK_TRUST_ANCHORS") {
-        let trust = kezek_identity::TrustStore::from_pem_bundle(&pem).map_err(|e| Error::internal(format!("trust anchors: {e}")))?;
-        let verifier = crate::eds::EdsVerifier::new(kezek_identity::verifier::RsaVerifier::new(trust));
-        return Ok(Arc::new(verifier));
-    }
-    if let Ok(secret) = std::env::var("KEZEK_TEST_SIGNING_SECRET") {
-        return Ok(Arc::new(crate::signature::HmacTestVerifier::new(secret.as_bytes())));
-    }
-    Err(Error::internal("set KEZEK_TRUST_ANCHORS (or KEZEK_TEST_SIGNING_SECRET locally)"))
 }
 
 fn no_route() -> Error {
