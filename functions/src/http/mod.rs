@@ -41,6 +41,7 @@ mod auth;
 mod catalog;
 mod environment;
 mod operator;
+pub mod routes;
 mod staff;
 
 pub use auth::{Authentication, SESSION_TTL_MINUTES};
