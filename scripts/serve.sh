@@ -56,9 +56,12 @@ export KEZEK_DYNAMODB_ENDPOINT="http://127.0.0.1:$dynamodb_port"
 export KEZEK_SESSION_KEY="$(cat "$data/session.key")"
 export KEZEK_TRUST_ANCHORS="$(cat "$data/pki/root.pem" "$data/pki/intermediate.pem")"
 export KEZEK_CRL="$(cat "$data/pki/intermediate.crl.pem")"
-# Organisations of the test PKI: a kindergarten's staff and a regional operator.
-export KEZEK_ORGANISATIONS="${KEZEK_ORGANISATIONS:-$(cat functions/identity/tests/pki/organisations.json 2>/dev/null || echo '{}')}"
+# Organisations of the test PKI (staff_auth.p12, operator_auth.p12): the staff of kindergarten
+# tk-001 and the operator of the demo region.
+organisations='{"150440012344":{"role":"staff","kindergartenId":"tk-001"},"160540023454":{"role":"operator","regionId":"kz-zhetisu-taldykorgan"}}'
+export KEZEK_ORGANISATIONS="${KEZEK_ORGANISATIONS:-$organisations}"
 echo "serve: DynamoDB Local on $dynamodb_port (data in $data/dynamodb), moto on $moto_port, logs in $data/logs" >&2
+echo "serve: test PKI (keys *.p12, password \"test\") in $data/pki; SNS messages sent: http://127.0.0.1:$moto_port/moto-api/data.json" >&2
 
 "$CARGO_TARGET_DIR/debug/kezek-local" --port "$port" --sns-endpoint "http://127.0.0.1:$moto_port" \
   --web-dir web --sweep-every "${KEZEK_SWEEP_EVERY:-30s}" "$@" &

