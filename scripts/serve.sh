@@ -28,7 +28,7 @@ wait_port() { # port name log
 cargo build -p kezek-local --quiet
 
 # The test PKI (the "NCA" of local runs) and the session key: made once, kept in $data.
-if [ ! -f "$data/pki/done" ]; then
+if [ ! -f "$data/pki/done" ] || [ ! -f "$data/pki/staff_auth.p12" ]; then
   rm -rf "$data/pki"
   bash functions/identity/tests/pki/make.sh "$data/pki" >/dev/null
 fi

@@ -16,6 +16,7 @@ const GROUP = 'tk-001-2024-kk';
 const PARENT = '880102300702'; // the test PKI's applicant (auth.pem, sign.pem)
 const OTHER = '230510500012'; // another person of the test PKI (other_sign.pem)
 const PHONE = '+77011234567';
+const STAFF = '900115400018'; // the staff member of the test PKI (staff_auth.pem)
 
 let service;
 let api;
@@ -43,11 +44,13 @@ async function advance(duration) {
   return moved;
 }
 
-/// Seed steps 3–5: the parent logs in with the authentication key (EDS). The other applicant
-/// and the staff member take local tokens (POST /local/token).
-async function edsLogin() {
+/// Seed steps 3–5: log in with an authentication key (EDS) of the test PKI: the parent's
+/// (`auth`) or the kindergarten's organisation key (`staff_auth`, BIN mapped to tk-001 by
+/// scripts/serve.sh). The other applicant has no authentication key in the test PKI and takes
+/// a local token (POST /local/token).
+async function edsLogin(name = 'auth') {
   const challenge = await ok(api('POST', '/auth/challenge'), 201);
-  return ok(api('POST', '/auth/login', { body: { nonce: challenge.nonce, signature: holder(service.pki, 'auth').sign(challenge.signedText) } }));
+  return ok(api('POST', '/auth/login', { body: { nonce: challenge.nonce, signature: holder(service.pki, name).sign(challenge.signedText) } }));
 }
 
 async function logIn() {
@@ -55,7 +58,12 @@ async function logIn() {
   assert.equal(login.emailRequired, false, 'the profile exists');
   parent = login.token;
   other = (await ok(api('POST', '/local/token', { body: { role: 'applicant', iin: OTHER } }))).token;
-  staff = (await ok(api('POST', '/local/token', { body: { role: 'staff', iin: '900115400020', kindergartenId: 'tk-001' } }))).token;
+  const staffLogin = await edsLogin('staff_auth');
+  assert.deepEqual(staffLogin.identity, { role: 'staff', iin: STAFF, bin: '150440012344', kindergartenId: 'tk-001' });
+  staff = staffLogin.token;
+  if (staffLogin.emailRequired) {
+    staff = (await ok(api('POST', '/auth/profile', { token: staff, body: { email: 'staff@tk-001.example.kz', language: 'kk' } }))).token;
+  }
 }
 const sweep = () => ok(api('POST', '/local/sweep'));
 const publish = (count, groupId = GROUP) => ok(api('POST', '/staff/places', { token: staff, body: { action: 'publish', groupId, count } }));
