@@ -2,7 +2,8 @@
 # The one test command (README: `npm test`; CI: .ci/run). Installs what is missing, then runs
 # every test: clippy; the Rust unit, table, property and DynamoDB Local tests; the WebAssembly
 # build; the TypeScript check; the Node tests of the package, the native/WebAssembly parity
-# test and the browser test. Stops at the first failure; the last line is the summary.
+# test and the browser test; the end-to-end seed scenario on the local service; schemathesis
+# against it. Stops at the first failure; the last line is the summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -49,3 +50,7 @@ step "node tests"
 # The end-to-end seed scenario serves kezek-local through scripts/serve.sh: build it first.
 cargo build -p kezek-local --quiet
 node --test --test-concurrency=1 tests/node/ tests/browser/ tests/e2e/
+
+step "schemathesis"
+# The OpenAPI document against the running local service: no 5xx, every answer as documented.
+bash scripts/schemathesis.sh

@@ -110,15 +110,18 @@ async fn main() -> Result<(), Box<dyn Error>> {
         usage.capacity_units
     );
     let verifier = HmacTestVerifier::new(b"bench");
-    let mut signs = Timings::new();
+    let (mut chooses, mut signs) = (Timings::new(), Timings::new());
     for (id, applicant) in applications.iter().filter(|(id, _)| published.offered.contains(id)) {
+        let (before, started) = (store.usage(), Clock::now());
         let issued = choose(&store, applicant, &ChooseInput { application_id: id.clone(), group_id: group.clone() }, now).await?;
+        chooses.add(started.elapsed().as_secs_f64(), store.usage().since(before));
         let signature = SignedChoice { signature_base64: verifier.sign_as(applicant, issued.signed_text.as_bytes()), certificate_base64: None };
         let input = SignInput { nonce: issued.nonce, signature, expected_version: None };
         let (before, started) = (store.usage(), Clock::now());
         sign(&store, &verifier, applicant, &input, Some(&format!("sign-{}", id.0)), now).await?;
         signs.add(started.elapsed().as_secs_f64(), store.usage().since(before));
     }
+    chooses.report("choose");
     signs.report("sign");
 
     // 100,000 queued applications in the 2022 pool, written directly in batches.

@@ -54,7 +54,10 @@ impl From<RuleError> for Error {
             | RuleError::BinNotDigits
             | RuleError::BinCheckDigit => 400,
             RuleError::VersionConflict { .. } => 409,
-            RuleError::CalendarYearMissing { .. } | RuleError::PolicyMissing | RuleError::QueueTooLarge { .. } => 500,
+            // Data an operator has to load (a calendar year, a policy): the service cannot
+            // answer until then, and a retry after the load succeeds.
+            RuleError::CalendarYearMissing { .. } | RuleError::PolicyMissing => 503,
+            RuleError::QueueTooLarge { .. } => 500,
             _ => 422,
         };
         Self { code: Cow::Borrowed(error.code()), message: error.to_string(), status }

@@ -9,6 +9,7 @@
 pub use kezek_rules as rules;
 
 pub mod commands;
+pub mod config;
 pub mod eds;
 pub mod error;
 pub mod http;

@@ -88,15 +88,27 @@ impl SessionKey {
         Ok(Self { key: hmac::Key::new(hmac::HMAC_SHA256, secret) })
     }
 
-    /// `KEZEK_SESSION_KEY`: the key, base64 (standard or URL-safe), at least 32 bytes decoded.
-    pub fn from_env() -> Result<Self> {
-        let value = std::env::var("KEZEK_SESSION_KEY").map_err(|_| Error::internal("KEZEK_SESSION_KEY is not set"))?;
+    /// A key given as base64 (standard or URL-safe), at least 32 bytes decoded.
+    pub fn from_base64(value: &str) -> Result<Self> {
         let value = value.trim();
         let secret = STANDARD
             .decode(value)
             .or_else(|_| URL_SAFE_NO_PAD.decode(value.trim_end_matches('=')))
-            .map_err(|_| Error::internal("KEZEK_SESSION_KEY is not base64"))?;
+            .map_err(|_| Error::internal("the session key is not base64"))?;
         Self::new(&secret)
+    }
+
+    /// `KEZEK_SESSION_KEY` alone ([`SessionKey::from_base64`]): for local processes, which
+    /// have no SSM. The Lambda binaries use [`SessionKey::from_settings`].
+    pub fn from_env() -> Result<Self> {
+        let value = std::env::var("KEZEK_SESSION_KEY").map_err(|_| Error::internal("KEZEK_SESSION_KEY is not set"))?;
+        Self::from_base64(&value)
+    }
+
+    /// The setting `SESSION_KEY` ([`crate::config`]): `KEZEK_SESSION_KEY` itself, or in AWS
+    /// the SSM SecureString named by `KEZEK_SESSION_KEY_PARAMETER`. Read once per cold start.
+    pub async fn from_settings() -> Result<Self> {
+        Self::from_base64(&crate::config::required_setting(crate::config::SESSION_KEY).await?)
     }
 }
 
@@ -164,6 +176,19 @@ mod tests {
         assert_eq!(verify(payload, &key(1), now()).expect_err("no mac").code, "token_invalid");
         assert_eq!(verify("", &key(1), now()).expect_err("empty").code, "token_missing");
         assert!(SessionKey::new(b"short").is_err());
+    }
+
+    #[test]
+    fn a_base64_key_is_read_in_either_alphabet() {
+        // 32 bytes whose base64 differs between the standard and URL-safe alphabets.
+        let secret = [0xfb_u8; 32];
+        let token = issue(&Claims::applicant("900115400020", now() + Duration::hours(1)), &SessionKey::new(&secret).expect("key"));
+        for text in [STANDARD.encode(secret), URL_SAFE_NO_PAD.encode(secret), format!("  {}\n", STANDARD.encode(secret))] {
+            let key = SessionKey::from_base64(&text).expect("base64 key");
+            assert!(verify(&token, &key, now()).is_ok(), "{text:?}");
+        }
+        assert!(SessionKey::from_base64("not base64!").is_err());
+        assert!(SessionKey::from_base64(&STANDARD.encode([1u8; 16])).is_err(), "too short");
     }
 
     #[test]

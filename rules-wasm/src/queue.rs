@@ -74,6 +74,31 @@ pub fn queue_slot(priority: Priority, rank: u64, counts: ClassCounts, ratio: Pri
     }
 }
 
+/// A class that is certainly larger than any queue the rules accept (see [`next_class`]).
+const CLASS_OPEN: u64 = 1 << 40;
+
+/// The class of the next application in queue order when the classes are read head first
+/// (e.g. page by page from an index): `placed` members of each class were placed already,
+/// `more[class]` tells whether that class (`out_of_turn`, `first_priority`, `general`) has
+/// another member. `None` when no class has one. The same order as [`queue_slot`]: a class
+/// still open counts as unbounded, which cannot change where its next member goes, since
+/// `queue_slot` only looks at a class's size once that class is exhausted.
+pub fn next_class(placed: ClassCounts, more: [bool; 3], ratio: PriorityRatio) -> Option<Priority> {
+    let counts = ClassCounts {
+        out_of_turn: if more[0] { CLASS_OPEN } else { placed.out_of_turn },
+        first_priority: if more[1] { CLASS_OPEN } else { placed.first_priority },
+        general: if more[2] { CLASS_OPEN } else { placed.general },
+    };
+    let slot = placed.total();
+    let ranks = [placed.out_of_turn, placed.first_priority, placed.general];
+    [Priority::OutOfTurn, Priority::FirstPriority, Priority::General]
+        .into_iter()
+        .zip(ranks)
+        .zip(more)
+        .find(|((priority, rank), more)| *more && queue_slot(*priority, *rank, counts, ratio) == slot)
+        .map(|((priority, _), _)| priority)
+}
+
 /// Registration time, then id: the order within one class.
 pub fn by_registration(a: &QueueEntry, b: &QueueEntry) -> Ordering {
     a.registered_at.cmp(&b.registered_at).then_with(|| a.id.cmp(&b.id))
@@ -219,6 +244,35 @@ mod tests {
         assert_eq!(order_ids(&entries, DEFAULT_RATIO), ["p0", "g0", "p1", "p2", "p3", "p4"]);
         let ratio = PriorityRatio { first_priority: 2, general: 1 };
         assert_eq!(order_ids(&entries, ratio), ["p0", "p1", "g0", "p2", "p3", "p4"]);
+    }
+
+    #[test]
+    fn reading_class_heads_gives_the_queue_order() {
+        // Every mix of class sizes up to 7 and several ratios: merging heads with `next_class`
+        // (knowing only whether each class has one more) gives exactly `QueueOrder`.
+        let ratios = [DEFAULT_RATIO, PriorityRatio { first_priority: 2, general: 1 }, PriorityRatio { first_priority: 1, general: 1 }, PriorityRatio { first_priority: 3, general: 5 }];
+        for ratio in ratios {
+            for sizes in (0..8u32 * 8 * 8).map(|n| [n / 64, n / 8 % 8, n % 8]) {
+                let priorities = [Priority::OutOfTurn, Priority::FirstPriority, Priority::General];
+                let entries: Vec<QueueEntry> = (0..3)
+                    .flat_map(|class| (0..sizes[class]).map(move |i| entry(&format!("{class}-{i}"), priorities[class], i64::from(i) * 7 + class as i64)))
+                    .collect();
+                let mut placed = ClassCounts::default();
+                let mut merged = Vec::new();
+                loop {
+                    let more = [placed.out_of_turn < u64::from(sizes[0]), placed.first_priority < u64::from(sizes[1]), placed.general < u64::from(sizes[2])];
+                    let Some(priority) = next_class(placed, more, ratio) else { break };
+                    let rank = match priority {
+                        Priority::OutOfTurn => &mut placed.out_of_turn,
+                        Priority::FirstPriority => &mut placed.first_priority,
+                        Priority::General => &mut placed.general,
+                    };
+                    merged.push(format!("{}-{}", class_index(priority), rank));
+                    *rank += 1;
+                }
+                assert_eq!(merged, order_ids(&entries, ratio), "sizes {sizes:?} ratio {ratio:?}");
+            }
+        }
     }
 
     #[test]

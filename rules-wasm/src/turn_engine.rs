@@ -3,6 +3,8 @@
 //! blackout periods. Children too young are skipped and keep their position. It runs after
 //! places are published or released, and in every sweep (children turn 2 every day).
 
+use chrono::NaiveDate;
+
 use crate::age::full_years;
 use crate::application::{Application, Command, RuleContext, Transition};
 use crate::error::RuleResult;
@@ -11,24 +13,38 @@ use crate::policy::{Policy, PriorityRatio};
 use crate::queue::{QueueEntry, QueueOrder, Waiting};
 use crate::time::{Instant, RegionClock};
 
+/// Whom the engine may offer a place to on one local day: queued applications of children
+/// old enough. Walk the queue in order (e.g. [`crate::queue::next_class`] over class heads)
+/// and offer to the entries it admits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OfferRule {
+    today: NaiveDate,
+    min_age_years: u32,
+}
+
+impl OfferRule {
+    /// The rule of the local day of `now`; `None` in a blackout period (no offers at all).
+    pub fn on(policy: &Policy, clock: &RegionClock, now: Instant) -> Option<Self> {
+        let today = clock.local_date(now);
+        policy.blackout_on(today).is_none().then_some(Self { today, min_age_years: u32::from(policy.min_age_years) })
+    }
+
+    /// Queued (not offered, not stop-listed) and old enough today; a child too young is
+    /// skipped and keeps its position.
+    pub fn admits(&self, entry: &QueueEntry) -> bool {
+        entry.waiting == Waiting::Queued && full_years(entry.birth_date, self.today) >= self.min_age_years
+    }
+}
+
 /// Indices into `entries` of the applications to offer a place to, in queue order, at most
 /// `unreserved` of them.
 pub fn select_offers(entries: &[QueueEntry], unreserved: u32, policy: &Policy, clock: &RegionClock, now: Instant) -> RuleResult<Vec<usize>> {
-    let today = clock.local_date(now);
-    if unreserved == 0 || policy.blackout_on(today).is_some() {
+    let Some(rule) = OfferRule::on(policy, clock, now).filter(|_| unreserved > 0) else {
         return Ok(Vec::new());
-    }
+    };
     let ratio: PriorityRatio = policy.priority_ratio;
     let order = QueueOrder::new(entries, ratio)?;
-    let min_age_years = u32::from(policy.min_age_years);
-    let offers: Vec<usize> = order
-        .iter()
-        .filter(|index| {
-            let entry = &entries[*index];
-            entry.waiting == Waiting::Queued && full_years(entry.birth_date, today) >= min_age_years
-        })
-        .take(unreserved as usize)
-        .collect();
+    let offers: Vec<usize> = order.iter().filter(|index| rule.admits(&entries[*index])).take(unreserved as usize).collect();
     debug_assert!(offers.len() <= unreserved as usize);
     Ok(offers)
 }

@@ -1,6 +1,7 @@
 //! kezek-identity: who signed what, checked as DESIGN §3 requires.
 //!
-//! - [`trust`]: the configured trust anchors (NCA root and intermediate certificates) and CRLs;
+//! - [`trust`]: the configured trust anchors (NCA root and intermediate certificates);
+//! - [`revocation`]: the pluggable [`RevocationCheck`] (CRL files now, OCSP later);
 //! - [`certificate`]: what a certificate says (IIN, BIN, name, purpose) and whether it chains
 //!   to an anchor and is valid now;
 //! - [`rsa`]: RSA signature arithmetic, done by ring;
@@ -14,12 +15,14 @@
 pub mod certificate;
 pub mod cms;
 pub mod error;
+pub mod revocation;
 pub mod rsa;
 pub mod submission;
 pub mod trust;
 pub mod verifier;
 
 pub use error::IdentityError;
+pub use revocation::{CrlFile, NoRevocation, RevocationCheck};
 pub use submission::SignatureSubmission;
 pub use trust::TrustStore;
 pub use verifier::{Holder, KeyPurpose, RsaVerifier, SignatureVerifier, VerificationRequest, VerifiedSigner};

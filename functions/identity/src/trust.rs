@@ -1,27 +1,29 @@
-//! The configured trust: NCA root and intermediate certificates (anchors), and revocation
-//! lists. A certificate is believed only if it chains to an anchor, every certificate on the
-//! way is valid now, and none is revoked.
+//! The configured trust: NCA root and intermediate certificates (anchors). A certificate is
+//! believed only if it chains to an anchor, every certificate on the way is valid now, and
+//! the [`RevocationCheck`] says none is revoked.
+//!
+//! For convenience a trust store also carries the CRL files loaded with
+//! [`TrustStore::add_crl_pem`]: they are the revocation check of
+//! [`crate::RsaVerifier::new`]; another check (e.g. OCSP) is given with
+//! [`crate::RsaVerifier::with_revocation`].
 
 use chrono::{DateTime, Utc};
-use der::{Decode, Encode};
-use x509_cert::crl::CertificateList;
 use x509_cert::Certificate;
 
 use crate::certificate::{check_validity, issued_by, purposes_of};
 use crate::error::IdentityError;
-use crate::rsa::{RsaKey, RsaScheme};
+use crate::revocation::{CrlFile, RevocationCheck};
 
 /// Longest chain walked from a certificate to an anchor.
 const CHAIN_DEPTH_MAX: usize = 5;
-/// Most anchors and most revoked serials held.
+/// Most anchors held.
 const ANCHORS_MAX: usize = 64;
-const REVOKED_MAX: usize = 1_000_000;
 
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
     anchors: Vec<Certificate>,
-    /// (issuer name DER, serial number bytes) of revoked certificates.
-    revoked: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The CRLs loaded with [`TrustStore::add_crl_pem`].
+    crls: CrlFile,
 }
 
 impl TrustStore {
@@ -31,56 +33,43 @@ impl TrustStore {
         if anchors.is_empty() || anchors.len() > ANCHORS_MAX {
             return Err(IdentityError::InputTooLarge);
         }
-        Ok(Self { anchors, revoked: Vec::new() })
+        Ok(Self { anchors, crls: CrlFile::new() })
     }
 
-    /// Loads a CRL (PEM) after checking it is signed by one of the anchors.
+    pub fn anchors(&self) -> &[Certificate] {
+        &self.anchors
+    }
+
+    /// Loads CRLs (PEM, one or several) into this store's [`CrlFile`], after checking each
+    /// is signed by one of the anchors; returns the number of entries loaded.
     pub fn add_crl_pem(&mut self, pem: &str) -> Result<usize, IdentityError> {
-        let (label, der) = der::pem::decode_vec(pem.as_bytes()).map_err(|_| IdentityError::EncodingInvalid)?;
-        if label != "X509 CRL" {
-            return Err(IdentityError::EncodingInvalid);
-        }
-        let crl = CertificateList::from_der(&der).map_err(|_| IdentityError::DerInvalid { what: "CRL" })?;
-        let issuer = self
-            .anchors
-            .iter()
-            .find(|anchor| anchor.tbs_certificate.subject == crl.tbs_cert_list.issuer)
-            .ok_or(IdentityError::CertificateUntrusted)?;
-        let key = RsaKey::from_spki(&issuer.tbs_certificate.subject_public_key_info)?;
-        let scheme = RsaScheme::from_oids(crl.signature_algorithm.oid, None)?;
-        let tbs = crl.tbs_cert_list.to_der().map_err(|_| IdentityError::DerInvalid { what: "CRL" })?;
-        let signature = crl.signature.as_bytes().ok_or(IdentityError::DerInvalid { what: "CRL signature" })?;
-        key.verify(scheme, &tbs, signature).map_err(|_| IdentityError::CertificateUntrusted)?;
-        let issuer_name = crl.tbs_cert_list.issuer.to_der().map_err(|_| IdentityError::DerInvalid { what: "CRL" })?;
-        let revoked = crl.tbs_cert_list.revoked_certificates.unwrap_or_default();
-        if self.revoked.len() + revoked.len() > REVOKED_MAX {
-            return Err(IdentityError::InputTooLarge);
-        }
-        let count = revoked.len();
-        self.revoked.extend(revoked.into_iter().map(|entry| (issuer_name.clone(), entry.serial_number.as_bytes().to_vec())));
-        Ok(count)
+        let mut crls = std::mem::take(&mut self.crls);
+        let loaded = crls.add_pem(pem, self);
+        self.crls = crls;
+        loaded
     }
 
-    fn is_revoked(&self, certificate: &Certificate) -> bool {
-        let Ok(issuer) = certificate.tbs_certificate.issuer.to_der() else { return true };
-        let serial = certificate.tbs_certificate.serial_number.as_bytes();
-        self.revoked.iter().any(|(name, number)| *name == issuer && number.as_slice() == serial)
+    /// The CRLs loaded with [`TrustStore::add_crl_pem`].
+    pub fn crl_file(&self) -> &CrlFile {
+        &self.crls
     }
 
     /// Checks `leaf` chains to an anchor through anchors or `supplied` certificates (e.g.
-    /// those a CMS message carries), each valid at `now` and not revoked.
-    pub fn verify_chain(&self, leaf: &Certificate, supplied: &[Certificate], now: DateTime<Utc>) -> Result<(), IdentityError> {
+    /// those a CMS message carries), each valid at `now` and, below the anchor, not revoked
+    /// at `now` by `revocation`.
+    pub fn verify_chain(
+        &self,
+        leaf: &Certificate,
+        supplied: &[Certificate],
+        revocation: &dyn RevocationCheck,
+        now: DateTime<Utc>,
+    ) -> Result<(), IdentityError> {
         check_validity(leaf, now)?;
-        if self.is_revoked(leaf) {
-            return Err(IdentityError::CertificateRevoked);
-        }
         let mut current = leaf.clone();
         for _ in 0..CHAIN_DEPTH_MAX {
-            for anchor in &self.anchors {
-                if issued_by(&current, anchor)? {
-                    check_validity(anchor, now).map_err(|_| IdentityError::CertificateUntrusted)?;
-                    return Ok(());
-                }
+            if let Some(anchor) = self.anchor_of(&current)? {
+                check_validity(anchor, now).map_err(|_| IdentityError::CertificateUntrusted)?;
+                return not_revoked(revocation, &current, anchor, now);
             }
             let mut next = None;
             for candidate in supplied {
@@ -91,11 +80,26 @@ impl TrustStore {
             }
             let issuer = next.ok_or(IdentityError::CertificateUntrusted)?;
             check_validity(&issuer, now).map_err(|_| IdentityError::CertificateUntrusted)?;
-            if self.is_revoked(&issuer) {
-                return Err(IdentityError::CertificateRevoked);
-            }
+            not_revoked(revocation, &current, &issuer, now)?;
             current = issuer;
         }
         Err(IdentityError::CertificateUntrusted)
+    }
+
+    fn anchor_of(&self, certificate: &Certificate) -> Result<Option<&Certificate>, IdentityError> {
+        for anchor in &self.anchors {
+            if issued_by(certificate, anchor)? {
+                return Ok(Some(anchor));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn not_revoked(revocation: &dyn RevocationCheck, certificate: &Certificate, issuer: &Certificate, now: DateTime<Utc>) -> Result<(), IdentityError> {
+    if revocation.is_revoked(certificate, issuer, now)? {
+        Err(IdentityError::CertificateRevoked)
+    } else {
+        Ok(())
     }
 }

@@ -2,11 +2,14 @@
 //! choices (signing key) both go through a [`SignatureVerifier`]. [`RsaVerifier`] is the RSA
 //! implementation; GOST R 34.10-2015 can be another.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use der::Encode;
 
 use crate::certificate::{purposes_of, serial_hex, subject_of};
 use crate::error::IdentityError;
+use crate::revocation::RevocationCheck;
 use crate::submission::{verify_submission, SignatureSubmission};
 use crate::trust::TrustStore;
 
@@ -56,22 +59,32 @@ pub trait SignatureVerifier: Send + Sync {
     fn verify(&self, request: &VerificationRequest<'_>) -> Result<VerifiedSigner, IdentityError>;
 }
 
-/// RSA (2048+) signatures, CMS or raw, chained to the configured trust anchors.
+/// RSA (2048+) signatures, CMS or raw, chained to the configured trust anchors, checked
+/// against a pluggable [`RevocationCheck`].
 #[derive(Debug, Clone)]
 pub struct RsaVerifier {
     trust: TrustStore,
+    revocation: Arc<dyn RevocationCheck>,
 }
 
 impl RsaVerifier {
+    /// Revocation by the CRL files loaded into `trust` ([`TrustStore::add_crl_pem`]).
     pub fn new(trust: TrustStore) -> Self {
-        Self { trust }
+        let revocation = Arc::new(trust.crl_file().clone());
+        Self { trust, revocation }
+    }
+
+    /// Revocation by `revocation` (a [`crate::revocation::CrlFile`], an OCSP client, ...);
+    /// CRLs loaded into `trust` are then not consulted.
+    pub fn with_revocation(trust: TrustStore, revocation: Arc<dyn RevocationCheck>) -> Self {
+        Self { trust, revocation }
     }
 }
 
 impl SignatureVerifier for RsaVerifier {
     fn verify(&self, request: &VerificationRequest<'_>) -> Result<VerifiedSigner, IdentityError> {
         let (certificate, supplied) = verify_submission(request.submission, request.issued)?;
-        self.trust.verify_chain(&certificate, &supplied, request.now)?;
+        self.trust.verify_chain(&certificate, &supplied, self.revocation.as_ref(), request.now)?;
         let purposes = purposes_of(&certificate)?;
         match request.purpose {
             KeyPurpose::Authentication if !purposes.is_authentication() => {

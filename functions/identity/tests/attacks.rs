@@ -154,3 +154,37 @@ fn the_pkcs12_signing_script_produces_what_the_verifier_accepts() {
         assert_eq!(signer.iin, APPLICANT);
     }
 }
+
+#[test]
+fn the_pkcs12_signing_script_makes_raw_signatures_and_api_bodies() {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/sign-with-p12.sh");
+    let payload = pki::pki().join("choice-for-raw-script");
+    std::fs::write(&payload, CHOICE).expect("payload");
+    let run = |extra: &[&str]| {
+        let output = std::process::Command::new("bash")
+            .arg(&script)
+            .arg(pki::pki().join("sign.p12"))
+            .arg("test")
+            .arg(&payload)
+            .args(extra)
+            .output()
+            .expect("script runs");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("text")
+    };
+    let raw = run(&["--raw"]);
+    let mut lines = raw.lines();
+    let submission = SignatureSubmission::Raw {
+        signature: lines.next().expect("signature").to_owned(),
+        certificate: lines.next().expect("certificate").to_owned(),
+        scheme: kezek_identity::submission::RawScheme::Pkcs1Sha256,
+    };
+    assert_eq!(sign_choice(&submission).expect("raw accepted").iin, APPLICANT);
+    let body: serde_json::Value = serde_json::from_str(&run(&["--raw", "--json", "ab12"])).expect("JSON");
+    assert_eq!(body["nonce"], "ab12");
+    assert!(body["signature"]["signatureBase64"].is_string() && body["signature"]["certificateBase64"].is_string());
+    let body: serde_json::Value = serde_json::from_str(&run(&["--attached", "--json", "ab12"])).expect("JSON");
+    let cms = body["signature"]["signatureBase64"].as_str().expect("CMS").to_owned();
+    assert!(body["signature"].get("certificateBase64").is_none());
+    assert!(sign_choice(&SignatureSubmission::Cms { cms }).is_ok());
+}

@@ -1,9 +1,10 @@
 //! The actions on one application besides choose and sign: withdraw, extend (R11), cancel
 //! (R12) by the applicant or a linked parent; enrol (R13) by staff of the referral's
-//! kindergarten; linking the second parent (R3). Each rules transition is one transaction
+//! kindergarten; naming and linking the second parent (R3), which also take the next version
+//! and write an audit event. Each rules transition is one transaction
 //! through [`writes::transition`], with the POST's idempotency record in it.
 
-use kezek_rules::application::{Application, ApplicationId, ApplicationState, Command};
+use kezek_rules::application::{Application, ApplicationId, ApplicationState, AuditEvent, Command};
 use kezek_rules::iin::Iin;
 use kezek_rules::time::Instant;
 use serde::{Deserialize, Serialize};
@@ -12,8 +13,8 @@ use super::idempotency::or_replay;
 use super::{writes, Idempotency, RegionRules};
 use crate::error::{Error, Result};
 use crate::store::applicant_index::{ApplicantIndexItem, Relation};
-use crate::store::items::ApplicationItem;
-use crate::store::{PoolView, Role, Store, Transaction};
+use crate::store::items::{ApplicationItem, AuditItem, Keys};
+use crate::store::{keys, PoolView, Role, Store, Transaction};
 
 /// Who acts on an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,11 +196,38 @@ struct LinkRequest<'a> {
     second_parent_iin: Option<&'a str>,
 }
 
-/// Rewrites the application's people at its current version (no rules transition).
+/// The application with other people (R3): no rules transition, but a change like every
+/// other: the next version, written over the expected one, with its audit event.
+struct PeopleChange {
+    after: ApplicationItem,
+    audit: AuditItem,
+}
+
+impl PeopleChange {
+    fn of(before: &ApplicationItem, command: &str, actor_iin: &str, now: Instant, change: impl FnOnce(&mut ApplicationItem)) -> Self {
+        let mut application = before.application.clone();
+        application.version += 1;
+        let mut after = before.with_application(application);
+        change(&mut after);
+        let state = after.application.state.name();
+        let event = AuditEvent {
+            application_id: after.application.id.clone(),
+            command: command.to_owned(),
+            from_state: Some(state),
+            to_state: state,
+            at: now,
+            version: after.version,
+        };
+        let keys = Keys::base(keys::application_audit(&after.application.id, after.version));
+        Self { audit: AuditItem { keys, event, actor: format!("applicant:{actor_iin}") }, after }
+    }
+}
+
+/// Writes the application's people over its version, with the audit event.
 async fn write_people(
     store: &Store,
     before: &ApplicationItem,
-    after: &ApplicationItem,
+    change: &PeopleChange,
     index: Option<&ApplicantIndexItem>,
     idempotency: Option<&Idempotency>,
     output: &LinkOutput,
@@ -210,7 +238,8 @@ async fn write_people(
     if let Some(idempotency) = idempotency {
         idempotency.put(&mut transaction, table, output, now)?;
     }
-    transaction.put_versioned(Role::Application, table, after, before.version)?;
+    transaction.put_versioned(Role::Application, table, &change.after, before.version)?;
+    transaction.put_new(Role::Record, table, &change.audit)?;
     if let Some(index) = index {
         transaction.put_new(Role::Record, table, index)?;
     }
@@ -247,10 +276,9 @@ pub async fn name_second_parent(store: &Store, applicant_iin: &str, id: &Applica
         if item.linked_iins.iter().any(|linked| linked != &input.second_parent_iin) {
             return Err(Error::new("second_parent_linked", 409, "another second parent has linked this application already"));
         }
-        let mut after = item.clone();
-        after.second_parent_iin = Some(input.second_parent_iin.clone());
-        let output = LinkOutput::of(&after);
-        write_people(store, &item, &after, None, idempotency.as_ref(), &output, now).await?;
+        let change = PeopleChange::of(&item, "name_second_parent", applicant_iin, now, |after| after.second_parent_iin = Some(input.second_parent_iin.clone()));
+        let output = LinkOutput::of(&change.after);
+        write_people(store, &item, &change, None, idempotency.as_ref(), &output, now).await?;
         Ok(output)
     })
     .await;
@@ -269,11 +297,10 @@ pub async fn link(store: &Store, iin: &str, id: &ApplicationId, key: Option<&str
         if item.linked_iins.iter().any(|linked| linked == iin) {
             return Ok(LinkOutput::of(&item));
         }
-        let mut after = item.clone();
-        after.linked_iins.push(iin.to_owned());
-        let output = LinkOutput::of(&after);
+        let change = PeopleChange::of(&item, "link", iin, now, |after| after.linked_iins.push(iin.to_owned()));
+        let output = LinkOutput::of(&change.after);
         let index = ApplicantIndexItem::new(iin, id.clone(), Relation::Linked, now);
-        write_people(store, &item, &after, Some(&index), idempotency.as_ref(), &output, now).await?;
+        write_people(store, &item, &change, Some(&index), idempotency.as_ref(), &output, now).await?;
         Ok(output)
     })
     .await;

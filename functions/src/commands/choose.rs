@@ -1,10 +1,12 @@
 //! Choose (seed steps 8–11, R4/R7/R8): the applicant picks a group; the server answers with
-//! the exact canonical bytes to sign, bound to a one-time nonce and an expiry.
+//! the exact canonical bytes to sign, bound to a one-time nonce and an expiry. With the nonce
+//! it stores the basis `sign` needs (application, pool, group, rules of the day).
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::Duration;
 use kezek_rules::application::{ApplicationId, Command};
+use kezek_rules::calendar::{CalendarYear, WorkingCalendar};
 use kezek_rules::places::GroupId;
 use kezek_rules::time::Instant;
 use serde::{Deserialize, Serialize};
@@ -12,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::RegionRules;
 use crate::error::{Error, Result};
 use crate::ids;
-use crate::store::items::{ApplicationItem, Keys, NonceItem};
+use crate::store::items::{ApplicationItem, ChoiceBasisItem, Keys, NonceItem};
 use crate::store::{keys, Role, Store, Transaction};
 
 /// How long issued bytes may be signed.
@@ -55,6 +57,21 @@ pub(crate) async fn own_application(store: &Store, id: &ApplicationId, applicant
     Ok(item)
 }
 
+/// The years of `calendar` that are not the built-in ones (loaded by operators).
+fn loaded_years(calendar: &WorkingCalendar) -> Vec<CalendarYear> {
+    let built_in = WorkingCalendar::kazakhstan();
+    calendar.years().into_iter().filter_map(|year| calendar.year_data(year).filter(|data| built_in.year_data(year) != Some(*data)).cloned()).collect()
+}
+
+/// The calendar `loaded_years` were taken from: the built-in one with them laid over it.
+pub(crate) fn calendar_with(years: &[CalendarYear]) -> Result<WorkingCalendar> {
+    let mut calendar = WorkingCalendar::kazakhstan().clone();
+    for year in years {
+        calendar.add_year(year.clone())?;
+    }
+    Ok(calendar)
+}
+
 pub async fn choose(store: &Store, applicant_iin: &str, input: &ChooseInput, now: Instant) -> Result<ChooseOutput> {
     let item = own_application(store, &input.application_id, applicant_iin).await?;
     let rules = RegionRules::load(store, &item.application.pool.region_id, now).await?;
@@ -75,8 +92,20 @@ pub async fn choose(store: &Store, applicant_iin: &str, input: &ChooseInput, now
         signed_text: signed_text.clone(),
         used_at: None,
     };
+    // What `sign` needs, as read here: it signs on this basis with one read and one transaction.
+    let basis = ChoiceBasisItem {
+        keys: Keys::base(keys::choice_basis(&nonce)),
+        application: item.clone(),
+        pool: view.pool.clone(),
+        group: group.clone(),
+        region: rules.region.clone(),
+        policy: rules.policy.clone(),
+        local_date: rules.region.clock.local_date(now),
+        calendar_years: loaded_years(&rules.calendar),
+    };
     let mut transaction = Transaction::new();
     transaction.put_new(Role::Nonce, store.table(), &nonce_item)?;
+    transaction.put_new(Role::Record, store.table(), &basis)?;
     store.commit(transaction).await?;
     Ok(ChooseOutput {
         nonce,

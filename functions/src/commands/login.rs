@@ -125,9 +125,7 @@ pub async fn login(store: &Store, verifier: &EdsVerifier, directory: &Directory,
         }
         other => other?,
     };
-    let mut transaction = Transaction::new();
-    transaction.use_nonce(store.table(), &key, now)?;
-    store.commit(transaction).await?;
+    // Every refusal comes before the challenge is used: a refused login writes nothing.
     let identity = match &signer.bin {
         None => Identity::Applicant { iin: signer.iin.clone() },
         Some(bin) => match directory.0.get(bin) {
@@ -140,6 +138,9 @@ pub async fn login(store: &Store, verifier: &EdsVerifier, directory: &Directory,
             None => return Err(Error::new("organisation_not_registered", 403, "this organisation is not registered with the service")),
         },
     };
+    let mut transaction = Transaction::new();
+    transaction.use_nonce(store.table(), &key, now)?;
+    store.commit(transaction).await?;
     let email_required = profile(store, &signer.iin).await?.is_none();
     Ok(LoginOutput { identity, name: signer.name, email_required })
 }

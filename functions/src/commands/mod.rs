@@ -2,6 +2,7 @@
 //! write the outcome as one transaction. `now` is always passed in.
 
 pub mod actions;
+pub mod calendar;
 pub mod catalog;
 pub mod choose;
 mod context;
@@ -24,6 +25,15 @@ use std::time::Duration;
 
 use crate::error::Result;
 
+/// Retries of a transaction that met another one in flight.
+pub(crate) const CONFLICTS_MAX: u32 = 12;
+
+/// The jittered backoff before retry number `conflicts` of a transaction.
+pub(crate) async fn pause(conflicts: u32) {
+    let jitter = crate::ids::random_hex(1).ok().and_then(|h| u64::from_str_radix(&h, 16).ok()).unwrap_or(0);
+    tokio::time::sleep(Duration::from_millis(5 * u64::from(conflicts) + jitter % 20)).await;
+}
+
 /// Runs `attempt` again while it fails with a code worth retrying: another transaction in
 /// flight (`transaction_conflict`), or a place condition that failed on a stale read
 /// (re-reading lets the rules give the precise refusal). Bounded; jittered backoff.
@@ -36,10 +46,9 @@ where
     let mut stale_places = 0u32;
     loop {
         match attempt().await {
-            Err(error) if error.is("transaction_conflict") && conflicts < 12 => {
+            Err(error) if error.is("transaction_conflict") && conflicts < CONFLICTS_MAX => {
                 conflicts += 1;
-                let jitter = crate::ids::random_hex(1).ok().and_then(|h| u64::from_str_radix(&h, 16).ok()).unwrap_or(0);
-                tokio::time::sleep(Duration::from_millis(5 * u64::from(conflicts) + jitter % 20)).await;
+                pause(conflicts).await;
             }
             Err(error) if (error.is("no_free_places") || error.is("group_full")) && error.status == 409 && stale_places < 3 => {
                 stale_places += 1;

@@ -1,16 +1,26 @@
 //! Sign (seed steps 11–14, R8): verify the signature over the issued bytes, then take the
 //! place and issue the referral in one transaction with the nonce's one-time use.
+//!
+//! One read and one transaction: a consistent Query of the nonce's partition gives the nonce
+//! and the basis `choose` stored with it (application at its version, pool, group, the
+//! region's rules of that local day); the transaction's conditions (nonce unused, application
+//! version, pool counter and group places `>= 1`) decide whether that basis still holds.
+//! When one fails, or the basis is missing or from another local day, sign reads the
+//! application, region and pool afresh, so the caller gets the rules' precise answer.
 
-use kezek_rules::application::{Application, ApplicationState, Command};
+use std::sync::Arc;
+
+use kezek_rules::application::{Application, ApplicationId, ApplicationState, Command};
+use kezek_rules::places::Pool;
 use kezek_rules::time::Instant;
 use serde::{Deserialize, Serialize};
 
-use super::choose::own_application;
+use super::choose::{calendar_with, own_application};
 use super::idempotency::or_replay;
 use super::{writes, Idempotency, RegionRules};
 use crate::error::{Error, Result};
 use crate::signature::{SignatureVerifier, SignedChoice};
-use crate::store::items::{DocumentItem, Keys, NonceItem, ReferralDocument};
+use crate::store::items::{ApplicationItem, ChoiceBasisItem, DocumentItem, GroupItem, Keys, NonceItem, ReferralDocument, SignatureEvidence};
 use crate::store::{keys, Role, Store, Transaction};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +40,7 @@ pub struct SignOutput {
     pub referral: ReferralDocument,
 }
 
+/// Signs the choice the nonce was issued for.
 pub async fn sign(
     store: &Store,
     verifier: &dyn SignatureVerifier,
@@ -38,42 +49,130 @@ pub async fn sign(
     idempotency_key: Option<&str>,
     now: Instant,
 ) -> Result<SignOutput> {
-    let idempotency = idempotency_key.map(|key| Idempotency::new(applicant_iin, key, input)).transpose()?;
-    let result = super::retrying(|| attempt(store, verifier, applicant_iin, input, idempotency.as_ref(), now)).await;
-    or_replay(store, idempotency.as_ref(), result).await
+    signed(store, verifier, applicant_iin, None, input, idempotency_key, now).await
 }
 
-async fn attempt(
+/// Signs for `application_id` (`POST /applications/{id}/sign`): refused with
+/// `nonce_application_mismatch`, writing nothing, when the nonce was issued for another one.
+pub async fn sign_application(
     store: &Store,
     verifier: &dyn SignatureVerifier,
     applicant_iin: &str,
+    application_id: &ApplicationId,
+    input: &SignInput,
+    idempotency_key: Option<&str>,
+    now: Instant,
+) -> Result<SignOutput> {
+    signed(store, verifier, applicant_iin, Some(application_id), input, idempotency_key, now).await
+}
+
+async fn signed(
+    store: &Store,
+    verifier: &dyn SignatureVerifier,
+    applicant_iin: &str,
+    application_id: Option<&ApplicationId>,
+    input: &SignInput,
+    idempotency_key: Option<&str>,
+    now: Instant,
+) -> Result<SignOutput> {
+    let idempotency = idempotency_key.map(|key| Idempotency::new(applicant_iin, key, input)).transpose()?;
+    let (nonce, basis) = store.choice(&input.nonce).await?.ok_or_else(|| Error::new("nonce_unknown", 404, "no choice was issued with this nonce"))?;
+    if nonce.applicant_iin != applicant_iin {
+        return Err(Error::forbidden("this choice was issued to another applicant"));
+    }
+    if application_id.is_some_and(|id| *id != nonce.application_id) {
+        return Err(Error::new("nonce_application_mismatch", 409, "this choice was issued for another application"));
+    }
+    let result = match nonce.used_at {
+        Some(_) => Err(Error::new("nonce_used", 409, "this choice was signed already")),
+        None => take_place(store, verifier, &nonce, basis, input, idempotency.as_ref(), now).await,
+    };
+    or_replay(store, idempotency.as_ref(), result).await
+}
+
+/// What the rules decide a sign on, and what the referral document names.
+struct Basis {
+    item: ApplicationItem,
+    pool: Pool,
+    group: GroupItem,
+    rules: RegionRules,
+}
+
+impl Basis {
+    /// The stored basis, if it was taken on the local date of `now`.
+    fn stored(basis: ChoiceBasisItem, now: Instant) -> Option<Self> {
+        if basis.region.clock.local_date(now) != basis.local_date {
+            return None;
+        }
+        let calendar = Arc::new(calendar_with(&basis.calendar_years).ok()?);
+        Some(Self {
+            item: basis.application,
+            pool: basis.pool,
+            group: basis.group,
+            rules: RegionRules { region: basis.region, policy: basis.policy, now, calendar },
+        })
+    }
+
+    /// The application, region and pool read now.
+    async fn fresh(store: &Store, nonce: &NonceItem, now: Instant) -> Result<Self> {
+        let item = own_application(store, &nonce.application_id, &nonce.applicant_iin).await?;
+        let rules = RegionRules::load(store, &item.application.pool.region_id, now).await?;
+        let view = store.load_pool(&item.application.pool).await?;
+        let group = view.group(&nonce.group_id).cloned().ok_or_else(|| Error::new("group_not_in_pool", 422, "the chosen group is not in the application's pool"))?;
+        Ok(Self { item, pool: view.pool, group, rules })
+    }
+}
+
+/// A failure of the stored basis that fresh reads may answer otherwise: everything but a
+/// used nonce, a replayed idempotency key and a failure of the store itself.
+fn worth_fresh_reads(error: &Error) -> bool {
+    !(error.is("nonce_used") || error.is("idempotency_replay") || error.status >= 500)
+}
+
+async fn take_place(
+    store: &Store,
+    verifier: &dyn SignatureVerifier,
+    nonce: &NonceItem,
+    basis: Option<ChoiceBasisItem>,
     input: &SignInput,
     idempotency: Option<&Idempotency>,
     now: Instant,
 ) -> Result<SignOutput> {
-    let nonce_key = keys::choice_nonce(&input.nonce);
-    let nonce: NonceItem = store.get(&nonce_key).await?.ok_or_else(|| Error::new("nonce_unknown", 404, "no choice was issued with this nonce"))?;
-    if nonce.applicant_iin != applicant_iin {
-        return Err(Error::forbidden("this choice was issued to another applicant"));
-    }
-    if nonce.used_at.is_some() {
-        return Err(Error::new("nonce_used", 409, "this choice was signed already"));
-    }
     if now >= nonce.expires_at {
         return Err(Error::new("nonce_expired", 422, "the choice expired; choose again"));
     }
-    let evidence = verifier.verify(nonce.signed_text.as_bytes(), &input.signature, applicant_iin, now)?;
-    let item = own_application(store, &nonce.application_id, applicant_iin).await?;
+    let evidence = verifier.verify(nonce.signed_text.as_bytes(), &input.signature, &nonce.applicant_iin, now)?;
+    if let Some(basis) = basis.and_then(|basis| Basis::stored(basis, now)) {
+        match attempt(store, nonce, &basis, &evidence, input, idempotency, now).await {
+            Err(error) if worth_fresh_reads(&error) => {}
+            done => return done,
+        }
+    }
+    super::retrying(|| async {
+        let basis = Basis::fresh(store, nonce, now).await?;
+        attempt(store, nonce, &basis, &evidence, input, idempotency, now).await
+    })
+    .await
+}
+
+async fn attempt(
+    store: &Store,
+    nonce: &NonceItem,
+    basis: &Basis,
+    evidence: &SignatureEvidence,
+    input: &SignInput,
+    idempotency: Option<&Idempotency>,
+    now: Instant,
+) -> Result<SignOutput> {
+    let item = &basis.item;
     if let Some(expected) = input.expected_version {
         item.application.check_version(expected)?;
     }
-    let rules = RegionRules::load(store, &item.application.pool.region_id, now).await?;
-    let view = store.load_pool(&item.application.pool).await?;
-    let transition = item.application.apply(&Command::Sign { group_id: nonce.group_id.clone() }, &view.pool, &rules.context())?;
+    let transition = item.application.apply(&Command::Sign { group_id: nonce.group_id.clone() }, &basis.pool, &basis.rules.context())?;
     let ApplicationState::Referred { referral } = &transition.application.state else {
         return Err(Error::internal("a signed choice must yield a referral"));
     };
-    let group = view.group(&nonce.group_id).ok_or_else(|| Error::internal("the rules accepted a group the pool lacks"))?;
+    let group = &basis.group;
     let number = format!("KZ-{}-{}", item.application.id.0.to_uppercase(), transition.application.version);
     let document = ReferralDocument {
         number: number.clone(),
@@ -89,7 +188,7 @@ async fn attempt(
         language: group.group.language.clone(),
         issued_at: referral.issued_at,
         valid_until_at: referral.valid_until_at,
-        evidence,
+        evidence: evidence.clone(),
     };
     let output = SignOutput { application: transition.application.clone(), referral: document.clone() };
     let table = store.table();
@@ -97,8 +196,8 @@ async fn attempt(
     if let Some(idempotency) = idempotency {
         idempotency.put(&mut transaction, table, &output, now)?;
     }
-    transaction.use_nonce(table, &nonce_key, now)?;
-    writes::transition(&mut transaction, table, &item, &transition, &format!("applicant:{applicant_iin}"))?;
+    transaction.use_nonce(table, &keys::choice_nonce(&nonce.nonce), now)?;
+    writes::transition(&mut transaction, table, item, &transition, &format!("applicant:{}", nonce.applicant_iin))?;
     let document = DocumentItem { keys: Keys::base(keys::referral_document(&item.application.id, &number)), referral: document };
     transaction.put_new(Role::Record, table, &document)?;
     store.commit(transaction).await?;

@@ -3,7 +3,7 @@
 //! unreserved places. Idempotent and safe to run concurrently: every write is conditioned
 //! on the application's version, so a deadline is applied once.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use kezek_rules::application::{ApplicationState, Command};
 use kezek_rules::places::PoolKey;
@@ -11,10 +11,10 @@ use kezek_rules::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::{writes, RegionRules};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::items::{ApplicationItem, PoolItem};
 use crate::store::keys::{self, DUE_SHARDS};
-use crate::store::{Store, Transaction};
+use crate::store::{PoolView, Store};
 
 /// Most due items one sweep takes from one shard (the next sweep takes the rest).
 pub const DUE_PER_SHARD_MAX: usize = 500;
@@ -42,14 +42,42 @@ fn due_command(state: &ApplicationState) -> Option<Command> {
     }
 }
 
+/// What one sweep run reads once: each region's rules and each pool's places.
+#[derive(Default)]
+struct RunCache {
+    rules: HashMap<String, RegionRules>,
+    pools: HashMap<PoolKey, PoolView>,
+}
+
+impl RunCache {
+    async fn rules(&mut self, store: &Store, region_id: &str, now: Instant) -> Result<&RegionRules> {
+        if !self.rules.contains_key(region_id) {
+            let rules = RegionRules::load(store, region_id, now).await?;
+            self.rules.insert(region_id.to_owned(), rules);
+        }
+        Ok(&self.rules[region_id])
+    }
+
+    async fn pool(&mut self, store: &Store, key: &PoolKey) -> Result<&mut PoolView> {
+        if !self.pools.contains_key(key) {
+            let view = store.load_pool(key).await?;
+            self.pools.insert(key.clone(), view);
+        }
+        self.pools.get_mut(key).ok_or_else(|| Error::internal("the run's pool view went missing"))
+    }
+}
+
 pub async fn sweep(store: &Store, now: Instant) -> Result<SweepReport> {
     let mut report = SweepReport::default();
     let mut touched: BTreeSet<PoolKey> = BTreeSet::new();
+    let mut cache = RunCache::default();
     for shard in 0..DUE_SHARDS {
-        let due = store.due(shard, now, DUE_PER_SHARD_MAX).await?;
+        let mut due = store.due(shard, now, DUE_PER_SHARD_MAX).await?;
         report.due_read += due.len();
+        // Pool by pool: each region and pool is read once per run.
+        due.sort_by(|a, b| a.application.pool.cmp(&b.application.pool));
         for item in due {
-            match apply_due(store, item, now).await? {
+            match apply_due(store, &mut cache, item, now).await? {
                 Some(run_turn_engine) => {
                     report.applied += 1;
                     touched.extend(run_turn_engine);
@@ -63,38 +91,41 @@ pub async fn sweep(store: &Store, now: Instant) -> Result<SweepReport> {
     let pools: Vec<PoolItem> = store.list(keys::POOLS_LIST).await?;
     touched.extend(pools.iter().filter(|pool| pool.unreserved > 0).map(PoolItem::key_of));
     for pool in touched {
-        report.offers += super::turn_engine::run(store, &pool, now).await?.len();
+        let rules = cache.rules(store, &pool.region_id, now).await?;
+        report.offers += super::turn_engine::run_with(store, rules, &pool).await?.len();
     }
     Ok(report)
 }
 
-/// Applies the due deadline of one application read from the index: `Some(pool to run the
-/// turn engine for, if the rules ask)`, or `None` when another writer got there first or
-/// the deadline is no longer due.
-async fn apply_due(store: &Store, indexed: ApplicationItem, now: Instant) -> Result<Option<Option<PoolKey>>> {
+/// Applies the due deadline of one application as the due index shows it (projection ALL:
+/// the whole item): `Some(pool to run the turn engine for, if the rules ask)`, or `None` when
+/// another writer got there first or the deadline is no longer due. The transaction's
+/// version condition keeps an index entry that is behind from writing anything.
+async fn apply_due(store: &Store, cache: &mut RunCache, indexed: ApplicationItem, now: Instant) -> Result<Option<Option<PoolKey>>> {
     let Some(command) = due_command(&indexed.application.state) else {
         return Ok(None);
     };
-    let rules = RegionRules::load(store, &indexed.application.pool.region_id, now).await?;
+    let pool_key = indexed.application.pool.clone();
+    let rules = cache.rules(store, &pool_key.region_id, now).await?.clone();
     let context = rules.context();
-    // Pool first, then the application strongly consistent: the application is never older
-    // than the counters the rules check its moves against.
-    let view = store.load_pool(&indexed.application.pool).await?;
-    let Some(item) = store.get::<ApplicationItem>(&keys::application(&indexed.application.id)).await? else {
-        return Ok(None);
-    };
-    if item.version != indexed.version {
-        return Ok(None);
-    }
-    let transition = match item.application.apply(&command, &view.pool, &context) {
-        Ok(transition) => transition,
-        Err(_) => return Ok(None),
-    };
-    let mut transaction = Transaction::new();
-    writes::transition(&mut transaction, store.table(), &item, &transition, "sweep")?;
-    match store.commit(transaction).await {
-        Ok(()) => Ok(Some(transition.effects.run_turn_engine.then(|| transition.application.pool.clone()))),
-        Err(error) if error.is("version_conflict") || error.is("transaction_conflict") => Ok(None),
-        Err(error) => Err(error),
+    let mut fresh_pool = false;
+    loop {
+        let view = cache.pool(store, &pool_key).await?;
+        match writes::apply_system(store, indexed.clone(), &command, &view.pool, &context, "sweep").await {
+            Ok(Some(transition)) => {
+                // Keep the run's pool current; a view that cannot take the moves is read again.
+                if transition.effects.places.iter().try_for_each(|place_move| view.pool.apply(place_move)).is_err() {
+                    cache.pools.remove(&pool_key);
+                }
+                return Ok(Some(transition.effects.run_turn_engine.then_some(pool_key)));
+            }
+            Ok(None) => return Ok(None),
+            // The run's pool was behind another writer: once more on a fresh read.
+            Err(error) if (error.is("no_free_places") || error.is("group_full")) && !fresh_pool => {
+                fresh_pool = true;
+                cache.pools.remove(&pool_key);
+            }
+            Err(error) => return Err(error),
+        }
     }
 }

@@ -10,7 +10,7 @@ use crate::commands::actions::{self, ActionInput, ExtendInput, SecondParentInput
 use crate::commands::choose::{choose, ChooseInput};
 use crate::commands::enqueue::{enqueue, EnqueueInput};
 use crate::commands::journal;
-use crate::commands::sign::{sign, SignInput};
+use crate::commands::sign::{sign_application, SignInput};
 use crate::error::{Error, Result};
 use crate::session::SessionRole;
 use crate::signature::SignedChoice;
@@ -85,8 +85,9 @@ pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &
                 "sign" => {
                     let body: SignBody = call.body()?;
                     let input = SignInput { nonce: body.nonce, signature: body.signature, expected_version: body.expected_version };
-                    // The nonce names the application it was issued for (to this applicant only).
-                    Reply::ok(&sign(store, router.verifier()?, iin, &input, key, now).await?)
+                    // The nonce names the application it was issued for (to this applicant
+                    // only); signing it under another application's path is refused.
+                    Reply::ok(&sign_application(store, router.verifier()?, iin, &id, &input, key, now).await?)
                 }
                 _ => Err(no_route()),
             }

@@ -43,10 +43,27 @@ struct Session {
     email_required: bool,
 }
 
+/// A person's profile as the API shows it (the stored item without its keys).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProfileView {
+    iin: String,
+    email: String,
+    phone: Option<String>,
+    language: String,
+    updated_at: Instant,
+}
+
+impl From<ProfileItem> for ProfileView {
+    fn from(item: ProfileItem) -> Self {
+        Self { iin: item.iin, email: item.email, phone: item.phone, language: item.language, updated_at: item.updated_at }
+    }
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Profile {
-    profile: ProfileItem,
+    profile: ProfileView,
     /// A token without the `emailRequired` mark, valid as long as the one presented.
     token: String,
 }
@@ -78,14 +95,14 @@ pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &
         (&Method::GET, ["profile"]) => {
             let claims = router.session(call)?;
             let profile = profile::profile(store, &claims.sub).await?.ok_or_else(|| Error::not_found("profile"))?;
-            Reply::ok(&profile)
+            Reply::ok(&ProfileView::from(profile))
         }
         (&Method::POST, ["profile"]) => {
             let mut claims = router.session(call)?;
             let input: ProfileInput = call.body()?;
             let profile = profile::set_profile(store, &claims.sub, &input, now).await?;
             claims.email_required = false;
-            Reply::ok(&Profile { profile, token: session::issue(&claims, &router.session_key) })
+            Reply::ok(&Profile { profile: profile.into(), token: session::issue(&claims, &router.session_key) })
         }
         (_, ["challenge" | "login" | "profile"]) => Err(method_not_allowed()),
         _ => Err(no_route()),

@@ -1,19 +1,25 @@
-//! Building a Lambda's router from its environment, once per cold start.
+//! Building a Lambda's router from its configuration, once per cold start.
 //!
-//! | variable | what | who reads it |
+//! The settings are read through [`crate::config::setting`]: each `KEZEK_<NAME>` below may
+//! instead be given as `KEZEK_<NAME>_PARAMETER`, the name of an SSM parameter holding it —
+//! how the SAM template (`infra/template.yaml`) configures the functions in AWS.
+//!
+//! | setting / variable | what | who reads it |
 //! |---|---|---|
-//! | `KEZEK_TABLE` | the table name | every binary |
+//! | `KEZEK_TABLE` (variable only) | the table name | every binary |
 //! | `KEZEK_SESSION_KEY` | the HMAC key of session tokens, base64 (≥ 32 bytes) | HTTP binaries |
 //! | `KEZEK_TRUST_ANCHORS` | PEM bundle of NCA root and intermediate certificates | sign, auth |
 //! | `KEZEK_CRL` | optional PEM CRLs of those CAs | sign, auth |
 //! | `KEZEK_ORGANISATIONS` | JSON directory of organisation BINs (staff, operators) | auth |
-//! | `KEZEK_TEST_SIGNING_SECRET` | local runs only: the HMAC test verifier for `sign` | sign |
-//! | `KEZEK_DYNAMODB_ENDPOINT` | local runs only: DynamoDB Local | every binary |
+//! | `KEZEK_TEST_SIGNING_SECRET` (variable only) | local runs only: the HMAC test verifier for `sign` | sign |
+//! | `KEZEK_DYNAMODB_ENDPOINT` (variable only) | local runs only: DynamoDB Local | every binary |
+//! | `KEZEK_SSM_ENDPOINT` (variable only) | local runs only: an SSM server (moto) | every binary |
 
 use std::sync::Arc;
 
 use super::{Authentication, Group, Router};
 use crate::commands::login::Directory;
+use crate::config::{self, setting};
 use crate::eds::EdsVerifier;
 use crate::error::{Error, Result};
 use crate::session::SessionKey;
@@ -21,31 +27,55 @@ use crate::signature::SignatureVerifier;
 use crate::store::Store;
 
 impl Router {
-    /// A Lambda's router serving `groups`: table `KEZEK_TABLE`, session key
-    /// `KEZEK_SESSION_KEY`; `Group::Sign` gets the signature verifier ([`verifier_from_env`]),
-    /// `Group::Auth` the EDS login ([`authentication_from_env`]).
+    /// A Lambda's router serving `groups`: table `KEZEK_TABLE`, the session key; `Group::Sign`
+    /// gets the signature verifier ([`verifier_from_env`]), `Group::Auth` the EDS login
+    /// ([`authentication_from_env`]).
     pub async fn from_env(groups: &[Group]) -> Result<Self> {
         let table = std::env::var("KEZEK_TABLE").map_err(|_| Error::internal("KEZEK_TABLE is not set"))?;
-        let store = Store::from_env(table).await;
-        let mut router = Self::new(store, SessionKey::from_env()?).serving(groups);
-        if groups.contains(&Group::Sign) {
-            router = router.with_verifier(verifier_from_env()?);
+        // The store's AWS configuration and the SSM reads are independent round trips of the
+        // cold start: run them side by side rather than one after the other. Each is boxed:
+        // the SDK futures are large, and joined on the stack they overflow a 2 MiB thread in
+        // debug builds (the test threads).
+        let (store, key, verifier, authentication) = tokio::join!(
+            Box::pin(Store::from_env(table)),
+            Box::pin(SessionKey::from_settings()),
+            Box::pin(async {
+                if groups.contains(&Group::Sign) {
+                    verifier_from_env().await.map(Some)
+                } else {
+                    Ok(None)
+                }
+            }),
+            Box::pin(async {
+                if groups.contains(&Group::Auth) {
+                    authentication_from_env().await.map(Some)
+                } else {
+                    Ok(None)
+                }
+            }),
+        );
+        let mut router = Self::new(store, key?).serving(groups);
+        if let Some(verifier) = verifier? {
+            router = router.with_verifier(verifier);
         }
-        if groups.contains(&Group::Auth) {
-            router = router.with_authentication(authentication_from_env()?);
+        if let Some(authentication) = authentication? {
+            router = router.with_authentication(authentication);
         }
         Ok(router)
     }
 }
 
-/// The EDS verifier over `KEZEK_TRUST_ANCHORS` with the CRLs of `KEZEK_CRL`.
-pub fn eds_verifier_from_env() -> Result<EdsVerifier> {
-    let pem = std::env::var("KEZEK_TRUST_ANCHORS").map_err(|_| Error::internal("KEZEK_TRUST_ANCHORS is not set"))?;
-    let mut trust = kezek_identity::TrustStore::from_pem_bundle(&pem).map_err(|e| Error::internal(format!("trust anchors: {e}")))?;
-    if let Ok(crl) = std::env::var("KEZEK_CRL") {
-        if !crl.trim().is_empty() {
-            trust.add_crl_pem(&crl).map_err(|e| Error::internal(format!("revocation list: {e}")))?;
-        }
+/// The EDS verifier over the trust anchors (`TRUST_ANCHORS`) with the revocation lists of
+/// `CRL` (optional).
+pub async fn eds_verifier_from_env() -> Result<EdsVerifier> {
+    let (pem, crl) = tokio::join!(Box::pin(config::required_setting(config::TRUST_ANCHORS)), Box::pin(setting(config::CRL)));
+    eds_verifier(&pem?, crl?.as_deref())
+}
+
+fn eds_verifier(pem: &str, crl: Option<&str>) -> Result<EdsVerifier> {
+    let mut trust = kezek_identity::TrustStore::from_pem_bundle(pem).map_err(|e| Error::internal(format!("trust anchors: {e}")))?;
+    if let Some(crl) = crl.filter(|crl| !crl.trim().is_empty()) {
+        trust.add_crl_pem(crl).map_err(|e| Error::internal(format!("revocation list: {e}")))?;
     }
     Ok(EdsVerifier::new(kezek_identity::verifier::RsaVerifier::new(trust)))
 }
@@ -53,24 +83,24 @@ pub fn eds_verifier_from_env() -> Result<EdsVerifier> {
 /// The signature verifier of the `sign` binary: the EDS verifier ([`eds_verifier_from_env`]);
 /// for local runs only, without trust anchors, `KEZEK_TEST_SIGNING_SECRET` selects the HMAC
 /// test verifier instead.
-pub fn verifier_from_env() -> Result<Arc<dyn SignatureVerifier>> {
-    if std::env::var("KEZEK_TRUST_ANCHORS").is_ok() {
-        return Ok(Arc::new(eds_verifier_from_env()?));
+pub async fn verifier_from_env() -> Result<Arc<dyn SignatureVerifier>> {
+    let (pem, crl) = tokio::join!(Box::pin(setting(config::TRUST_ANCHORS)), Box::pin(setting(config::CRL)));
+    if let Some(pem) = pem? {
+        return Ok(Arc::new(eds_verifier(&pem, crl?.as_deref())?));
     }
     if let Ok(secret) = std::env::var("KEZEK_TEST_SIGNING_SECRET") {
         return Ok(Arc::new(crate::signature::HmacTestVerifier::new(secret.as_bytes())));
     }
-    Err(Error::internal("set KEZEK_TRUST_ANCHORS (or KEZEK_TEST_SIGNING_SECRET locally)"))
+    Err(Error::internal("set KEZEK_TRUST_ANCHORS or KEZEK_TRUST_ANCHORS_PARAMETER (or KEZEK_TEST_SIGNING_SECRET locally)"))
 }
 
-/// The EDS login: the verifier and the organisations of `KEZEK_ORGANISATIONS` (JSON, may be
+/// The EDS login: the verifier and the organisations of `ORGANISATIONS` (JSON, may be
 /// absent: then only applicants can log in).
-pub fn authentication_from_env() -> Result<Authentication> {
-    let directory = match std::env::var("KEZEK_ORGANISATIONS") {
-        Ok(json) if !json.trim().is_empty() => {
-            serde_json::from_str::<Directory>(&json).map_err(|e| Error::internal(format!("KEZEK_ORGANISATIONS: {e}")))?
-        }
-        _ => Directory::default(),
+pub async fn authentication_from_env() -> Result<Authentication> {
+    let (verifier, organisations) = tokio::join!(Box::pin(eds_verifier_from_env()), Box::pin(setting(config::ORGANISATIONS)));
+    let directory = match organisations? {
+        Some(json) => serde_json::from_str::<Directory>(&json).map_err(|e| Error::internal(format!("KEZEK_ORGANISATIONS: {e}")))?,
+        None => Directory::default(),
     };
-    Ok(Authentication { verifier: eds_verifier_from_env()?, directory })
+    Ok(Authentication { verifier: verifier?, directory })
 }

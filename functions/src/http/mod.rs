@@ -41,6 +41,7 @@ mod auth;
 mod catalog;
 mod environment;
 mod operator;
+pub mod openapi;
 pub mod routes;
 mod staff;
 
@@ -284,6 +285,16 @@ impl Router {
             Err(error) => Err(error),
         }
     }
+}
+
+/// An id from a path or a body (application, kindergarten, group, region): 1–64 letters,
+/// digits, `-` or `_`. Anything else is refused before it reaches a key (DynamoDB keys have
+/// their own limits, and an id is never free text).
+pub(crate) fn identifier(what: &str, value: &str) -> Result<()> {
+    if value.is_empty() || value.len() > 64 || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(Error::invalid(format!("{what} must be 1–64 letters, digits, '-' or '_'")));
+    }
+    Ok(())
 }
 
 fn no_route() -> Error {

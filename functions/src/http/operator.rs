@@ -1,13 +1,16 @@
 //! `/operator`: a regional operator loads their region (with its policy), a new policy
-//! history for it (§1.3; deadlines already set are never rewritten), and kindergartens of
-//! the region with their groups. Loads are upserts; place counters are never reset.
+//! history for it (§1.3; deadlines already set are never rewritten), kindergartens of
+//! the region with their groups, and calendar years (the country's working days, in the
+//! rules' format; validated by the rules). Loads are upserts; place counters are never reset.
 
 use kezek_rules::application::Region;
+use kezek_rules::calendar::CalendarYear;
 use kezek_rules::policy::PolicyHistory;
 use lambda_http::http::Method;
 use serde::{Deserialize, Serialize};
 
 use super::{method_not_allowed, no_route, Call, Reply, Router};
+use crate::commands::calendar::load_calendar_year;
 use crate::error::{Error, Result};
 use crate::session::SessionRole;
 use crate::store::items::{Kindergarten, RegionItem};
@@ -52,6 +55,8 @@ pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &
         (&Method::POST, ["regions"]) => {
             let body: RegionBody = call.body()?;
             own_region(region_id, &body.region.id)?;
+            // The region's clock is the operator's input too: a refusal is theirs (400).
+            body.region.clock.validate().map_err(|error| Error { status: 400, ..Error::from(error) })?;
             let run = async {
                 let policy = match body.policy.clone() {
                     Some(policy) => validated(&policy)?,
@@ -79,13 +84,23 @@ pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &
         (&Method::POST, ["kindergartens"]) => {
             let kindergarten: Kindergarten = call.body()?;
             own_region(region_id, &kindergarten.region_id)?;
+            super::identifier("the kindergarten id", &kindergarten.id)?;
+            for group in &kindergarten.groups {
+                super::identifier("a group id", &group.group_id.0)?;
+            }
             let run = async {
                 store.load_kindergarten(kindergarten.clone()).await?;
                 Ok(Loaded { region_id: kindergarten.region_id.clone(), loaded: format!("kindergarten {}", kindergarten.id) })
             };
             Reply::ok(&router.once(&scope, call, "load_kindergarten", &kindergarten, run).await?)
         }
-        (_, ["regions"] | ["regions", _, "policy"] | ["kindergartens"]) => Err(method_not_allowed()),
+        (&Method::POST, ["calendar"]) => {
+            // One year of the country's calendar: any operator may load it.
+            let data: CalendarYear = call.body()?;
+            let run = load_calendar_year(store, &data, &claims.sub, call.now);
+            Reply::ok(&router.once(&scope, call, "load_calendar", &data, run).await?)
+        }
+        (_, ["regions"] | ["regions", _, "policy"] | ["kindergartens"] | ["calendar"]) => Err(method_not_allowed()),
         _ => Err(no_route()),
     }
 }

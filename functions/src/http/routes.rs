@@ -24,6 +24,7 @@ pub const ROUTES: &[(&str, &str, super::Group)] = {
         ("POST", "/operator/regions", Operator),
         ("POST", "/operator/regions/{region}/policy", Operator),
         ("POST", "/operator/kindergartens", Operator),
+        ("POST", "/operator/calendar", Operator),
         ("POST", "/auth/challenge", Auth),
         ("POST", "/auth/login", Auth),
         ("GET", "/auth/profile", Auth),

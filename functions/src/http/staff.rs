@@ -21,6 +21,7 @@ pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &
             Reply::ok(&change_places(store, kindergarten_id, &input, key, call.now).await?)
         }
         (&Method::POST, ["applications", id, "enrol"]) => {
+            super::identifier("the application id", id)?;
             let input: ActionInput = call.body()?;
             let id = ApplicationId((*id).to_owned());
             Reply::ok(&actions::enrol(store, kindergarten_id, &id, &input, key, call.now).await?)

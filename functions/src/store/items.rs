@@ -2,8 +2,10 @@
 //! the constructors here from `keys`, never by hand elsewhere.
 
 use kezek_rules::application::{Application, ApplicationId, AuditEvent, Notice, Region};
-use kezek_rules::places::{GroupId, PlaceCounters, PoolKey};
-use kezek_rules::policy::PolicyHistory;
+use chrono::NaiveDate;
+use kezek_rules::calendar::CalendarYear;
+use kezek_rules::places::{GroupId, PlaceCounters, Pool, PoolKey};
+use kezek_rules::policy::{Policy, PolicyHistory};
 use kezek_rules::queue::QueueEntry;
 use kezek_rules::time::Instant;
 use serde::{Deserialize, Serialize};
@@ -279,6 +281,30 @@ pub struct NonceItem {
     /// Set by the one `sign` that consumed the nonce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_at: Option<String>,
+}
+
+/// What `sign` needs, as `choose` read it (strongly consistent) when it issued the nonce: the
+/// application at its version, the pool, the chosen group and the region's rules of that
+/// local day with its calendar. `sign` takes the place on this basis in one transaction whose conditions
+/// (application version, counters, group places, nonce unused) decide; when one fails it
+/// reads afresh. Same partition as the nonce, a separate item so that marking the nonce used
+/// writes a small item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChoiceBasisItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    pub application: ApplicationItem,
+    pub pool: Pool,
+    pub group: GroupItem,
+    pub region: Region,
+    /// The policy in force on `localDate`; the basis serves only a sign on that local date.
+    pub policy: Policy,
+    pub local_date: NaiveDate,
+    /// The calendar years the choice counted with that differ from the built-in calendar
+    /// (years operators loaded), in order; usually none.
+    #[serde(default)]
+    pub calendar_years: Vec<CalendarYear>,
 }
 
 /// What proves the applicant signed the choice.

@@ -108,9 +108,18 @@ pub fn idempotency(scope: &str, key: &str) -> Key {
 pub fn notice(notice_id: &str) -> Key {
     Key::new(format!("NOTICE#{notice_id}"), "NOTICE")
 }
-pub fn choice_nonce(nonce: &str) -> Key {
-    Key::new(format!("NONCE#{nonce}"), "NONCE")
+pub fn choice_nonce_pk(nonce: &str) -> String {
+    format!("NONCE#{nonce}")
 }
+pub fn choice_nonce(nonce: &str) -> Key {
+    Key::new(choice_nonce_pk(nonce), NONCE_SK)
+}
+pub const NONCE_SK: &str = "NONCE";
+/// What `sign` needs, taken by `choose`, beside the nonce: one Query of the partition reads both.
+pub fn choice_basis(nonce: &str) -> Key {
+    Key::new(choice_nonce_pk(nonce), BASIS_SK)
+}
+pub const BASIS_SK: &str = "BASIS";
 
 fn priority_class(priority: Priority) -> &'static str {
     match priority {
@@ -159,6 +168,12 @@ pub fn login_challenge(nonce: &str) -> Key {
 /// A person's profile: e-mail (required from the first login, R2), phone, language.
 pub fn profile(iin: &str) -> Key {
     Key::new(format!("USER#{iin}"), "PROFILE")
+}
+
+/// A calendar year an operator loaded (`POST /operator/calendar`): every year in one
+/// partition, `CALENDAR` / `CALENDAR#<year>`, read with one Query.
+pub fn calendar_year(year: i32) -> Key {
+    Key::new("CALENDAR".to_owned(), format!("CALENDAR#{year}"))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod items;
 pub mod keys;
 pub mod meter;
 pub mod outbox;
+pub mod queue_heads;
 mod reads;
 mod table;
 pub mod transact;
@@ -12,6 +13,7 @@ pub mod transact;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_dynamodb::Client;
 
+pub use queue_heads::QueueHeads;
 pub use reads::{PoolView, QueueRead};
 pub use transact::{Role, Transaction};
 

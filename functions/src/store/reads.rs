@@ -2,17 +2,25 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, ReturnConsumedCapacity};
 use kezek_rules::application::ApplicationId;
 use kezek_rules::places::{GroupPlaces, Pool, PoolKey};
 use kezek_rules::queue::QueueEntry;
 use kezek_rules::time::Instant;
 use serde::de::DeserializeOwned;
 
-use super::items::{ApplicationItem, GroupItem, PoolItem};
+use super::items::{ApplicationItem, ChoiceBasisItem, GroupItem, NonceItem, PoolItem};
 use super::keys::{self, Key, GSI1, GSI2};
 use super::Store;
 use crate::error::{Error, Result};
+
+/// An item as DynamoDB returns it.
+pub(crate) type RawItem = HashMap<String, AttributeValue>;
+/// Where a paginated Query goes on (its `LastEvaluatedKey`).
+pub(crate) type StartKey = HashMap<String, AttributeValue>;
+
+/// Keys per BatchGetItem call (the service's limit).
+const BATCH_GET_MAX: usize = 100;
 
 pub fn from_item<T: DeserializeOwned>(item: HashMap<String, AttributeValue>) -> Result<T> {
     serde_dynamo::aws_sdk_dynamodb_1::from_item(item).map_err(|e| Error::internal(format!("cannot read item: {e}")))
@@ -112,6 +120,81 @@ impl Store {
                 return Ok(items);
             }
         }
+    }
+
+    /// One page of a Query of an index partition in sort order, from `start` (the previous
+    /// page's last key): the items and the key to go on from (`None` at the end).
+    pub(crate) async fn query_page(&self, index: &str, pk: &str, start: Option<StartKey>, limit: usize) -> Result<(Vec<RawItem>, Option<StartKey>)> {
+        let pk_name = if index == GSI1 { keys::GSI1PK } else { keys::GSI2PK };
+        let started = std::time::Instant::now();
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", pk_name)
+            .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
+            .set_exclusive_start_key(start)
+            .limit(i32::try_from(limit.max(1)).unwrap_or(i32::MAX))
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .map_err(|e| Error::store(format!("query {pk}: {}", crate::store::describe(&e))))?;
+        let capacity = output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
+        self.meter.record(started.elapsed(), capacity, u64::try_from(output.count).unwrap_or(0));
+        Ok((output.items.unwrap_or_default(), output.last_evaluated_key.filter(|key| !key.is_empty())))
+    }
+
+    /// Applications by id, strongly consistent, in BatchGetItem calls of up to 100 keys;
+    /// ids without an application are absent from the answer.
+    pub async fn applications(&self, ids: &[ApplicationId]) -> Result<HashMap<ApplicationId, ApplicationItem>> {
+        let mut found = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(BATCH_GET_MAX) {
+            let mut request = KeysAndAttributes::builder().consistent_read(true);
+            for id in chunk {
+                request = request.keys(keys::application(id).to_map());
+            }
+            let mut pending = Some(request.build().map_err(|e| Error::internal(format!("batch get: {e}")))?);
+            while let Some(keys_and_attributes) = pending.take() {
+                let started = std::time::Instant::now();
+                let output = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, keys_and_attributes)
+                    .return_consumed_capacity(ReturnConsumedCapacity::Total)
+                    .send()
+                    .await
+                    .map_err(|e| Error::store(format!("batch get applications: {}", crate::store::describe(&e))))?;
+                let capacity: f64 = output.consumed_capacity().iter().filter_map(|c| c.capacity_units).sum();
+                let items = output.responses.and_then(|mut tables| tables.remove(&self.table)).unwrap_or_default();
+                self.meter.record(started.elapsed(), capacity, items.len() as u64);
+                for item in items {
+                    let item: ApplicationItem = from_item(item)?;
+                    found.insert(item.application.id.clone(), item);
+                }
+                pending = output.unprocessed_keys.and_then(|mut left| left.remove(&self.table)).filter(|left| !left.keys().is_empty());
+                if pending.is_some() {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// A choice nonce with the basis `choose` stored for `sign`, in one consistent Query.
+    pub async fn choice(&self, nonce: &str) -> Result<Option<(NonceItem, Option<ChoiceBasisItem>)>> {
+        let mut nonce_item = None;
+        let mut basis = None;
+        for item in self.query_raw(None, &keys::choice_nonce_pk(nonce), SortKey::Any, None).await? {
+            match item.get(keys::SK) {
+                Some(AttributeValue::S(sk)) if sk == keys::NONCE_SK => nonce_item = Some(from_item(item)?),
+                // A basis that no longer maps (an older item shape) only costs the fresh reads.
+                Some(AttributeValue::S(sk)) if sk == keys::BASIS_SK => basis = from_item(item).ok(),
+                _ => {}
+            }
+        }
+        Ok(nonce_item.map(|nonce| (nonce, basis)))
     }
 
     /// Every item of a base-table partition whose sort key starts with `prefix`.

@@ -4,6 +4,8 @@ mod concurrency;
 mod eds;
 mod enqueue;
 mod places_and_sign;
+mod queue_head;
+mod sign_basis;
 mod support;
 mod sweep;
 

@@ -60,3 +60,30 @@ async fn a_lapsed_referral_stop_lists_and_the_place_goes_to_the_next_child() {
     assert_eq!(kinds.iter().filter(|k| matches!(k, NoticeKind::TurnCame { .. })).count(), 2);
     check_invariants(&store, &pool(2023), &[first.id, second.id]).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_sweeps_at_once_over_many_due_items_apply_each_deadline_once() {
+    let store = store_with_demo().await;
+    let mut ids = Vec::new();
+    for n in 0..8u16 {
+        let kid = enqueue_child(&store, &parent(n), &child((2023, 1, 1 + u32::from(n)), n), Priority::General, monday() - Duration::days(3)).await;
+        ids.push(kid.id);
+    }
+    let (kk, ru) = (group("tk-001", 2023, "kk"), group("tk-002", 2023, "ru"));
+    change_places(&store, "tk-001", &PlacesInput { action: PlacesAction::Publish, group_id: kk, count: 5 }, None, monday()).await.expect("publish");
+    change_places(&store, "tk-002", &PlacesInput { action: PlacesAction::Publish, group_id: ru, count: 3 }, None, monday()).await.expect("publish");
+    let ApplicationState::Offered { expires_at, .. } = app(&store, &ids[0]).await.application.state else { panic!("offered") };
+
+    let (a, b) = tokio::join!(sweep(&store, expires_at), sweep(&store, expires_at));
+    let (a, b) = (a.expect("sweep a"), b.expect("sweep b"));
+    assert_eq!(a.applied + b.applied, 8, "{a:?} {b:?}");
+    assert_eq!(store.load_pool(&pool(2023)).await.expect("pool").pool.counters, PlaceCounters { unreserved: 0, offered: 0, free_choice: 8 });
+    for id in &ids {
+        let after = app(&store, id).await;
+        assert_eq!((after.state.as_str(), after.version), ("queued", 3));
+        let history: Vec<AuditItem> = store.query_prefix(&keys::application_pk(id), keys::AUDIT_PREFIX).await.expect("audit");
+        let commands: Vec<&str> = history.iter().map(|h| h.event.command.as_str()).collect();
+        assert_eq!(commands, ["enqueue", "offer", "expire_offer"]);
+    }
+    check_invariants(&store, &pool(2023), &ids).await;
+}

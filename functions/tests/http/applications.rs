@@ -1,6 +1,8 @@
 //! Enqueue, journal, details and the second parent (R3).
 
 use chrono::Duration;
+use kezek_functions::store::items::AuditItem;
+use kezek_functions::store::keys;
 use serde_json::json;
 
 use crate::support::{monday, parent, REGION};
@@ -118,4 +120,57 @@ async fn the_named_second_parent_links_and_nobody_else_can() {
     // The linked parent acts on it too (R3).
     let withdrawn = api.post(monday(), &format!("/applications/{id}/withdraw"), &father, "w-1", json!({})).await;
     assert_eq!(state(&withdrawn.body["application"]), "removed");
+}
+
+#[tokio::test]
+async fn naming_and_linking_the_second_parent_take_a_version_and_leave_an_audit_event() {
+    let api = Api::new().await;
+    let (mother, father) = (applicant(&parent(1)), applicant(&parent(2)));
+    let id = api.enqueue(&parent(1), &child_2023(1)).await;
+    let named = api.post(monday(), &format!("/applications/{id}/second-parent"), &mother, "n-1", json!({ "secondParentIin": parent(2) })).await;
+    assert_eq!(named.status, 200, "{:?}", named.body);
+    let linked = api.post(monday(), &format!("/applications/{id}/link"), &father, "l-1", json!({})).await;
+    assert_eq!(linked.status, 200, "{:?}", linked.body);
+    // A repeat of the link (same key, or a new one) changes nothing more.
+    assert_eq!(api.post(monday(), &format!("/applications/{id}/link"), &father, "l-1", json!({})).await.body, linked.body);
+    assert_eq!(api.post(monday(), &format!("/applications/{id}/link"), &father, "l-2", json!({})).await.status, 200);
+
+    let details = api.get(monday(), &format!("/applications/{id}"), &father).await;
+    assert_eq!(details.body["application"]["version"], 3);
+    let application_id = kezek_functions::rules::application::ApplicationId(id.clone());
+    let history: Vec<AuditItem> = api.store.query_prefix(&keys::application_pk(&application_id), keys::AUDIT_PREFIX).await.expect("audit");
+    let events: Vec<(&str, u64, &str)> = history.iter().map(|h| (h.event.command.as_str(), h.event.version, h.actor.as_str())).collect();
+    let (by_mother, by_father) = (format!("applicant:{}", parent(1)), format!("applicant:{}", parent(2)));
+    assert_eq!(events, [("enqueue", 1, by_mother.as_str()), ("name_second_parent", 2, by_mother.as_str()), ("link", 3, by_father.as_str())]);
+    assert!(history[1..].iter().all(|h| h.event.from_state.map(|s| s.as_str()) == Some("queued") && h.event.to_state.as_str() == "queued"));
+    // A stale If-Match after the link is refused.
+    let stale = api.post(monday(), &format!("/applications/{id}/withdraw"), &mother, "w-1", json!({ "expectedVersion": 2 })).await;
+    assert_eq!(stale.refusal(), (409, "version_conflict"));
+}
+
+#[tokio::test]
+async fn a_nonce_signed_under_another_applications_path_is_refused_and_writes_nothing() {
+    let api = Api::new().await;
+    let who = applicant(&parent(1));
+    let first = api.enqueue(&parent(1), &child_2023(1)).await;
+    let second = api.enqueue(&parent(1), &child_2023(2)).await;
+    assert_eq!(api.publish("tk-001", "tk-001-2023-kk", 2).await.status, 200);
+    let now = monday() + Duration::hours(1);
+    let choice = api.post(now, &format!("/applications/{first}/choose"), &who, "c-1", json!({ "groupId": "tk-001-2023-kk" })).await;
+    assert_eq!(choice.status, 200, "{:?}", choice.body);
+    let text = choice.body["signedText"].as_str().expect("text");
+    let body = json!({ "nonce": choice.body["nonce"], "signature": { "signatureBase64": api.signer.sign_as(&parent(1), text.as_bytes()) } });
+
+    let crossed = api.post(now, &format!("/applications/{second}/sign"), &who, "s-1", body.clone()).await;
+    assert_eq!(crossed.refusal(), (409, "nonce_application_mismatch"));
+    for id in [&first, &second] {
+        let details = api.get(now, &format!("/applications/{id}"), &who).await;
+        assert_eq!((state(&details.body["application"]), details.body["documents"].as_array().map(Vec::len)), ("offered".to_owned(), Some(0)));
+    }
+    let view = api.store.load_pool(&crate::support_pool(2023)).await.expect("pool");
+    assert_eq!(view.pool.counters, kezek_functions::rules::places::PlaceCounters { unreserved: 0, offered: 2, free_choice: 0 });
+    // The nonce is still good for its own application.
+    let signed = api.post(now, &format!("/applications/{first}/sign"), &who, "s-2", body).await;
+    assert_eq!(signed.status, 200, "{:?}", signed.body);
+    assert_eq!(state(&signed.body["application"]), "referred");
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Generates the test PKI of kezek-identity into $1 with openssl: a root and an intermediate
 # CA (the "NCA" of the tests), applicant authentication and signing certificates, and every
-# certificate the attack table needs. Validity dates are fixed, so tests pass `now`.
+# certificate the attack table needs, and the organisation authentication certificates of a
+# kindergarten's staff and a regional operator. Validity dates (and the revocation date) are
+# fixed, so tests pass `now`.
 set -euo pipefail
 out=$1
 mkdir -p "$out"
@@ -95,6 +97,17 @@ person future_sign 880102300702 sign_ext 2048 20350101000000Z 20400101000000Z
 person weak_sign 880102300702 sign_ext 1024
 person revoked_sign 880102300702 sign_ext
 person org_sign 880102300702 sign_ext 2048 20240101000000Z 20360101000000Z "/O=ТОО ТЕСТ/OU=BIN150440012344"
+
+organisation() { # name iin bin common_name organisation
+  key "$1"
+  request "$1" "/CN=$4/serialNumber=IIN$2/C=KZ/O=$5/OU=BIN$3"
+  sign_with intermediate intermediate.pem intermediate.key "$1.csr" "$1.pem" auth_ext $valid
+}
+# Organisation authentication keys (clientAuth, OU=BIN..., SERIALNUMBER=IIN...): a member of
+# staff of the kindergarten with BIN 150440012344 (person 900115400018), and a regional
+# operator of the education department with BIN 160540023454 (person 850620300027).
+organisation staff_auth 900115400018 150440012344 "САПАРОВА АЙГУЛЬ" "ТОО ТЕСТ"
+organisation operator_auth 850620300027 160540023454 "ОПЕРАТОРОВ ОПЕРАТОР" "ГУ ОТДЕЛ ОБРАЗОВАНИЯ"
 # A CA nobody trusts, issuing a look-alike signing certificate.
 key rogue
 openssl req -x509 -new -key rogue.key -subj "/CN=TEST NCA INTERMEDIATE (RSA)/C=KZ" -days 7300 -set_serial 7 \
@@ -106,9 +119,15 @@ sign_with rogue rogue.pem rogue.key untrusted_sign.csr untrusted_sign.pem sign_e
 
 # The intermediate's CRL revokes one signing certificate.
 CA_NAME=intermediate openssl ca -config ca.cnf -cert intermediate.pem -keyfile intermediate.key -revoke revoked_sign.pem >/dev/null
+# openssl records today as the revocation date; the tests' `now` is fixed, so fix the date too
+# (1 January 2025).
+awk 'BEGIN { FS = OFS = "\t" } $1 == "R" { $3 = "250101000000Z" } { print }' index-intermediate.txt > index-intermediate.new
+mv index-intermediate.new index-intermediate.txt
 CA_NAME=intermediate openssl ca -config ca.cnf -cert intermediate.pem -keyfile intermediate.key -gencrl -out intermediate.crl.pem >/dev/null
 
 # PKCS#12 of the applicant's keys, as NCA issues them (password "test").
 openssl pkcs12 -export -inkey sign.key -in sign.pem -certfile intermediate.pem -passout pass:test -out sign.p12
 openssl pkcs12 -export -inkey auth.key -in auth.pem -certfile intermediate.pem -passout pass:test -out auth.p12
+openssl pkcs12 -export -inkey staff_auth.key -in staff_auth.pem -certfile intermediate.pem -passout pass:test -out staff_auth.p12
+openssl pkcs12 -export -inkey operator_auth.key -in operator_auth.pem -certfile intermediate.pem -passout pass:test -out operator_auth.p12
 echo ok > done

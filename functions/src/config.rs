@@ -1,0 +1,120 @@
+//! Configuration of the Lambda binaries, read once per cold start (DESIGN §5, §7).
+//!
+//! A *setting* `NAME` (e.g. `SESSION_KEY`) comes from, in this order:
+//!
+//! 1. the environment variable `KEZEK_<NAME>`, holding the value itself — local runs
+//!    (`npm start`, tests), where there is no SSM;
+//! 2. the environment variable `KEZEK_<NAME>_PARAMETER`, holding the *name* of an SSM
+//!    parameter whose value is read with `GetParameter` (`WithDecryption`, so SecureString
+//!    works) — AWS, where the SAM template passes parameter names only: secrets such as the
+//!    session key never appear in the template, the stack or the function configuration.
+//!
+//! An empty variable counts as unset (the template passes an empty name for an optional
+//! parameter it was not given). `KEZEK_SSM_ENDPOINT` (local only) points the SSM client at
+//! a local server such as moto.
+
+use std::sync::OnceLock;
+
+use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_ssm::Client;
+use tokio::sync::OnceCell;
+
+use crate::error::{Error, Result};
+
+/// The settings the binaries read through [`setting`] (the template↔code test checks that
+/// the SAM template passes each one to the functions that need it).
+pub const SETTINGS: [&str; 4] = [SESSION_KEY, TRUST_ANCHORS, CRL, ORGANISATIONS];
+/// The HMAC key of session tokens, base64 (every HTTP binary).
+pub const SESSION_KEY: &str = "SESSION_KEY";
+/// PEM bundle of the NCA root and intermediate certificates (sign, auth).
+pub const TRUST_ANCHORS: &str = "TRUST_ANCHORS";
+/// Optional PEM revocation lists of those CAs (sign, auth).
+pub const CRL: &str = "CRL";
+/// JSON directory of organisation BINs: staff and operators (auth).
+pub const ORGANISATIONS: &str = "ORGANISATIONS";
+
+/// Local runs only: the endpoint of an SSM-compatible server (moto).
+pub const SSM_ENDPOINT_VARIABLE: &str = "KEZEK_SSM_ENDPOINT";
+
+/// `KEZEK_<NAME>`: the variable holding the value itself.
+pub fn value_variable(name: &str) -> String {
+    format!("KEZEK_{name}")
+}
+
+/// `KEZEK_<NAME>_PARAMETER`: the variable holding the SSM parameter name.
+pub fn parameter_variable(name: &str) -> String {
+    format!("KEZEK_{name}_PARAMETER")
+}
+
+fn variable(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+}
+
+/// The setting `name`, or `None` when neither variable is set. A named SSM parameter that
+/// cannot be read is an error, never `None`: a missing secret must stop the cold start
+/// rather than run with a default.
+pub async fn setting(name: &str) -> Result<Option<String>> {
+    if let Some(value) = variable(&value_variable(name)) {
+        return Ok(Some(value));
+    }
+    match variable(&parameter_variable(name)) {
+        Some(parameter) => parameter_value(&parameter).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// [`setting`] for a setting the binary cannot run without.
+pub async fn required_setting(name: &str) -> Result<String> {
+    setting(name)
+        .await?
+        .ok_or_else(|| Error::internal(format!("set {} (or {}, the SSM parameter holding it)", value_variable(name), parameter_variable(name))))
+}
+
+/// The value of the SSM parameter `parameter` (decrypted when it is a SecureString).
+pub async fn parameter_value(parameter: &str) -> Result<String> {
+    let output = ssm_client()
+        .await
+        .get_parameter()
+        .name(parameter)
+        .with_decryption(true)
+        .send()
+        .await
+        .map_err(|e| Error::internal(format!("SSM parameter {parameter}: {}", aws_sdk_ssm::error::DisplayErrorContext(&e))))?;
+    output
+        .parameter
+        .and_then(|p| p.value)
+        .ok_or_else(|| Error::internal(format!("SSM parameter {parameter} has no value")))
+}
+
+/// One SSM client per process, built on first use: a binary configured by plain variables
+/// (local runs) never loads the AWS configuration for it.
+async fn ssm_client() -> &'static Client {
+    static CLIENT: OnceCell<Client> = OnceCell::const_new();
+    CLIENT
+        .get_or_init(|| async {
+            if let Some(endpoint) = local_endpoint() {
+                return local_ssm_client(endpoint);
+            }
+            let config = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+            Client::new(&config)
+        })
+        .await
+}
+
+fn local_endpoint() -> Option<&'static str> {
+    // Read once, like the client it configures.
+    static ENDPOINT: OnceLock<Option<String>> = OnceLock::new();
+    ENDPOINT.get_or_init(|| variable(SSM_ENDPOINT_VARIABLE)).as_deref()
+}
+
+/// A client for a local SSM server (moto) with static test credentials, as
+/// `Store::local_client` does for DynamoDB Local.
+pub fn local_ssm_client(endpoint_url: &str) -> Client {
+    let config = aws_sdk_ssm::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint_url)
+        .credentials_provider(Credentials::new("local", "local", None, None, "kezek-local"))
+        .build();
+    Client::from_conf(config)
+}

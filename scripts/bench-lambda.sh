@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Lambda artefact benchmark (issue 5 item 3): the size of each zipped function of
+# `npm run build:lambda` (aim: < 3 MB), and the start-up time of a function binary to its
+# first handled event under cargo-lambda's local Lambda runtime (aim: < 25 ms).
+#
+# Start-up: `cargo lambda watch --only-lambda-apis` serves the Lambda Runtime API; for each
+# run the release binary (built for this host: the arm64 artefacts cannot run here) is
+# started fresh, `cargo lambda invoke` sends one API Gateway v2 event, and the time from
+# spawning the binary to the invoke's answer is taken; the median of RUNS cold starts is
+# reported. Configuration is plain variables (as locally); the event is one the router
+# answers without DynamoDB (no session token: 401, or 404 where the route is another
+# binary's), so the figure is start-up plus one
+# handled event, not network time. In AWS the SSM reads of the cold start come on top.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+RUNS="${RUNS:-9}"
+BINS="${BINS:-catalog enqueue applications choose sign staff operator}"
+PORT="${PORT:-19000}"
+
+say() { printf '[bench-lambda] %s\n' "$*"; }
+
+say "zipped artefacts (target/lambda/<bin>/bootstrap.zip, aim < 3 MB)"
+for zip in "$CARGO_TARGET_DIR"/lambda/*/bootstrap.zip; do
+  [ -f "$zip" ] || { say "no artefacts: run npm run build:lambda first" >&2; exit 1; }
+  bin=$(basename "$(dirname "$zip")")
+  bytes=$(stat -c %s "$zip")
+  printf '[bench-lambda]   %-13s %9d bytes  %6.2f MB  %s\n' "$bin" "$bytes" "$(echo "$bytes / 1000000" | bc -l)" \
+    "$([ "$bytes" -lt 3000000 ] && echo ok || echo OVER)"
+done
+
+# shellcheck disable=SC2086
+cargo build --release --quiet -p kezek-functions $(printf -- '--bin %s ' $BINS)
+
+watch_log=$(mktemp)
+cargo lambda watch --only-lambda-apis --invoke-address 127.0.0.1 --invoke-port "$PORT" >"$watch_log" 2>&1 &
+watch_pid=$!
+trap 'kill "$watch_pid" 2>/dev/null || true; rm -f "$watch_log"' EXIT
+for _ in $(seq 100); do
+  (echo >/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break
+  sleep 0.1
+done
+
+event=$(cat <<'JSON'
+{"version":"2.0","routeKey":"$default","rawPath":"/applications","rawQueryString":"","headers":{"content-type":"application/json"},
+ "requestContext":{"accountId":"123456789012","apiId":"kezek","domainName":"kezek.local","domainPrefix":"kezek",
+  "http":{"method":"GET","path":"/applications","protocol":"HTTP/1.1","sourceIp":"127.0.0.1","userAgent":"bench"},
+  "requestId":"bench","routeKey":"$default","stage":"$default","time":"02/Mar/2026:05:00:00 +0000","timeEpoch":1772427600000},
+ "isBase64Encoded":false}
+JSON
+)
+
+# The configuration a local process has; no endpoint is contacted before the first event.
+export KEZEK_TABLE=kezek-bench KEZEK_DYNAMODB_ENDPOINT=http://127.0.0.1:9
+export KEZEK_SESSION_KEY=$(printf 'k%.0s' $(seq 32) | base64)
+export KEZEK_TEST_SIGNING_SECRET=bench
+export AWS_LAMBDA_FUNCTION_VERSION=1 AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256 RUST_LOG=warn
+# What `cargo lambda watch --only-lambda-apis` asks a function started by hand to have.
+export AWS_LAMBDA_RUNTIME_API="http://127.0.0.1:$PORT/.rt" AWS_LAMBDA_FUNCTION_NAME=_
+
+invoke() {
+  cargo lambda invoke --invoke-address 127.0.0.1 --invoke-port "$PORT" --data-ascii "$event" 2>&1 || true
+}
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+# `cargo lambda invoke` is a process of its own with an HTTP round trip through the emulator;
+# a second invoke of the same, now warm, function measures that overhead, which is
+# subtracted: start-up = cold (spawn → first answer) − warm (invoke → answer).
+say "start-up to the first handled event (median of $RUNS cold starts, aim < 25 ms)"
+for bin in $BINS; do
+  starts=()
+  colds=()
+  warms=()
+  for _ in $(seq "$RUNS"); do
+    start=$(date +%s%N)
+    "$CARGO_TARGET_DIR/release/$bin" >/dev/null 2>&1 &
+    fn_pid=$!
+    answer=$(invoke "$bin")
+    cold_end=$(date +%s%N)
+    case "$answer" in *\"statusCode\":4*) ;; *) kill "$fn_pid"; say "$bin: unexpected answer: $answer" >&2; exit 1 ;; esac
+    warm_start=$(date +%s%N)
+    invoke "$bin" >/dev/null
+    warm_end=$(date +%s%N)
+    kill "$fn_pid" 2>/dev/null || true
+    wait "$fn_pid" 2>/dev/null || true
+    cold=$(( (cold_end - start) / 1000 ))
+    warm=$(( (warm_end - warm_start) / 1000 ))
+    colds+=("$cold")
+    warms+=("$warm")
+    starts+=($(( cold - warm )))
+  done
+  printf '[bench-lambda]   %-13s start-up %6.1f ms  (cold %6.1f ms − warm invoke %6.1f ms; start-ups µs: %s)\n' "$bin" \
+    "$(echo "$(printf '%s\n' "${starts[@]}" | median) / 1000" | bc -l)" \
+    "$(echo "$(printf '%s\n' "${colds[@]}" | median) / 1000" | bc -l)" \
+    "$(echo "$(printf '%s\n' "${warms[@]}" | median) / 1000" | bc -l)" "${starts[*]}"
+done
