@@ -35,6 +35,8 @@ bash scripts/setup.sh
 
 step "clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+# The SAM template, offline (the template↔code test runs with cargo test).
+cfn-lint infra/template.yaml
 
 step "cargo test"
 cargo test --workspace --quiet
