@@ -15,7 +15,6 @@
 
 use std::sync::OnceLock;
 
-use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_ssm::Client;
 use tokio::sync::OnceCell;
 
@@ -107,14 +106,7 @@ fn local_endpoint() -> Option<&'static str> {
     ENDPOINT.get_or_init(|| variable(SSM_ENDPOINT_VARIABLE)).as_deref()
 }
 
-/// A client for a local SSM server (moto) with static test credentials, as
-/// `Store::local_client` does for DynamoDB Local.
+/// A client for a local SSM server (moto) with static test credentials (`local_aws`).
 pub fn local_ssm_client(endpoint_url: &str) -> Client {
-    let config = aws_sdk_ssm::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint_url)
-        .credentials_provider(Credentials::new("local", "local", None, None, "kezek-local"))
-        .build();
-    Client::from_conf(config)
+    Client::new(&crate::local_aws::sdk_config(endpoint_url))
 }

@@ -7,7 +7,6 @@
 
 use std::future::Future;
 
-use aws_sdk_sns::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_sns::types::MessageAttributeValue;
 use aws_sdk_sns::Client;
 
@@ -91,13 +90,7 @@ impl Publisher for SnsPublisher {
 
 /// An SNS client for a local endpoint (moto) with static test credentials.
 pub fn local_sns_client(endpoint_url: &str) -> Client {
-    let config = aws_sdk_sns::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint_url)
-        .credentials_provider(Credentials::new("local", "local", None, None, "kezek-local"))
-        .build();
-    Client::from_conf(config)
+    Client::new(&crate::local_aws::sdk_config(endpoint_url))
 }
 
 /// The SNS client: `endpoint_url` (configuration, e.g. moto) with static local

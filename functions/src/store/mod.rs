@@ -10,7 +10,6 @@ mod reads;
 mod table;
 pub mod transact;
 
-use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_dynamodb::Client;
 
 pub use queue_heads::QueueHeads;
@@ -37,13 +36,7 @@ impl Store {
 
     /// A client for a local DynamoDB (DynamoDB Local) with static test credentials.
     pub fn local_client(endpoint_url: &str) -> Client {
-        let config = aws_sdk_dynamodb::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .endpoint_url(endpoint_url)
-            .credentials_provider(Credentials::new("local", "local", None, None, "kezek-local"))
-            .build();
-        Client::from_conf(config)
+        Client::new(&crate::local_aws::sdk_config(endpoint_url))
     }
 
     /// The client of the Lambda environment (region and credentials from the environment);
