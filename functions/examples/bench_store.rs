@@ -66,11 +66,13 @@ impl Timings {
     fn report(&mut self, name: &str) {
         let own: Vec<f64> = self.total.iter().zip(&self.store).map(|(t, s)| t - s).collect();
         let mut own = own;
-        let round_trips = self.usage.iter().map(|u| u.round_trips).max().unwrap_or(0);
+        let mut trips: Vec<f64> = self.usage.iter().map(|u| u.round_trips as f64).collect();
+        let most_trips = trips.iter().copied().fold(0.0, f64::max);
+        let round_trips = median(&mut trips);
         let capacity: f64 = self.usage.iter().map(|u| u.capacity_units).sum::<f64>() / self.usage.len() as f64;
         let (total, store, own) = (median(&mut self.total), median(&mut self.store), median(&mut own));
         println!(
-            "{name}: median {total:.2} ms = store {store:.2} ms + own {own:.3} ms ({:.1}% own); round trips {round_trips} (max); capacity {capacity:.1} units (mean)",
+            "{name}: median {total:.2} ms = store {store:.2} ms + own {own:.3} ms ({:.1}% own); round trips {round_trips} (median; {most_trips} at most, a cold process also reads the calendar); capacity {capacity:.1} units (mean)",
             own / total * 100.0
         );
     }

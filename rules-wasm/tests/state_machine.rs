@@ -228,6 +228,10 @@ fn r13_staff_confirm_enrolment_while_the_referral_is_valid() {
     let enrolled = step(&referred, &mut pool, Command::Enrol, local(2025, 10, 31, 23, 59));
     assert_eq!(enrolled.state.name(), StateName::Enrolled);
     assert!(enrolled.state.name().is_final());
+    // The enrolled child holds a place: it may not be put in a queue again; only removal frees it.
+    assert!(!enrolled.state.name().frees_child());
+    assert!(StateName::Removed.frees_child());
+    assert!([StateName::Queued, StateName::Offered, StateName::Referred, StateName::StopListed].iter().all(|s| !s.frees_child()));
     for command in [Command::Cancel, Command::Withdraw, Command::Enrol, Command::Lapse, Command::Extend { days: 1 }] {
         assert_eq!(refusal(&enrolled, &pool, command, local(2025, 11, 2, 9, 0)), "command_not_allowed");
     }

@@ -1,6 +1,6 @@
 //! The items a rules `Transition` writes: the application over its expected version, the
 //! place moves on the pool and its groups, the outbox notices, the audit event, and the
-//! release of the child's uniqueness item when the application became final. And how the
+//! release of the child's uniqueness item when the application was removed. And how the
 //! system (turn engine, sweep) commits a change it decided on index data.
 
 use kezek_rules::application::{Command, RuleContext, Transition};
@@ -27,7 +27,7 @@ pub fn transition(transaction: &mut Transaction, table: &str, before: &Applicati
         actor: actor.to_owned(),
     };
     transaction.put_new(Role::Record, table, &audit)?;
-    if application.state.name().is_final() && !before.application.state.name().is_final() {
+    if application.state.name().frees_child() && !before.application.state.name().frees_child() {
         transaction.delete_existing(Role::Record, table, &keys::child(&application.child_iin), Some(&application.id.0))?;
     }
     Ok(after)

@@ -198,7 +198,8 @@ impl ApplicationItem {
     }
 }
 
-/// One active application per child: exists from enqueue until the application is final.
+/// One active application per child: exists from enqueue until the application is removed
+/// (an enrolled child keeps it: it holds a place).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChildItem {

@@ -36,7 +36,7 @@ impl Role {
     fn failure(self) -> Error {
         match self {
             Role::Idempotency => Error::new("idempotency_replay", 409, "this idempotency key was used before"),
-            Role::Child => Error::new("duplicate_application", 409, "the child already has an active application"),
+            Role::Child => Error::new("duplicate_application", 409, "the child already has an application in a queue or a place by referral"),
             Role::Nonce => Error::new("nonce_used", 409, "the choice was already signed or its nonce is unknown"),
             Role::Application => Error::new("version_conflict", 409, "the application changed meanwhile; reload and retry"),
             Role::Group => Error::new("group_full", 409, "the chosen group has no free place left"),

@@ -41,6 +41,9 @@ async fn staff_of_the_referral_kindergarten_confirm_enrolment_within_validity() 
     assert_eq!(state(&enrolled.body["application"]), "enrolled");
     assert_eq!(api.post(signed_at, &path, &staff("tk-001"), "en-3", json!({ "expectedVersion": 3 })).await.body, enrolled.body);
     assert_eq!(api.post(signed_at, &path, &staff("tk-001"), "en-4", json!({})).await.refusal(), (422, "command_not_allowed"));
+    // An enrolled child holds its place: it cannot be put in a queue again.
+    let again = json!({ "regionId": REGION, "childIin": child_2023(1), "priority": "general" });
+    assert_eq!(api.post(signed_at, "/applications", &applicant(&parent(1)), "en-again", again).await.refusal(), (409, "duplicate_application"));
 
     // A referral past its validity is not enrolled (the sweep lapses it).
     let late = api.referred(&parent(2), &child_2023(2), signed_at).await;

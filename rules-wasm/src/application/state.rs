@@ -149,6 +149,13 @@ impl StateName {
     pub fn is_final(self) -> bool {
         matches!(self, StateName::Enrolled | StateName::Removed)
     }
+
+    /// Whether the child may be put in a queue again once its application is in this state:
+    /// only after removal. An enrolled child holds a kindergarten place; a new application
+    /// would let one child hold a place and wait for a second one.
+    pub fn frees_child(self) -> bool {
+        matches!(self, StateName::Removed)
+    }
 }
 
 impl ApplicationState {
