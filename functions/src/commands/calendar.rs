@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::store::items::Keys;
-use crate::store::transact::to_item;
 use crate::store::{keys, Store};
 
 /// A stored calendar year.
@@ -77,14 +76,7 @@ pub async fn load_calendar_year(store: &Store, data: &CalendarYear, operator_iin
         loaded_at: now,
         loaded_by: format!("operator:{operator_iin}"),
     };
-    store
-        .client()
-        .put_item()
-        .table_name(store.table())
-        .set_item(Some(to_item(&item)?))
-        .send()
-        .await
-        .map_err(|error| Error::store(format!("calendar: {error}")))?;
+    store.put_description(&item, "calendar").await?;
     let years = calendar.years();
     super::context::remember(store.table(), Arc::new(calendar));
     Ok(CalendarLoaded { year: data.year, loaded: "calendar".to_owned(), years })

@@ -15,11 +15,6 @@ use crate::store::transact::to_item;
 use crate::store::{keys, Store};
 
 impl Store {
-    async fn put_item(&self, item: HashMap<String, AttributeValue>) -> Result<()> {
-        self.client().put_item().table_name(self.table()).set_item(Some(item)).send().await.map_err(|e| Error::store(format!("put: {}", crate::store::describe(&e))))?;
-        Ok(())
-    }
-
     /// Writes every attribute of `item` except the key, keeping `counters` if they exist.
     async fn upsert_keeping(&self, mut item: HashMap<String, AttributeValue>, counters: &[&str]) -> Result<()> {
         let pk = item.remove(keys::PK).ok_or_else(|| Error::internal("item without PK"))?;
@@ -41,7 +36,7 @@ impl Store {
 
     pub async fn load_region(&self, region: Region, policy: PolicyHistory) -> Result<()> {
         region.clock.validate()?;
-        self.put_item(to_item(&RegionItem::new(region, policy))?).await
+        self.put_description(&RegionItem::new(region, policy), "region").await
     }
 
     /// The kindergarten, and for each group its pool (created empty) and its places item
@@ -74,7 +69,7 @@ impl Store {
             };
             self.upsert_keeping(to_item(&places)?, &["free"]).await?;
         }
-        self.put_item(to_item(&KindergartenItem::new(kindergarten))?).await
+        self.put_description(&KindergartenItem::new(kindergarten), "kindergarten").await
     }
 
     pub async fn regions(&self) -> Result<Vec<RegionItem>> {

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::store::items::Keys;
-use crate::store::transact::to_item;
 use crate::store::{keys, Store};
 
 const EMAIL_LENGTH_MAX: usize = 254;
@@ -69,14 +68,7 @@ pub async fn set_profile(store: &Store, iin: &str, input: &ProfileInput, now: In
         language: input.language.clone(),
         updated_at: now,
     };
-    store
-        .client()
-        .put_item()
-        .table_name(store.table())
-        .set_item(Some(to_item(&item)?))
-        .send()
-        .await
-        .map_err(|error| Error::store(format!("profile: {error}")))?;
+    store.put_description(&item, "profile").await?;
     Ok(item)
 }
 

@@ -61,4 +61,23 @@ impl Store {
     pub fn client(&self) -> &Client {
         &self.client
     }
+
+    /// Writes `item` whole over any previous item of its key. Only for descriptions whose last
+    /// write wins (a profile, a calendar year, a region, a kindergarten); state changes go
+    /// through a conditioned [`Transaction`].
+    pub async fn put_description<T: serde::Serialize>(&self, item: &T, what: &str) -> crate::error::Result<()> {
+        let started = std::time::Instant::now();
+        let output = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(transact::to_item(item)?))
+            .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .map_err(|error| crate::error::Error::store(format!("{what}: {}", describe(&error))))?;
+        let capacity = output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
+        self.meter.record(started.elapsed(), capacity, 0);
+        Ok(())
+    }
 }
