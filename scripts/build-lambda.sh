@@ -21,19 +21,11 @@ if ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
   rustup target add aarch64-unknown-linux-gnu
 fi
 
-# Size and cold start matter more for these binaries than the last percent of speed: one
-# codegen unit with fat LTO lets the linker drop the unused parts of the AWS SDKs, and the
-# symbols are stripped (backtraces still name functions through panic messages; CloudWatch
-# gets the log lines). Set here through Cargo's environment rather than in [profile.release]
-# so the host release builds (benchmarks, `npm start`) keep their fast incremental settings.
-# They only apply to the aarch64 target directory, which nothing else builds into.
-export CARGO_PROFILE_RELEASE_LTO="${CARGO_PROFILE_RELEASE_LTO:-fat}"
-export CARGO_PROFILE_RELEASE_CODEGEN_UNITS="${CARGO_PROFILE_RELEASE_CODEGEN_UNITS:-1}"
-export CARGO_PROFILE_RELEASE_STRIP="${CARGO_PROFILE_RELEASE_STRIP:-symbols}"
-export CARGO_PROFILE_RELEASE_OPT_LEVEL="${CARGO_PROFILE_RELEASE_OPT_LEVEL:-s}"
-
+# The profile `deploy` of the workspace's Cargo.toml (fat LTO, one codegen unit, opt-level
+# "z", symbols stripped, panic = abort) — for size and cold start; it only builds into the
+# aarch64 target directory, so host release builds keep their fast settings.
 started=$SECONDS
-cargo lambda build --release --arm64 --output-format zip -p kezek-functions "$@"
+cargo lambda build --profile deploy --arm64 --output-format zip -p kezek-functions "$@"
 
 bins=$(find functions/src/bin -maxdepth 1 -name '*.rs' -printf '%f\n' | sed 's/\.rs$//' | sort)
 for bin in $bins; do

@@ -94,7 +94,7 @@ async fn ssm_client() -> &'static Client {
             if let Some(endpoint) = local_endpoint() {
                 return local_ssm_client(endpoint);
             }
-            let config = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+            let config = crate::sdk_config::from_environment().await;
             Client::new(&config)
         })
         .await
@@ -106,7 +106,7 @@ fn local_endpoint() -> Option<&'static str> {
     ENDPOINT.get_or_init(|| variable(SSM_ENDPOINT_VARIABLE)).as_deref()
 }
 
-/// A client for a local SSM server (moto) with static test credentials (`local_aws`).
+/// A client for a local SSM server (moto) with static test credentials (`sdk_config`).
 pub fn local_ssm_client(endpoint_url: &str) -> Client {
-    Client::new(&crate::local_aws::sdk_config(endpoint_url))
+    Client::new(&crate::sdk_config::local(endpoint_url))
 }

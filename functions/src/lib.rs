@@ -13,7 +13,7 @@ pub mod config;
 pub mod eds;
 pub mod error;
 pub mod http;
-pub mod local_aws;
+pub mod sdk_config;
 pub mod ids;
 pub mod notify;
 pub mod session;

@@ -90,7 +90,7 @@ impl Publisher for SnsPublisher {
 
 /// An SNS client for a local endpoint (moto) with static test credentials.
 pub fn local_sns_client(endpoint_url: &str) -> Client {
-    Client::new(&crate::local_aws::sdk_config(endpoint_url))
+    Client::new(&crate::sdk_config::local(endpoint_url))
 }
 
 /// The SNS client: `endpoint_url` (configuration, e.g. moto) with static local
@@ -98,6 +98,6 @@ pub fn local_sns_client(endpoint_url: &str) -> Client {
 pub async fn sns_client(endpoint_url: Option<&str>) -> Client {
     match endpoint_url {
         Some(endpoint) => local_sns_client(endpoint),
-        None => Client::new(&aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await),
+        None => Client::new(&crate::sdk_config::from_environment().await),
     }
 }

@@ -36,7 +36,7 @@ impl Store {
 
     /// A client for a local DynamoDB (DynamoDB Local) with static test credentials.
     pub fn local_client(endpoint_url: &str) -> Client {
-        Client::new(&crate::local_aws::sdk_config(endpoint_url))
+        Client::new(&crate::sdk_config::local(endpoint_url))
     }
 
     /// The client of the Lambda environment (region and credentials from the environment);
@@ -45,7 +45,7 @@ impl Store {
         if let Ok(endpoint) = std::env::var("KEZEK_DYNAMODB_ENDPOINT") {
             return Self::new(Self::local_client(&endpoint), table);
         }
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+        let config = crate::sdk_config::from_environment().await;
         Self::new(Client::new(&config), table)
     }
 
