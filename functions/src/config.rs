@@ -94,7 +94,7 @@ async fn ssm_client() -> &'static Client {
             if let Some(endpoint) = local_endpoint() {
                 return local_ssm_client(endpoint);
             }
-            let config = crate::sdk_config::from_environment().await;
+            let config = crate::sdk_config::from_environment();
             Client::new(&config)
         })
         .await

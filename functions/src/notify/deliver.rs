@@ -98,6 +98,6 @@ pub fn local_sns_client(endpoint_url: &str) -> Client {
 pub async fn sns_client(endpoint_url: Option<&str>) -> Client {
     match endpoint_url {
         Some(endpoint) => local_sns_client(endpoint),
-        None => Client::new(&crate::sdk_config::from_environment().await),
+        None => Client::new(&crate::sdk_config::from_environment()),
     }
 }

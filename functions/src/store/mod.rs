@@ -45,7 +45,7 @@ impl Store {
         if let Ok(endpoint) = std::env::var("KEZEK_DYNAMODB_ENDPOINT") {
             return Self::new(Self::local_client(&endpoint), table);
         }
-        let config = crate::sdk_config::from_environment().await;
+        let config = crate::sdk_config::from_environment();
         Self::new(Client::new(&config), table)
     }
 
