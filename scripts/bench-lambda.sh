@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 RUNS="${RUNS:-9}"
-BINS="${BINS:-catalog enqueue applications choose sign staff operator}"
+BINS="${BINS:-catalog enqueue applications choose sign staff operator auth}"
 PORT="${PORT:-19000}"
 
 say() { printf '[bench-lambda] %s\n' "$*"; }
@@ -35,7 +35,7 @@ cargo build --release --quiet -p kezek-functions $(printf -- '--bin %s ' $BINS)
 watch_log=$(mktemp)
 cargo lambda watch --only-lambda-apis --invoke-address 127.0.0.1 --invoke-port "$PORT" >"$watch_log" 2>&1 &
 watch_pid=$!
-trap 'kill "$watch_pid" 2>/dev/null || true; rm -f "$watch_log"' EXIT
+trap 'kill "$watch_pid" 2>/dev/null || true; rm -f "$watch_log"; rm -rf "${pki:-}"' EXIT
 for _ in $(seq 100); do
   (echo >/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break
   sleep 0.1
@@ -53,7 +53,11 @@ JSON
 # The configuration a local process has; no endpoint is contacted before the first event.
 export KEZEK_TABLE=kezek-bench KEZEK_DYNAMODB_ENDPOINT=http://127.0.0.1:9
 export KEZEK_SESSION_KEY=$(printf 'k%.0s' $(seq 32) | base64)
-export KEZEK_TEST_SIGNING_SECRET=bench
+# The production verifier (sign, auth): the test PKI's root and intermediate as trust anchors,
+# parsed at cold start as in AWS; an empty organisations directory.
+pki=$(mktemp -d)
+bash functions/identity/tests/pki/make.sh "$pki" >/dev/null 2>&1
+export KEZEK_TRUST_ANCHORS="$(cat "$pki/root.pem" "$pki/intermediate.pem")" KEZEK_ORGANISATIONS='{}'
 export AWS_LAMBDA_FUNCTION_VERSION=1 AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256 RUST_LOG=warn
 # What `cargo lambda watch --only-lambda-apis` asks a function started by hand to have.
 export AWS_LAMBDA_RUNTIME_API="http://127.0.0.1:$PORT/.rt" AWS_LAMBDA_FUNCTION_NAME=_
