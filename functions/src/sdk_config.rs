@@ -5,10 +5,14 @@
 //! kezek uses — so a function carries one crypto library, not ring and aws-lc side by side.
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region, SharedCredentialsProvider, SharedHttpClient};
-use aws_types::SdkConfig;
-use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use std::sync::OnceLock;
 
-/// The HTTPS client of every SDK client: hyper with rustls over ring.
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_types::SdkConfig;
+
+/// The HTTPS client of an SDK configuration: hyper with rustls over ring. Its connection
+/// pool belongs to the Tokio runtime that first uses it, so it is never shared between
+/// runtimes (tests run one per test); the clients of one configuration share it.
 fn http_client() -> SharedHttpClient {
     aws_smithy_http_client::Builder::new().tls_provider(tls::Provider::Rustls(CryptoMode::Ring)).build_https()
 }
@@ -19,8 +23,15 @@ fn http_client() -> SharedHttpClient {
 /// points every client elsewhere. That is what aws-config's provider chain would find in a
 /// Lambda; without the chain (profile files, IMDS, SSO, STS) every zip is 0.2 MB smaller and a
 /// cold start does less. Without credentials the client is built, and each call fails with
-/// the SDK's "no credentials" error (logged here once).
+/// the SDK's "no credentials" error (logged here once). Read once per process: the DynamoDB,
+/// SNS and SSM clients of a cold start share it and its HTTP client (a Lambda runs one Tokio
+/// runtime).
 pub fn from_environment() -> SdkConfig {
+    static CONFIG: OnceLock<SdkConfig> = OnceLock::new();
+    CONFIG.get_or_init(read_environment).clone()
+}
+
+fn read_environment() -> SdkConfig {
     let variable = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
     let mut config = SdkConfig::builder().behavior_version(BehaviorVersion::latest()).http_client(http_client());
     match variable("AWS_REGION").or_else(|| variable("AWS_DEFAULT_REGION")) {
