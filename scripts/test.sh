@@ -34,6 +34,8 @@ step "setup"
 bash scripts/setup.sh
 
 step "clippy"
+# House rules: the tree is formatted with rustfmt.toml.
+cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 # The SAM template, offline (the template↔code test runs with cargo test).
 cfn-lint infra/template.yaml

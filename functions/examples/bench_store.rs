@@ -29,15 +29,22 @@ const DUE: u32 = 1_000;
 const TIMED: usize = 100;
 
 fn iin(birth: NaiveDate, sex: Sex, serial: u16) -> String {
-    (serial..serial.saturating_add(40)).find_map(|s| Iin::compose(birth, sex, s)).expect("a serial with a check digit")
+    (serial..serial.saturating_add(40))
+        .find_map(|s| Iin::compose(birth, sex, s))
+        .expect("a serial with a check digit")
 }
 
 fn parent(n: usize) -> String {
-    iin(NaiveDate::from_ymd_opt(1985, 1, 1).expect("date") + Duration::days((n / 200) as i64), Sex::Female, (n % 200 * 40) as u16)
+    iin(
+        NaiveDate::from_ymd_opt(1985, 1, 1).expect("date") + Duration::days((n / 200) as i64),
+        Sex::Female,
+        (n % 200 * 40) as u16,
+    )
 }
 
 fn child(year: i32, n: usize) -> String {
-    let birth = NaiveDate::from_ymd_opt(year, 1, 1).expect("date") + Duration::days((n % 360) as i64);
+    let birth =
+        NaiveDate::from_ymd_opt(year, 1, 1).expect("date") + Duration::days((n % 360) as i64);
     // Up to 278 blocks of 360 days: serials 0..=834 (+ up to 40 to find a check digit).
     iin(birth, Sex::Male, (n / 360 * 3) as u16)
 }
@@ -69,8 +76,10 @@ impl Timings {
         let mut trips: Vec<f64> = self.usage.iter().map(|u| u.round_trips as f64).collect();
         let most_trips = trips.iter().copied().fold(0.0, f64::max);
         let round_trips = median(&mut trips);
-        let capacity: f64 = self.usage.iter().map(|u| u.capacity_units).sum::<f64>() / self.usage.len() as f64;
-        let (total, store, own) = (median(&mut self.total), median(&mut self.store), median(&mut own));
+        let capacity: f64 =
+            self.usage.iter().map(|u| u.capacity_units).sum::<f64>() / self.usage.len() as f64;
+        let (total, store, own) =
+            (median(&mut self.total), median(&mut self.store), median(&mut own));
         println!(
             "{name}: median {total:.2} ms = store {store:.2} ms + own {own:.3} ms ({:.1}% own); round trips {round_trips} (median; {most_trips} at most, a cold process also reads the calendar); capacity {capacity:.1} units (mean)",
             own / total * 100.0
@@ -80,8 +89,10 @@ impl Timings {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
-    let endpoint = std::env::var("KEZEK_DYNAMODB_ENDPOINT").map_err(|_| "set KEZEK_DYNAMODB_ENDPOINT (scripts/bench-store.sh does)")?;
-    let store = Store::new(Store::local_client(&endpoint), format!("kezek-bench-{}", std::process::id()));
+    let endpoint = std::env::var("KEZEK_DYNAMODB_ENDPOINT")
+        .map_err(|_| "set KEZEK_DYNAMODB_ENDPOINT (scripts/bench-store.sh does)")?;
+    let store =
+        Store::new(Store::local_client(&endpoint), format!("kezek-bench-{}", std::process::id()));
     store.create_table().await?;
     load_demo(&store).await?;
     let now = Utc.with_ymd_and_hms(2026, 3, 2, 5, 0, 0).single().ok_or("instant")?;
@@ -90,9 +101,21 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let mut enqueues = Timings::new();
     let mut applications = Vec::new();
     for n in 0..TIMED {
-        let input = EnqueueInput { region_id: REGION.into(), child_iin: child(2023, n), priority: Priority::General, second_parent_iin: None };
+        let input = EnqueueInput {
+            region_id: REGION.into(),
+            child_iin: child(2023, n),
+            priority: Priority::General,
+            second_parent_iin: None,
+        };
         let (before, started) = (store.usage(), Clock::now());
-        let output = enqueue(&store, &parent(n), &input, Some(&format!("enqueue-{n}")), now - Duration::days(10)).await?;
+        let output = enqueue(
+            &store,
+            &parent(n),
+            &input,
+            Some(&format!("enqueue-{n}")),
+            now - Duration::days(10),
+        )
+        .await?;
         enqueues.add(started.elapsed().as_secs_f64(), store.usage().since(before));
         applications.push((output.application.id, parent(n)));
     }
@@ -101,7 +124,18 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // Publish TIMED places: the turn engine offers them; then choose + sign each.
     let group = GroupId("tk-001-2023-kk".into());
     let (before, started) = (store.usage(), Clock::now());
-    let published = change_places(&store, "tk-001", &PlacesInput { action: PlacesAction::Publish, group_id: group.clone(), count: TIMED as u32 }, Some("publish"), now).await?;
+    let published = change_places(
+        &store,
+        "tk-001",
+        &PlacesInput {
+            action: PlacesAction::Publish,
+            group_id: group.clone(),
+            count: TIMED as u32,
+        },
+        Some("publish"),
+        now,
+    )
+    .await?;
     let usage = store.usage().since(before);
     println!(
         "publish {TIMED} places + turn engine: {:.0} ms, {} offers, {} round trips, {} items read, {:.0} capacity units",
@@ -115,9 +149,18 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let (mut chooses, mut signs) = (Timings::new(), Timings::new());
     for (id, applicant) in applications.iter().filter(|(id, _)| published.offered.contains(id)) {
         let (before, started) = (store.usage(), Clock::now());
-        let issued = choose(&store, applicant, &ChooseInput { application_id: id.clone(), group_id: group.clone() }, now).await?;
+        let issued = choose(
+            &store,
+            applicant,
+            &ChooseInput { application_id: id.clone(), group_id: group.clone() },
+            now,
+        )
+        .await?;
         chooses.add(started.elapsed().as_secs_f64(), store.usage().since(before));
-        let signature = SignedChoice { signature_base64: verifier.sign_as(applicant, issued.signed_text.as_bytes()), certificate_base64: None };
+        let signature = SignedChoice {
+            signature_base64: verifier.sign_as(applicant, issued.signed_text.as_bytes()),
+            certificate_base64: None,
+        };
         let input = SignInput { nonce: issued.nonce, signature, expected_version: None };
         let (before, started) = (store.usage(), Clock::now());
         sign(&store, &verifier, applicant, &input, Some(&format!("sign-{}", id.0)), now).await?;
@@ -146,21 +189,40 @@ async fn main() -> Result<(), Box<dyn Error>> {
             version: 1,
         };
         let item = ApplicationItem::new(application, parent(n), None, Vec::new());
-        batch.push(WriteRequest::builder().put_request(PutRequest::builder().set_item(Some(to_item(&item)?)).build()?).build());
+        batch.push(
+            WriteRequest::builder()
+                .put_request(PutRequest::builder().set_item(Some(to_item(&item)?)).build()?)
+                .build(),
+        );
         if batch.len() == 25 || n + 1 == BIG_POOL_APPLICATIONS {
             let mut pending = Some(std::mem::take(&mut batch));
             while let Some(requests) = pending.take().filter(|r| !r.is_empty()) {
-                let output = store.client().batch_write_item().request_items(store.table(), requests).send().await?;
+                let output = store
+                    .client()
+                    .batch_write_item()
+                    .request_items(store.table(), requests)
+                    .send()
+                    .await?;
                 pending = output.unprocessed_items.and_then(|mut left| left.remove(store.table()));
             }
         }
     }
-    println!("bulk load of {BIG_POOL_APPLICATIONS} applications: {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "bulk load of {BIG_POOL_APPLICATIONS} applications: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
     // Publish DUE places in the 2022 pool: the turn engine reads the queue and offers DUE.
     let group_2022 = GroupId("tk-001-2022-kk".into());
     let (before, started) = (store.usage(), Clock::now());
-    let published = change_places(&store, "tk-001", &PlacesInput { action: PlacesAction::Publish, group_id: group_2022, count: DUE }, Some("publish-2022"), now).await?;
+    let published = change_places(
+        &store,
+        "tk-001",
+        &PlacesInput { action: PlacesAction::Publish, group_id: group_2022, count: DUE },
+        Some("publish-2022"),
+        now,
+    )
+    .await?;
     let usage = store.usage().since(before);
     println!(
         "turn engine over {BIG_POOL_APPLICATIONS} applications, {DUE} places: {:.1} s, {} offers, {} round trips, {} items read, {:.0} capacity units",

@@ -64,9 +64,13 @@ pub async fn setting(name: &str) -> Result<Option<String>> {
 
 /// [`setting`] for a setting the binary cannot run without.
 pub async fn required_setting(name: &str) -> Result<String> {
-    setting(name)
-        .await?
-        .ok_or_else(|| Error::internal(format!("set {} (or {}, the SSM parameter holding it)", value_variable(name), parameter_variable(name))))
+    setting(name).await?.ok_or_else(|| {
+        Error::internal(format!(
+            "set {} (or {}, the SSM parameter holding it)",
+            value_variable(name),
+            parameter_variable(name)
+        ))
+    })
 }
 
 /// The value of the SSM parameter `parameter` (decrypted when it is a SecureString).
@@ -78,7 +82,12 @@ pub async fn parameter_value(parameter: &str) -> Result<String> {
         .with_decryption(true)
         .send()
         .await
-        .map_err(|e| Error::internal(format!("SSM parameter {parameter}: {}", aws_sdk_ssm::error::DisplayErrorContext(&e))))?;
+        .map_err(|e| {
+            Error::internal(format!(
+                "SSM parameter {parameter}: {}",
+                aws_sdk_ssm::error::DisplayErrorContext(&e)
+            ))
+        })?;
     output
         .parameter
         .and_then(|p| p.value)

@@ -6,7 +6,10 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use kezek_identity::submission::RawScheme;
-use kezek_identity::{Holder, IdentityError, KeyPurpose, RsaVerifier, SignatureSubmission, VerificationRequest, VerifiedSigner};
+use kezek_identity::{
+    Holder, IdentityError, KeyPurpose, RsaVerifier, SignatureSubmission, VerificationRequest,
+    VerifiedSigner,
+};
 use kezek_rules::time::Instant;
 
 use crate::error::{Error, Result};
@@ -16,7 +19,9 @@ use crate::store::items::SignatureEvidence;
 impl From<IdentityError> for Error {
     fn from(error: IdentityError) -> Self {
         let status = match error {
-            IdentityError::EncodingInvalid | IdentityError::DerInvalid { .. } | IdentityError::InputTooLarge => 400,
+            IdentityError::EncodingInvalid
+            | IdentityError::DerInvalid { .. }
+            | IdentityError::InputTooLarge => 400,
             _ => 422,
         };
         Error::new(error.code(), status, error.to_string())
@@ -60,15 +65,29 @@ impl EdsVerifier {
         now: Instant,
     ) -> Result<VerifiedSigner> {
         use kezek_identity::SignatureVerifier as _;
-        let request = VerificationRequest { purpose, holder, issued, submission, expected_iin, now };
+        let request =
+            VerificationRequest { purpose, holder, issued, submission, expected_iin, now };
         Ok(self.verifier.verify(&request)?)
     }
 }
 
 impl SignatureVerifier for EdsVerifier {
-    fn verify(&self, signed: &[u8], signature: &SignedChoice, expected_iin: &str, now: Instant) -> Result<SignatureEvidence> {
+    fn verify(
+        &self,
+        signed: &[u8],
+        signature: &SignedChoice,
+        expected_iin: &str,
+        now: Instant,
+    ) -> Result<SignatureEvidence> {
         let submission = submission_of(signature);
-        let signer = self.check(KeyPurpose::Signing, Holder::Person, signed, &submission, Some(expected_iin), now)?;
+        let signer = self.check(
+            KeyPurpose::Signing,
+            Holder::Person,
+            signed,
+            &submission,
+            Some(expected_iin),
+            now,
+        )?;
         Ok(SignatureEvidence {
             signed_text: String::from_utf8_lossy(signed).into_owned(),
             signature_base64: signature.signature_base64.clone(),

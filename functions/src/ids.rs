@@ -7,7 +7,9 @@ use crate::error::{Error, Result};
 /// `bytes` random bytes as lowercase hex.
 pub fn random_hex(bytes: usize) -> Result<String> {
     let mut buffer = vec![0u8; bytes];
-    SystemRandom::new().fill(&mut buffer).map_err(|_| Error::internal("the system random source failed"))?;
+    SystemRandom::new()
+        .fill(&mut buffer)
+        .map_err(|_| Error::internal("the system random source failed"))?;
     Ok(buffer.iter().map(|b| format!("{b:02x}")).collect())
 }
 

@@ -4,7 +4,9 @@
 //! Both use one HTTP client whose TLS is rustls over ring — the cryptography the rest of
 //! kezek uses — so a function carries one crypto library, not ring and aws-lc side by side.
 
-use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region, SharedCredentialsProvider, SharedHttpClient};
+use aws_sdk_dynamodb::config::{
+    BehaviorVersion, Credentials, Region, SharedCredentialsProvider, SharedHttpClient,
+};
 use std::sync::OnceLock;
 
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
@@ -14,7 +16,9 @@ use aws_types::SdkConfig;
 /// pool belongs to the Tokio runtime that first uses it, so it is never shared between
 /// runtimes (tests run one per test); the clients of one configuration share it.
 fn http_client() -> SharedHttpClient {
-    aws_smithy_http_client::Builder::new().tls_provider(tls::Provider::Rustls(CryptoMode::Ring)).build_https()
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .build_https()
 }
 
 /// The Lambda environment's configuration. The Lambda service gives every function its region
@@ -33,7 +37,8 @@ pub fn from_environment() -> SdkConfig {
 
 fn read_environment() -> SdkConfig {
     let variable = |name: &str| std::env::var(name).ok().filter(|value| !value.trim().is_empty());
-    let mut config = SdkConfig::builder().behavior_version(BehaviorVersion::latest()).http_client(http_client());
+    let mut config =
+        SdkConfig::builder().behavior_version(BehaviorVersion::latest()).http_client(http_client());
     match variable("AWS_REGION").or_else(|| variable("AWS_DEFAULT_REGION")) {
         Some(region) => {
             config.set_region(Some(Region::new(region)));
@@ -42,10 +47,18 @@ fn read_environment() -> SdkConfig {
     }
     match (variable("AWS_ACCESS_KEY_ID"), variable("AWS_SECRET_ACCESS_KEY")) {
         (Some(key), Some(secret)) => {
-            let credentials = Credentials::new(key, secret, variable("AWS_SESSION_TOKEN"), None, "lambda-environment");
+            let credentials = Credentials::new(
+                key,
+                secret,
+                variable("AWS_SESSION_TOKEN"),
+                None,
+                "lambda-environment",
+            );
             config.set_credentials_provider(Some(SharedCredentialsProvider::new(credentials)));
         }
-        _ => tracing::warn!("AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not set: AWS calls will fail"),
+        _ => tracing::warn!(
+            "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not set: AWS calls will fail"
+        ),
     }
     if let Some(endpoint) = variable("AWS_ENDPOINT_URL") {
         config.set_endpoint_url(Some(endpoint));
@@ -60,7 +73,13 @@ pub fn local(endpoint_url: &str) -> SdkConfig {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .endpoint_url(endpoint_url)
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new("local", "local", None, None, "kezek-local")))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "local",
+            "local",
+            None,
+            None,
+            "kezek-local",
+        )))
         .http_client(http_client())
         .build()
 }

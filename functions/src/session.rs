@@ -50,13 +50,42 @@ pub struct Claims {
 
 impl Claims {
     pub fn applicant(iin: impl Into<String>, expires_at: Instant) -> Self {
-        Self { sub: iin.into(), role: SessionRole::Applicant, kindergarten_id: None, region_id: None, expires_at, email_required: false }
+        Self {
+            sub: iin.into(),
+            role: SessionRole::Applicant,
+            kindergarten_id: None,
+            region_id: None,
+            expires_at,
+            email_required: false,
+        }
     }
-    pub fn staff(iin: impl Into<String>, kindergarten_id: impl Into<String>, expires_at: Instant) -> Self {
-        Self { sub: iin.into(), role: SessionRole::Staff, kindergarten_id: Some(kindergarten_id.into()), region_id: None, expires_at, email_required: false }
+    pub fn staff(
+        iin: impl Into<String>,
+        kindergarten_id: impl Into<String>,
+        expires_at: Instant,
+    ) -> Self {
+        Self {
+            sub: iin.into(),
+            role: SessionRole::Staff,
+            kindergarten_id: Some(kindergarten_id.into()),
+            region_id: None,
+            expires_at,
+            email_required: false,
+        }
     }
-    pub fn operator(iin: impl Into<String>, region_id: impl Into<String>, expires_at: Instant) -> Self {
-        Self { sub: iin.into(), role: SessionRole::Operator, kindergarten_id: None, region_id: Some(region_id.into()), expires_at, email_required: false }
+    pub fn operator(
+        iin: impl Into<String>,
+        region_id: impl Into<String>,
+        expires_at: Instant,
+    ) -> Self {
+        Self {
+            sub: iin.into(),
+            role: SessionRole::Operator,
+            kindergarten_id: None,
+            region_id: Some(region_id.into()),
+            expires_at,
+            email_required: false,
+        }
     }
 
     /// A staff session without a kindergarten, or an operator one without a region, is unusable.
@@ -83,7 +112,9 @@ impl std::fmt::Debug for SessionKey {
 impl SessionKey {
     pub fn new(secret: &[u8]) -> Result<Self> {
         if secret.len() < KEY_MIN_BYTES {
-            return Err(Error::internal(format!("the session key must have at least {KEY_MIN_BYTES} bytes")));
+            return Err(Error::internal(format!(
+                "the session key must have at least {KEY_MIN_BYTES} bytes"
+            )));
         }
         Ok(Self { key: hmac::Key::new(hmac::HMAC_SHA256, secret) })
     }
@@ -101,7 +132,8 @@ impl SessionKey {
     /// `KEZEK_SESSION_KEY` alone ([`SessionKey::from_base64`]): for local processes, which
     /// have no SSM. The Lambda binaries use [`SessionKey::from_settings`].
     pub fn from_env() -> Result<Self> {
-        let value = std::env::var("KEZEK_SESSION_KEY").map_err(|_| Error::internal("KEZEK_SESSION_KEY is not set"))?;
+        let value = std::env::var("KEZEK_SESSION_KEY")
+            .map_err(|_| Error::internal("KEZEK_SESSION_KEY is not set"))?;
         Self::from_base64(&value)
     }
 
@@ -163,7 +195,10 @@ mod tests {
         let claims = Claims::staff("900115400020", "tk-001", now() + Duration::hours(1));
         let token = issue(&claims, &key(1));
         assert_eq!(verify(&token, &key(1), now()).expect("valid"), claims);
-        assert_eq!(verify(&token, &key(1), now() + Duration::hours(1)).expect_err("expired").code, "token_expired");
+        assert_eq!(
+            verify(&token, &key(1), now() + Duration::hours(1)).expect_err("expired").code,
+            "token_expired"
+        );
     }
 
     #[test]
@@ -172,7 +207,10 @@ mod tests {
         assert_eq!(verify(&token, &key(2), now()).expect_err("other key").code, "token_invalid");
         let (payload, tag) = token.split_once('.').expect("two parts");
         let other = URL_SAFE_NO_PAD.encode(br#"{"sub":"900115400020","role":"operator","regionId":"x","expiresAt":"2030-01-01T00:00:00Z"}"#);
-        assert_eq!(verify(&format!("{other}.{tag}"), &key(1), now()).expect_err("altered").code, "token_invalid");
+        assert_eq!(
+            verify(&format!("{other}.{tag}"), &key(1), now()).expect_err("altered").code,
+            "token_invalid"
+        );
         assert_eq!(verify(payload, &key(1), now()).expect_err("no mac").code, "token_invalid");
         assert_eq!(verify("", &key(1), now()).expect_err("empty").code, "token_missing");
         assert!(SessionKey::new(b"short").is_err());
@@ -182,8 +220,15 @@ mod tests {
     fn a_base64_key_is_read_in_either_alphabet() {
         // 32 bytes whose base64 differs between the standard and URL-safe alphabets.
         let secret = [0xfb_u8; 32];
-        let token = issue(&Claims::applicant("900115400020", now() + Duration::hours(1)), &SessionKey::new(&secret).expect("key"));
-        for text in [STANDARD.encode(secret), URL_SAFE_NO_PAD.encode(secret), format!("  {}\n", STANDARD.encode(secret))] {
+        let token = issue(
+            &Claims::applicant("900115400020", now() + Duration::hours(1)),
+            &SessionKey::new(&secret).expect("key"),
+        );
+        for text in [
+            STANDARD.encode(secret),
+            URL_SAFE_NO_PAD.encode(secret),
+            format!("  {}\n", STANDARD.encode(secret)),
+        ] {
             let key = SessionKey::from_base64(&text).expect("base64 key");
             assert!(verify(&token, &key, now()).is_ok(), "{text:?}");
         }
@@ -195,6 +240,9 @@ mod tests {
     fn a_staff_token_without_a_kindergarten_is_refused() {
         let mut claims = Claims::staff("900115400020", "tk-001", now() + Duration::hours(1));
         claims.kindergarten_id = None;
-        assert_eq!(verify(&issue(&claims, &key(1)), &key(1), now()).expect_err("malformed").code, "token_invalid");
+        assert_eq!(
+            verify(&issue(&claims, &key(1)), &key(1), now()).expect_err("malformed").code,
+            "token_invalid"
+        );
     }
 }

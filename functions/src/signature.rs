@@ -25,7 +25,13 @@ pub struct SignedChoice {
 
 pub trait SignatureVerifier: Send + Sync + std::fmt::Debug {
     /// Checks that `signature` is `expected_iin`'s signature over exactly `signed`, valid at `now`.
-    fn verify(&self, signed: &[u8], signature: &SignedChoice, expected_iin: &str, now: Instant) -> Result<SignatureEvidence>;
+    fn verify(
+        &self,
+        signed: &[u8],
+        signature: &SignedChoice,
+        expected_iin: &str,
+        now: Instant,
+    ) -> Result<SignatureEvidence>;
 }
 
 /// HMAC-SHA256 test verifier (until the X.509/CMS verifier lands).
@@ -58,12 +64,23 @@ impl HmacTestVerifier {
 }
 
 impl SignatureVerifier for HmacTestVerifier {
-    fn verify(&self, signed: &[u8], signature: &SignedChoice, expected_iin: &str, _now: Instant) -> Result<SignatureEvidence> {
+    fn verify(
+        &self,
+        signed: &[u8],
+        signature: &SignedChoice,
+        expected_iin: &str,
+        _now: Instant,
+    ) -> Result<SignatureEvidence> {
         let raw = STANDARD
             .decode(signature.signature_base64.as_bytes())
             .map_err(|_| Error::new("signature_malformed", 400, "the signature is not base64"))?;
-        hmac::verify(&self.signer_key(expected_iin), signed, &raw)
-            .map_err(|_| Error::new("signature_invalid", 422, "the signature does not verify over the issued bytes for this applicant"))?;
+        hmac::verify(&self.signer_key(expected_iin), signed, &raw).map_err(|_| {
+            Error::new(
+                "signature_invalid",
+                422,
+                "the signature does not verify over the issued bytes for this applicant",
+            )
+        })?;
         Ok(SignatureEvidence {
             signed_text: String::from_utf8_lossy(signed).into_owned(),
             signature_base64: signature.signature_base64.clone(),
@@ -86,11 +103,23 @@ mod tests {
     fn verifies_only_the_signer_over_the_same_bytes() {
         let now = Utc.with_ymd_and_hms(2026, 3, 2, 5, 0, 0).single().expect("instant");
         let verifier = HmacTestVerifier::new(b"secret");
-        let signed = SignedChoice { signature_base64: verifier.sign_as("111", b"bytes"), certificate_base64: None };
+        let signed = SignedChoice {
+            signature_base64: verifier.sign_as("111", b"bytes"),
+            certificate_base64: None,
+        };
         assert!(verifier.verify(b"bytes", &signed, "111", now).is_ok());
-        assert_eq!(verifier.verify(b"bytez", &signed, "111", now).map_err(|e| e.code), Err("signature_invalid".into()));
-        assert_eq!(verifier.verify(b"bytes", &signed, "222", now).map_err(|e| e.code), Err("signature_invalid".into()));
+        assert_eq!(
+            verifier.verify(b"bytez", &signed, "111", now).map_err(|e| e.code),
+            Err("signature_invalid".into())
+        );
+        assert_eq!(
+            verifier.verify(b"bytes", &signed, "222", now).map_err(|e| e.code),
+            Err("signature_invalid".into())
+        );
         let garbage = SignedChoice { signature_base64: "***".into(), certificate_base64: None };
-        assert_eq!(verifier.verify(b"bytes", &garbage, "111", now).map_err(|e| e.code), Err("signature_malformed".into()));
+        assert_eq!(
+            verifier.verify(b"bytes", &garbage, "111", now).map_err(|e| e.code),
+            Err("signature_malformed".into())
+        );
     }
 }

@@ -35,7 +35,15 @@ fn name(leaf: &str) -> String {
 }
 
 async fn put(parameter: &str, value: &str, kind: ParameterType) {
-    ssm().put_parameter().name(parameter).value(value).r#type(kind).overwrite(true).send().await.expect("put the parameter");
+    ssm()
+        .put_parameter()
+        .name(parameter)
+        .value(value)
+        .r#type(kind)
+        .overwrite(true)
+        .send()
+        .await
+        .expect("put the parameter");
 }
 
 fn clear(setting: &str) {
@@ -49,7 +57,10 @@ async fn a_parameter_named_in_the_environment_is_read_from_ssm_and_decrypted() {
     let secret = name("secure");
     put(&secret, "line one\nline two — қазақша", ParameterType::SecureString).await;
     std::env::set_var("KEZEK_TEST_SECURE_PARAMETER", &secret);
-    assert_eq!(setting("TEST_SECURE").await.expect("read").as_deref(), Some("line one\nline two — қазақша"));
+    assert_eq!(
+        setting("TEST_SECURE").await.expect("read").as_deref(),
+        Some("line one\nline two — қазақша")
+    );
 
     let plain = name("plain");
     put(&plain, "{\"a\":1}", ParameterType::String).await;
@@ -75,14 +86,20 @@ async fn an_unset_setting_is_none_and_a_required_one_names_both_variables() {
     std::env::set_var("KEZEK_TEST_EMPTY", "  ");
     assert_eq!(setting("TEST_EMPTY").await.expect("no error"), None);
     let error = required_setting("TEST_UNSET").await.expect_err("required");
-    assert!(error.message.contains("KEZEK_TEST_UNSET") && error.message.contains("KEZEK_TEST_UNSET_PARAMETER"), "{}", error.message);
+    assert!(
+        error.message.contains("KEZEK_TEST_UNSET")
+            && error.message.contains("KEZEK_TEST_UNSET_PARAMETER"),
+        "{}",
+        error.message
+    );
 }
 
 #[tokio::test]
 async fn a_named_parameter_that_cannot_be_read_stops_the_cold_start() {
     ssm();
     std::env::set_var("KEZEK_TEST_MISSING_PARAMETER", name("missing"));
-    let error = setting("TEST_MISSING").await.expect_err("a missing parameter is an error, not a default");
+    let error =
+        setting("TEST_MISSING").await.expect_err("a missing parameter is an error, not a default");
     assert!(error.message.contains("ParameterNotFound"), "{}", error.message);
 }
 
@@ -91,7 +108,17 @@ fn ca_pem() -> String {
     let dir = std::env::temp_dir().join(format!("kezek-config-ca-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a folder");
     let status = std::process::Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=kezek test CA/O=kezek"])
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=kezek test CA/O=kezek",
+        ])
         .arg("-keyout")
         .arg(dir.join("ca.key"))
         .arg("-out")
@@ -119,7 +146,12 @@ async fn the_lambda_routers_are_configured_from_ssm_parameters() {
     let secret = [0x5a_u8; 32];
     put(&name("session-key"), &STANDARD.encode(secret), ParameterType::SecureString).await;
     put(&name("trust-anchors"), "not a certificate", ParameterType::String).await;
-    put(&name("organisations"), r#"{"123456789012": {"role": "staff", "kindergartenId": "tk-001"}}"#, ParameterType::String).await;
+    put(
+        &name("organisations"),
+        r#"{"123456789012": {"role": "staff", "kindergartenId": "tk-001"}}"#,
+        ParameterType::String,
+    )
+    .await;
 
     // Without the session key parameter no router starts, and the error says what to set.
     let error = Router::from_env(&[Group::Catalog]).await.expect_err("no session key");
@@ -128,8 +160,14 @@ async fn the_lambda_routers_are_configured_from_ssm_parameters() {
     std::env::set_var(config::parameter_variable(config::SESSION_KEY), name("session-key"));
     let from_ssm = SessionKey::from_settings().await.expect("the key from SSM");
     let now = Utc.with_ymd_and_hms(2026, 3, 2, 5, 0, 0).single().expect("an instant");
-    let token = issue(&Claims::applicant("900115400020", now + Duration::hours(1)), &SessionKey::new(&secret).expect("key"));
-    assert!(kezek_functions::session::verify(&token, &from_ssm, now).is_ok(), "the key read from SSM is the stored one");
+    let token = issue(
+        &Claims::applicant("900115400020", now + Duration::hours(1)),
+        &SessionKey::new(&secret).expect("key"),
+    );
+    assert!(
+        kezek_functions::session::verify(&token, &from_ssm, now).is_ok(),
+        "the key read from SSM is the stored one"
+    );
     Router::from_env(&[Group::Catalog]).await.expect("catalog starts with its key from SSM");
 
     // sign and auth need the trust anchors: a parameter that is not a PEM bundle stops them…
@@ -143,7 +181,10 @@ async fn the_lambda_routers_are_configured_from_ssm_parameters() {
     assert!(verifier_from_env().await.is_ok());
     std::env::set_var(config::parameter_variable(config::ORGANISATIONS), name("organisations"));
     let authentication = authentication_from_env().await.expect("auth configuration");
-    assert_eq!(authentication.directory.0.get("123456789012"), Some(&OrganisationRole::Staff { kindergarten_id: "tk-001".to_owned() }));
+    assert_eq!(
+        authentication.directory.0.get("123456789012"),
+        Some(&OrganisationRole::Staff { kindergarten_id: "tk-001".to_owned() })
+    );
     Router::from_env(&[Group::Auth]).await.expect("auth starts");
 
     // An optional CRL parameter that is named but absent is an error, not "no CRL".

@@ -5,11 +5,11 @@
 //!   Local) validate against the schema of their route and status; a status the document
 //!   does not list for its route fails.
 
+#[path = "common/api_gateway.rs"]
+mod api_gateway;
 #[allow(dead_code)]
 #[path = "backend/support.rs"]
 mod support;
-#[path = "common/api_gateway.rs"]
-mod api_gateway;
 use api_gateway::event;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -44,7 +44,9 @@ fn public(path: &str) -> bool {
 
 fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
     match value.get("$ref").and_then(Value::as_str) {
-        Some(pointer) => document.pointer(pointer.trim_start_matches('#')).unwrap_or_else(|| panic!("dangling $ref {pointer}")),
+        Some(pointer) => document
+            .pointer(pointer.trim_start_matches('#'))
+            .unwrap_or_else(|| panic!("dangling $ref {pointer}")),
         None => value,
     }
 }
@@ -52,36 +54,67 @@ fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
 #[test]
 fn the_document_lists_exactly_the_routes_of_the_code() {
     let document = document();
-    assert_eq!(document["openapi"].as_str().map(|v| v.starts_with("3.1")), Some(true), "OpenAPI 3.1");
+    assert_eq!(
+        document["openapi"].as_str().map(|v| v.starts_with("3.1")),
+        Some(true),
+        "OpenAPI 3.1"
+    );
     let mut documented = BTreeSet::new();
     for (path, item) in document["paths"].as_object().expect("paths") {
         for method in item.as_object().expect("path item").keys() {
-            if ["get", "post", "put", "patch", "delete", "head", "options", "trace"].contains(&method.as_str()) {
+            if ["get", "post", "put", "patch", "delete", "head", "options", "trace"]
+                .contains(&method.as_str())
+            {
                 documented.insert((method.to_uppercase(), path.clone()));
             }
         }
     }
-    let code: BTreeSet<(String, String)> = ROUTES.iter().map(|(method, path, _)| ((*method).to_owned(), (*path).to_owned())).collect();
+    let code: BTreeSet<(String, String)> =
+        ROUTES.iter().map(|(method, path, _)| ((*method).to_owned(), (*path).to_owned())).collect();
     assert_eq!(code.len(), ROUTES.len(), "ROUTES has no duplicates");
     let missing: Vec<_> = code.difference(&documented).collect();
     let extra: Vec<_> = documented.difference(&code).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "routes not documented: {missing:?}; documented but not routes: {extra:?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "routes not documented: {missing:?}; documented but not routes: {extra:?}"
+    );
 
     for (method, path, _) in ROUTES {
         let operation = &document["paths"][*path][method.to_lowercase()];
-        let parameters: Vec<&Value> = operation["parameters"].as_array().map(|list| list.iter().map(|p| resolve(&document, p)).collect()).unwrap_or_default();
+        let parameters: Vec<&Value> = operation["parameters"]
+            .as_array()
+            .map(|list| list.iter().map(|p| resolve(&document, p)).collect())
+            .unwrap_or_default();
         // Path parameters: exactly the template's.
-        let template: BTreeSet<&str> = path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
-        let declared: BTreeSet<&str> =
-            parameters.iter().filter(|p| p["in"] == "path").map(|p| p["name"].as_str().expect("name")).collect();
+        let template: BTreeSet<&str> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect();
+        let declared: BTreeSet<&str> = parameters
+            .iter()
+            .filter(|p| p["in"] == "path")
+            .map(|p| p["name"].as_str().expect("name"))
+            .collect();
         assert_eq!(template, declared, "{method} {path}: path parameters");
-        assert!(parameters.iter().filter(|p| p["in"] == "path").all(|p| p["required"] == true), "{method} {path}: path parameters are required");
+        assert!(
+            parameters.iter().filter(|p| p["in"] == "path").all(|p| p["required"] == true),
+            "{method} {path}: path parameters are required"
+        );
         // Every POST needs the Idempotency-Key header.
-        let idempotency = parameters.iter().any(|p| p["in"] == "header" && p["name"].as_str().map(str::to_lowercase).as_deref() == Some("idempotency-key") && p["required"] == true);
-        assert_eq!(idempotency, *method == "POST", "{method} {path}: required Idempotency-Key header on every POST (and only there)");
+        let idempotency = parameters.iter().any(|p| {
+            p["in"] == "header"
+                && p["name"].as_str().map(str::to_lowercase).as_deref() == Some("idempotency-key")
+                && p["required"] == true
+        });
+        assert_eq!(
+            idempotency,
+            *method == "POST",
+            "{method} {path}: required Idempotency-Key header on every POST (and only there)"
+        );
         // A session unless public.
         let security = operation.get("security").unwrap_or(&document["security"]);
-        let needs_session = security.as_array().is_some_and(|list| list.iter().any(|s| s.get("session").is_some()));
+        let needs_session =
+            security.as_array().is_some_and(|list| list.iter().any(|s| s.get("session").is_some()));
         assert_eq!(needs_session, !public(path), "{method} {path}: bearer session");
         let responses = operation["responses"].as_object().expect("responses");
         if needs_session {
@@ -93,7 +126,11 @@ fn the_document_lists_exactly_the_routes_of_the_code() {
         // Every error answer is the Error schema.
         for (status, response) in responses {
             if status.starts_with('4') || status.starts_with('5') {
-                assert_eq!(response["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error", "{method} {path} {status}");
+                assert_eq!(
+                    response["content"]["application/json"]["schema"]["$ref"],
+                    "#/components/schemas/Error",
+                    "{method} {path} {status}"
+                );
             }
         }
     }
@@ -114,7 +151,10 @@ impl Contract {
         let operation = &self.document["paths"][template][method.to_lowercase()];
         assert!(operation.is_object(), "{method} {template} is not in the document");
         let response = &operation["responses"][status.to_string()];
-        assert!(response.is_object(), "{method} {template} answered {status}, which the document does not list: {body}");
+        assert!(
+            response.is_object(),
+            "{method} {template} answered {status}, which the document does not list: {body}"
+        );
         let schema = &response["content"]["application/json"]["schema"];
         assert!(schema.is_object(), "{method} {template} {status}: no JSON schema");
         // The response schema with the document's components, so `#/components/...` resolves.
@@ -123,14 +163,32 @@ impl Contract {
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true)
             .build(&root)
-            .unwrap_or_else(|e| panic!("{method} {template} {status}: the schema does not compile: {e}"));
-        let errors: Vec<String> = validator.iter_errors(body).map(|e| format!("{} at {}", e, e.instance_path())).collect();
-        assert!(errors.is_empty(), "{method} {template} {status}: the answer does not match its schema:\n{}\n{body:#}", errors.join("\n"));
+            .unwrap_or_else(|e| {
+                panic!("{method} {template} {status}: the schema does not compile: {e}")
+            });
+        let errors: Vec<String> = validator
+            .iter_errors(body)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{method} {template} {status}: the answer does not match its schema:\n{}\n{body:#}",
+            errors.join("\n")
+        );
         if status >= 400 {
             let codes = response["x-codes"].as_array().expect("x-codes");
-            assert!(codes.contains(&body["code"]), "{method} {template} {status}: code {} is not among the documented {codes:?}", body["code"]);
+            assert!(
+                codes.contains(&body["code"]),
+                "{method} {template} {status}: code {} is not among the documented {codes:?}",
+                body["code"]
+            );
         }
-        *self.seen.lock().expect("lock").entry((method.to_owned(), template.to_owned(), status)).or_default() += 1;
+        *self
+            .seen
+            .lock()
+            .expect("lock")
+            .entry((method.to_owned(), template.to_owned(), status))
+            .or_default() += 1;
     }
 }
 
@@ -144,15 +202,25 @@ fn pki() -> PathBuf {
     let directory = std::env::temp_dir().join(format!("kezek-openapi-pki-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&directory);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("identity/tests/pki/make.sh");
-    assert!(Process::new("bash").arg(script).arg(&directory).status().expect("bash").success(), "test PKI");
+    assert!(
+        Process::new("bash").arg(script).arg(&directory).status().expect("bash").success(),
+        "test PKI"
+    );
     directory
 }
 
 fn authentication(pki: &Path) -> Authentication {
     let read = |name: &str| std::fs::read_to_string(pki.join(name)).expect("PKI file");
-    let mut trust = TrustStore::from_pem_bundle(&(read("root.pem") + &read("intermediate.pem"))).expect("anchors");
+    let mut trust = TrustStore::from_pem_bundle(&(read("root.pem") + &read("intermediate.pem")))
+        .expect("anchors");
     trust.add_crl_pem(&read("intermediate.crl.pem")).expect("CRL");
-    let directory = Directory([("150440012344".to_owned(), OrganisationRole::Staff { kindergarten_id: KINDERGARTEN.into() })].into());
+    let directory = Directory(
+        [(
+            "150440012344".to_owned(),
+            OrganisationRole::Staff { kindergarten_id: KINDERGARTEN.into() },
+        )]
+        .into(),
+    );
     Authentication { verifier: EdsVerifier::new(RsaVerifier::new(trust)), directory }
 }
 
@@ -161,7 +229,17 @@ fn cades(pki: &Path, holder: &str, text: &str) -> String {
     let payload = pki.join(format!("payload-{holder}-{}", text.len()));
     std::fs::write(&payload, text).expect("payload");
     let output = Process::new("openssl")
-        .args(["cms", "-sign", "-binary", "-nosmimecap", "-md", "sha256", "-outform", "DER", "-signer"])
+        .args([
+            "cms",
+            "-sign",
+            "-binary",
+            "-nosmimecap",
+            "-md",
+            "sha256",
+            "-outform",
+            "DER",
+            "-signer",
+        ])
         .arg(format!("{holder}.pem"))
         .arg("-inkey")
         .arg(format!("{holder}.key"))
@@ -173,7 +251,6 @@ fn cades(pki: &Path, holder: &str, text: &str) -> String {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     STANDARD.encode(output.stdout)
 }
-
 
 /// Who calls: a session token, or none.
 enum Who {
@@ -193,22 +270,39 @@ struct Api {
 impl Api {
     /// One request; the answer is checked against the document (route template `template`).
     #[allow(clippy::too_many_arguments)]
-    async fn call(&self, now: Instant, method: &str, template: &str, path: &str, who: &Who, key: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    async fn call(
+        &self,
+        now: Instant,
+        method: &str,
+        template: &str,
+        path: &str,
+        who: &Who,
+        key: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let mut headers = vec![("content-type", "application/json".to_owned())];
         match who {
             Who::Nobody => {}
-            Who::Claims(claims) => headers.push(("authorization", format!("Bearer {}", issue(claims, &self.key)))),
+            Who::Claims(claims) => {
+                headers.push(("authorization", format!("Bearer {}", issue(claims, &self.key))))
+            }
             Who::Token(token) => headers.push(("authorization", format!("Bearer {token}"))),
         }
         if let Some(key) = key {
             headers.push(("idempotency-key", key.to_owned()));
         }
         let body = body.map(|body| body.to_string());
-        let response = self.router.at(now).handle(event(method, path, &headers, body.as_deref())).await;
+        let response =
+            self.router.at(now).handle(event(method, path, &headers, body.as_deref())).await;
         let status = response.status().as_u16();
-        assert_eq!(response.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"), "{method} {path}");
+        assert_eq!(
+            response.headers().get("content-type").and_then(|v| v.to_str().ok()),
+            Some("application/json"),
+            "{method} {path}"
+        );
         let bytes: &[u8] = response.body().as_ref();
-        let body: Value = serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{method} {path} answered no JSON ({e})"));
+        let body: Value = serde_json::from_slice(bytes)
+            .unwrap_or_else(|e| panic!("{method} {path} answered no JSON ({e})"));
         self.contract.check(method, template, status, &body);
         (status, body)
     }
@@ -218,7 +312,14 @@ impl Api {
     }
 
     /// A POST with a fresh idempotency key.
-    async fn post(&self, now: Instant, template: &str, path: &str, who: &Who, body: Value) -> (u16, Value) {
+    async fn post(
+        &self,
+        now: Instant,
+        template: &str,
+        path: &str,
+        who: &Who,
+        body: Value,
+    ) -> (u16, Value) {
         let key = {
             let mut keys = self.keys.lock().expect("lock");
             *keys += 1;
@@ -238,7 +339,14 @@ fn real_answers_match_the_document() {
     let sequence = std::thread::Builder::new()
         .name("openapi-sequence".into())
         .stack_size(64 * 1024 * 1024)
-        .spawn(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime").block_on(sequence()))
+        .spawn(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(sequence())
+        })
         .expect("thread");
     if let Err(panic) = sequence.join() {
         std::panic::resume_unwind(panic);
@@ -252,7 +360,13 @@ async fn sequence() {
     let router = Router::new(store, SessionKey::new(&SESSION_SECRET).expect("key"))
         .with_verifier(Arc::new(HmacTestVerifier::new(SIGNING_SECRET)))
         .with_authentication(authentication(&pki));
-    let api = Api { router, contract: Contract::new(), key, signer: HmacTestVerifier::new(SIGNING_SECRET), keys: Mutex::new(0) };
+    let api = Api {
+        router,
+        contract: Contract::new(),
+        key,
+        signer: HmacTestVerifier::new(SIGNING_SECRET),
+        keys: Mutex::new(0),
+    };
     let now = monday();
     let mother = parent(1);
     let father = parent(2);
@@ -264,56 +378,214 @@ async fn sequence() {
     // Catalog (public).
     assert_eq!(api.get("/regions", "/regions", &Who::Nobody).await.0, 200);
     let kindergartens = "/regions/{region}/kindergartens";
-    assert_eq!(api.get(kindergartens, &format!("/regions/{REGION}/kindergartens"), &Who::Nobody).await.0, 200);
+    assert_eq!(
+        api.get(kindergartens, &format!("/regions/{REGION}/kindergartens"), &Who::Nobody).await.0,
+        200
+    );
     assert_eq!(api.get(kindergartens, "/regions/nowhere/kindergartens", &Who::Nobody).await.0, 200);
     let places = "/regions/{region}/pools/{year}/places";
-    assert_eq!(api.get(places, &format!("/regions/{REGION}/pools/2023/places"), &Who::Nobody).await.0, 200);
-    assert_eq!(api.get(places, &format!("/regions/{REGION}/pools/abc/places"), &Who::Nobody).await.0, 400);
-    assert_eq!(api.get(places, &format!("/regions/{REGION}/pools/1999/places"), &Who::Nobody).await.0, 404);
+    assert_eq!(
+        api.get(places, &format!("/regions/{REGION}/pools/2023/places"), &Who::Nobody).await.0,
+        200
+    );
+    assert_eq!(
+        api.get(places, &format!("/regions/{REGION}/pools/abc/places"), &Who::Nobody).await.0,
+        400
+    );
+    assert_eq!(
+        api.get(places, &format!("/regions/{REGION}/pools/1999/places"), &Who::Nobody).await.0,
+        404
+    );
 
     // Auth: challenge, login (applicant without a profile, then staff), profile.
-    let (status, challenge) = api.call(now, "POST", "/auth/challenge", "/auth/challenge", &Who::Nobody, Some("challenge-1"), None).await;
+    let (status, challenge) = api
+        .call(
+            now,
+            "POST",
+            "/auth/challenge",
+            "/auth/challenge",
+            &Who::Nobody,
+            Some("challenge-1"),
+            None,
+        )
+        .await;
     assert_eq!(status, 201);
     let signature = cades(&pki, "auth", challenge["signedText"].as_str().expect("text"));
-    let login = json!({ "nonce": challenge["nonce"], "signature": { "signatureBase64": signature } });
-    let (status, session) = api.post(now, "/auth/login", "/auth/login", &Who::Nobody, login.clone()).await;
+    let login =
+        json!({ "nonce": challenge["nonce"], "signature": { "signatureBase64": signature } });
+    let (status, session) =
+        api.post(now, "/auth/login", "/auth/login", &Who::Nobody, login.clone()).await;
     assert_eq!(status, 200, "{session}");
     assert_eq!(session["emailRequired"], true);
-    assert_eq!(api.post(now, "/auth/login", "/auth/login", &Who::Nobody, login).await.0, 401, "a challenge is single-use");
+    assert_eq!(
+        api.post(now, "/auth/login", "/auth/login", &Who::Nobody, login).await.0,
+        401,
+        "a challenge is single-use"
+    );
     let bad = json!({ "nonce": "nope", "signature": { "signatureBase64": "AAAA" } });
     assert_eq!(api.post(now, "/auth/login", "/auth/login", &Who::Nobody, bad).await.0, 401);
-    let (_, challenge) = api.call(now, "POST", "/auth/challenge", "/auth/challenge", &Who::Nobody, Some("challenge-2"), None).await;
-    let garbage = json!({ "nonce": challenge["nonce"], "signature": { "signatureBase64": "bm90IGNtcw==" } });
-    assert!([400, 422].contains(&api.post(now, "/auth/login", "/auth/login", &Who::Nobody, garbage).await.0));
-    let (_, challenge) = api.call(now, "POST", "/auth/challenge", "/auth/challenge", &Who::Nobody, Some("challenge-3"), None).await;
+    let (_, challenge) = api
+        .call(
+            now,
+            "POST",
+            "/auth/challenge",
+            "/auth/challenge",
+            &Who::Nobody,
+            Some("challenge-2"),
+            None,
+        )
+        .await;
+    let garbage =
+        json!({ "nonce": challenge["nonce"], "signature": { "signatureBase64": "bm90IGNtcw==" } });
+    assert!([400, 422]
+        .contains(&api.post(now, "/auth/login", "/auth/login", &Who::Nobody, garbage).await.0));
+    let (_, challenge) = api
+        .call(
+            now,
+            "POST",
+            "/auth/challenge",
+            "/auth/challenge",
+            &Who::Nobody,
+            Some("challenge-3"),
+            None,
+        )
+        .await;
     let staff_login = json!({ "nonce": challenge["nonce"], "signature": { "signatureBase64": cades(&pki, "staff_auth", challenge["signedText"].as_str().expect("text")) } });
-    let (status, staff_session) = api.post(now, "/auth/login", "/auth/login", &Who::Nobody, staff_login).await;
+    let (status, staff_session) =
+        api.post(now, "/auth/login", "/auth/login", &Who::Nobody, staff_login).await;
     assert_eq!(status, 200, "{staff_session}");
     let fresh = Who::Token(session["token"].as_str().expect("token").to_owned());
-    assert_eq!(api.get("/applications", "/applications", &fresh).await, (403, json!({ "code": "email_required", "message": "give your e-mail address first (POST /auth/profile)" })));
+    assert_eq!(
+        api.get("/applications", "/applications", &fresh).await,
+        (
+            403,
+            json!({ "code": "email_required", "message": "give your e-mail address first (POST /auth/profile)" })
+        )
+    );
     assert_eq!(api.get("/auth/profile", "/auth/profile", &fresh).await.0, 404);
-    assert_eq!(api.post(now, "/auth/profile", "/auth/profile", &fresh, json!({ "email": "not-an-address" })).await.0, 400);
-    let (status, profile) = api.post(now, "/auth/profile", "/auth/profile", &fresh, json!({ "email": "aigerim@example.kz", "phone": "+77011234567", "language": "ru" })).await;
+    assert_eq!(
+        api.post(
+            now,
+            "/auth/profile",
+            "/auth/profile",
+            &fresh,
+            json!({ "email": "not-an-address" })
+        )
+        .await
+        .0,
+        400
+    );
+    let (status, profile) = api
+        .post(
+            now,
+            "/auth/profile",
+            "/auth/profile",
+            &fresh,
+            json!({ "email": "aigerim@example.kz", "phone": "+77011234567", "language": "ru" }),
+        )
+        .await;
     assert_eq!(status, 200, "{profile}");
     let me = Who::Token(profile["token"].as_str().expect("token").to_owned());
     assert_eq!(api.get("/auth/profile", "/auth/profile", &me).await.0, 200);
     assert_eq!(api.get("/auth/profile", "/auth/profile", &Who::Nobody).await.0, 401);
-    assert_eq!(api.get("/auth/profile", "/auth/profile", &Who::Token("garbage".into())).await.0, 401);
+    assert_eq!(
+        api.get("/auth/profile", "/auth/profile", &Who::Token("garbage".into())).await.0,
+        401
+    );
 
     // Enqueue, with refusals.
     let child = support::child((2023, 4, 4), 1);
     let enqueue = json!({ "regionId": REGION, "childIin": child, "priority": "general" });
-    assert_eq!(api.post(now, "/applications", "/applications", &Who::Nobody, enqueue.clone()).await.0, 401);
-    assert_eq!(api.call(now, "POST", "/applications", "/applications", &applicant(&mother), None, Some(enqueue.clone())).await.0, 400);
-    assert_eq!(api.post(now, "/applications", "/applications", &staff, enqueue.clone()).await.0, 403);
-    assert_eq!(api.post(now, "/applications", "/applications", &applicant(&mother), json!({ "regionId": REGION, "childIin": "123", "priority": "general" })).await.0, 400);
-    assert_eq!(api.post(now, "/applications", "/applications", &applicant(&mother), json!({ "regionId": "kz-almaty", "childIin": child, "priority": "general" })).await.0, 422);
-    assert_eq!(api.post(now, "/applications", "/applications", &applicant(&mother), json!({ "regionId": "nowhere", "childIin": child, "priority": "general" })).await.0, 404);
-    let (status, enqueued) = api.call(now - Duration::days(3), "POST", "/applications", "/applications", &applicant(&mother), Some("enqueue-1"), Some(enqueue.clone())).await;
+    assert_eq!(
+        api.post(now, "/applications", "/applications", &Who::Nobody, enqueue.clone()).await.0,
+        401
+    );
+    assert_eq!(
+        api.call(
+            now,
+            "POST",
+            "/applications",
+            "/applications",
+            &applicant(&mother),
+            None,
+            Some(enqueue.clone())
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(
+        api.post(now, "/applications", "/applications", &staff, enqueue.clone()).await.0,
+        403
+    );
+    assert_eq!(
+        api.post(
+            now,
+            "/applications",
+            "/applications",
+            &applicant(&mother),
+            json!({ "regionId": REGION, "childIin": "123", "priority": "general" })
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(
+        api.post(
+            now,
+            "/applications",
+            "/applications",
+            &applicant(&mother),
+            json!({ "regionId": "kz-almaty", "childIin": child, "priority": "general" })
+        )
+        .await
+        .0,
+        422
+    );
+    assert_eq!(
+        api.post(
+            now,
+            "/applications",
+            "/applications",
+            &applicant(&mother),
+            json!({ "regionId": "nowhere", "childIin": child, "priority": "general" })
+        )
+        .await
+        .0,
+        404
+    );
+    let (status, enqueued) = api
+        .call(
+            now - Duration::days(3),
+            "POST",
+            "/applications",
+            "/applications",
+            &applicant(&mother),
+            Some("enqueue-1"),
+            Some(enqueue.clone()),
+        )
+        .await;
     assert_eq!(status, 201, "{enqueued}");
     let id = enqueued["application"]["id"].as_str().expect("id").to_owned();
-    assert_eq!(api.call(now, "POST", "/applications", "/applications", &applicant(&mother), Some("enqueue-1"), Some(enqueue.clone())).await.0, 201, "replay");
-    assert_eq!(api.post(now, "/applications", "/applications", &applicant(&mother), enqueue).await.0, 409);
+    assert_eq!(
+        api.call(
+            now,
+            "POST",
+            "/applications",
+            "/applications",
+            &applicant(&mother),
+            Some("enqueue-1"),
+            Some(enqueue.clone())
+        )
+        .await
+        .0,
+        201,
+        "replay"
+    );
+    assert_eq!(
+        api.post(now, "/applications", "/applications", &applicant(&mother), enqueue).await.0,
+        409
+    );
     let other = support::child((2023, 5, 5), 2);
     let (status, second) = api.post(now - Duration::days(2), "/applications", "/applications", &applicant(&stranger), json!({ "regionId": REGION, "childIin": other, "priority": "first_priority", "secondParentIin": father })).await;
     assert_eq!(status, 201, "{second}");
@@ -323,56 +595,282 @@ async fn sequence() {
     let details = "/applications/{id}";
     assert_eq!(api.get("/applications", "/applications", &applicant(&mother)).await.0, 200);
     assert_eq!(api.get(details, &format!("/applications/{id}"), &applicant(&mother)).await.0, 200);
-    assert_eq!(api.get(details, &format!("/applications/{id}"), &applicant(&stranger)).await.0, 403);
+    assert_eq!(
+        api.get(details, &format!("/applications/{id}"), &applicant(&stranger)).await.0,
+        403
+    );
     assert_eq!(api.get(details, "/applications/nope", &applicant(&mother)).await.0, 404);
     assert_eq!(api.get(details, "/applications/no.pe", &applicant(&mother)).await.0, 400);
 
     // The second parent (R3).
     let name = "/applications/{id}/second-parent";
     let link = "/applications/{id}/link";
-    assert_eq!(api.post(now, name, &format!("/applications/{id}/second-parent"), &applicant(&mother), json!({ "secondParentIin": father })).await.0, 200);
-    assert_eq!(api.post(now, name, &format!("/applications/{id}/second-parent"), &applicant(&father), json!({ "secondParentIin": father })).await.0, 403);
-    assert_eq!(api.post(now, name, &format!("/applications/{id}/second-parent"), &applicant(&mother), json!({ "secondParentIin": "1" })).await.0, 400);
-    assert_eq!(api.post(now, name, &format!("/applications/{id}/second-parent"), &applicant(&mother), json!({ "second": 1 })).await.0, 400);
-    assert_eq!(api.post(now, link, &format!("/applications/{id}/link"), &applicant(&stranger), json!({})).await.0, 403);
-    assert_eq!(api.post(now, link, &format!("/applications/{id}/link"), &applicant(&father), json!({})).await.0, 200);
-    assert_eq!(api.post(now, link, &format!("/applications/{second}/link"), &applicant(&father), json!({})).await.0, 200);
+    assert_eq!(
+        api.post(
+            now,
+            name,
+            &format!("/applications/{id}/second-parent"),
+            &applicant(&mother),
+            json!({ "secondParentIin": father })
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        api.post(
+            now,
+            name,
+            &format!("/applications/{id}/second-parent"),
+            &applicant(&father),
+            json!({ "secondParentIin": father })
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        api.post(
+            now,
+            name,
+            &format!("/applications/{id}/second-parent"),
+            &applicant(&mother),
+            json!({ "secondParentIin": "1" })
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(
+        api.post(
+            now,
+            name,
+            &format!("/applications/{id}/second-parent"),
+            &applicant(&mother),
+            json!({ "second": 1 })
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(
+        api.post(now, link, &format!("/applications/{id}/link"), &applicant(&stranger), json!({}))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        api.post(now, link, &format!("/applications/{id}/link"), &applicant(&father), json!({}))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        api.post(
+            now,
+            link,
+            &format!("/applications/{second}/link"),
+            &applicant(&father),
+            json!({})
+        )
+        .await
+        .0,
+        200
+    );
 
     // Staff publish places; the turn engine offers one; choose and sign (R4, R7, R8).
     let publish = |count: u32| json!({ "action": "publish", "groupId": GROUP, "count": count });
-    assert_eq!(api.post(now, "/staff/places", "/staff/places", &applicant(&mother), publish(1)).await.0, 403);
-    assert_eq!(api.post(now, "/staff/places", "/staff/places", &other_staff, publish(1)).await.0, 403);
-    assert_eq!(api.post(now, "/staff/places", "/staff/places", &staff, json!({ "action": "withdraw", "groupId": GROUP, "count": 5 })).await.0, 422);
-    assert_eq!(api.post(now, "/staff/places", "/staff/places", &staff, json!({ "action": "open", "groupId": GROUP, "count": 1 })).await.0, 400);
-    let (status, published) = api.post(now, "/staff/places", "/staff/places", &staff, publish(2)).await;
+    assert_eq!(
+        api.post(now, "/staff/places", "/staff/places", &applicant(&mother), publish(1)).await.0,
+        403
+    );
+    assert_eq!(
+        api.post(now, "/staff/places", "/staff/places", &other_staff, publish(1)).await.0,
+        403
+    );
+    assert_eq!(
+        api.post(
+            now,
+            "/staff/places",
+            "/staff/places",
+            &staff,
+            json!({ "action": "withdraw", "groupId": GROUP, "count": 5 })
+        )
+        .await
+        .0,
+        422
+    );
+    assert_eq!(
+        api.post(
+            now,
+            "/staff/places",
+            "/staff/places",
+            &staff,
+            json!({ "action": "open", "groupId": GROUP, "count": 1 })
+        )
+        .await
+        .0,
+        400
+    );
+    let (status, published) =
+        api.post(now, "/staff/places", "/staff/places", &staff, publish(2)).await;
     assert_eq!(status, 200, "{published}");
-    assert_eq!(api.get(places, &format!("/regions/{REGION}/pools/2023/places"), &Who::Nobody).await.0, 200);
+    assert_eq!(
+        api.get(places, &format!("/regions/{REGION}/pools/2023/places"), &Who::Nobody).await.0,
+        200
+    );
     let choose = "/applications/{id}/choose";
     let sign = "/applications/{id}/sign";
-    assert_eq!(api.post(now, choose, &format!("/applications/{id}/choose"), &applicant(&mother), json!({ "groupId": "tk-001-2022-kk" })).await.0, 422);
-    assert_eq!(api.post(now, choose, &format!("/applications/{id}/choose"), &applicant(&stranger), json!({ "groupId": GROUP })).await.0, 403);
-    let (status, choice) = api.post(now, choose, &format!("/applications/{id}/choose"), &applicant(&mother), json!({ "groupId": GROUP })).await;
+    assert_eq!(
+        api.post(
+            now,
+            choose,
+            &format!("/applications/{id}/choose"),
+            &applicant(&mother),
+            json!({ "groupId": "tk-001-2022-kk" })
+        )
+        .await
+        .0,
+        422
+    );
+    assert_eq!(
+        api.post(
+            now,
+            choose,
+            &format!("/applications/{id}/choose"),
+            &applicant(&stranger),
+            json!({ "groupId": GROUP })
+        )
+        .await
+        .0,
+        403
+    );
+    let (status, choice) = api
+        .post(
+            now,
+            choose,
+            &format!("/applications/{id}/choose"),
+            &applicant(&mother),
+            json!({ "groupId": GROUP }),
+        )
+        .await;
     assert_eq!(status, 200, "{choice}");
     let text = choice["signedText"].as_str().expect("text");
     let signed = |signature: String| json!({ "nonce": choice["nonce"], "signature": { "signatureBase64": signature } });
-    assert_eq!(api.post(now, sign, &format!("/applications/{id}/sign"), &applicant(&mother), signed("***".into())).await.0, 400);
-    assert_eq!(api.post(now, sign, &format!("/applications/{id}/sign"), &applicant(&mother), signed(api.signer.sign_as(&stranger, text.as_bytes()))).await.0, 422);
-    assert_eq!(api.post(now, sign, &format!("/applications/{id}/sign"), &applicant(&stranger), signed(api.signer.sign_as(&stranger, text.as_bytes()))).await.0, 403);
-    assert_eq!(api.post(now, sign, &format!("/applications/{id}/sign"), &applicant(&mother), json!({ "nonce": "unknown", "signature": { "signatureBase64": "AAAA" } })).await.0, 404);
-    let (status, referral) = api.post(now, sign, &format!("/applications/{id}/sign"), &applicant(&mother), signed(api.signer.sign_as(&mother, text.as_bytes()))).await;
+    assert_eq!(
+        api.post(
+            now,
+            sign,
+            &format!("/applications/{id}/sign"),
+            &applicant(&mother),
+            signed("***".into())
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(
+        api.post(
+            now,
+            sign,
+            &format!("/applications/{id}/sign"),
+            &applicant(&mother),
+            signed(api.signer.sign_as(&stranger, text.as_bytes()))
+        )
+        .await
+        .0,
+        422
+    );
+    assert_eq!(
+        api.post(
+            now,
+            sign,
+            &format!("/applications/{id}/sign"),
+            &applicant(&stranger),
+            signed(api.signer.sign_as(&stranger, text.as_bytes()))
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        api.post(
+            now,
+            sign,
+            &format!("/applications/{id}/sign"),
+            &applicant(&mother),
+            json!({ "nonce": "unknown", "signature": { "signatureBase64": "AAAA" } })
+        )
+        .await
+        .0,
+        404
+    );
+    let (status, referral) = api
+        .post(
+            now,
+            sign,
+            &format!("/applications/{id}/sign"),
+            &applicant(&mother),
+            signed(api.signer.sign_as(&mother, text.as_bytes())),
+        )
+        .await;
     assert_eq!(status, 200, "{referral}");
-    assert_eq!(api.post(now, sign, &format!("/applications/{id}/sign"), &applicant(&mother), signed(api.signer.sign_as(&mother, text.as_bytes()))).await.0, 409);
+    assert_eq!(
+        api.post(
+            now,
+            sign,
+            &format!("/applications/{id}/sign"),
+            &applicant(&mother),
+            signed(api.signer.sign_as(&mother, text.as_bytes()))
+        )
+        .await
+        .0,
+        409
+    );
     let late = now + Duration::hours(1);
-    let (_, choice) = api.post(now, choose, &format!("/applications/{second}/choose"), &applicant(&stranger), json!({ "groupId": GROUP })).await;
+    let (_, choice) = api
+        .post(
+            now,
+            choose,
+            &format!("/applications/{second}/choose"),
+            &applicant(&stranger),
+            json!({ "groupId": GROUP }),
+        )
+        .await;
     let expired = json!({ "nonce": choice["nonce"], "signature": { "signatureBase64": api.signer.sign_as(&stranger, choice["signedText"].as_str().unwrap_or_default().as_bytes()) } });
-    assert!([200, 422].contains(&api.post(late, sign, &format!("/applications/{second}/sign"), &applicant(&stranger), expired).await.0));
+    assert!([200, 422].contains(
+        &api.post(
+            late,
+            sign,
+            &format!("/applications/{second}/sign"),
+            &applicant(&stranger),
+            expired
+        )
+        .await
+        .0
+    ));
 
     // Documents and details of a referred application.
     let number = referral["referral"]["number"].as_str().expect("number");
     let download = "/applications/{id}/documents/{number}";
-    assert_eq!(api.get(download, &format!("/applications/{id}/documents/{number}"), &applicant(&mother)).await.0, 200);
-    assert_eq!(api.get(download, &format!("/applications/{id}/documents/{number}"), &applicant(&father)).await.0, 200);
-    assert_eq!(api.get(download, &format!("/applications/{id}/documents/KZ-NONE"), &applicant(&mother)).await.0, 404);
+    assert_eq!(
+        api.get(download, &format!("/applications/{id}/documents/{number}"), &applicant(&mother))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        api.get(download, &format!("/applications/{id}/documents/{number}"), &applicant(&father))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        api.get(download, &format!("/applications/{id}/documents/KZ-NONE"), &applicant(&mother))
+            .await
+            .0,
+        404
+    );
     assert_eq!(api.get(details, &format!("/applications/{id}"), &applicant(&father)).await.0, 200);
     assert_eq!(api.get("/applications", "/applications", &applicant(&father)).await.0, 200);
 
@@ -381,27 +879,144 @@ async fn sequence() {
     let cancel = "/applications/{id}/cancel";
     let withdraw = "/applications/{id}/withdraw";
     let enrol = "/staff/applications/{id}/enrol";
-    assert_eq!(api.post(now, extend, &format!("/applications/{id}/extend"), &applicant(&mother), json!({ "days": 400 })).await.0, 422);
-    assert_eq!(api.post(now, extend, &format!("/applications/{id}/extend"), &applicant(&mother), json!({ "days": 5, "expectedVersion": 0 })).await.0, 409);
-    assert_eq!(api.post(now, extend, &format!("/applications/{id}/extend"), &applicant(&mother), json!({ "days": 5 })).await.0, 200);
-    assert_eq!(api.post(now, cancel, &format!("/applications/{second}/cancel"), &applicant(&stranger), json!({})).await.0, 422);
-    assert_eq!(api.post(now, enrol, &format!("/staff/applications/{id}/enrol"), &other_staff, json!({})).await.0, 403);
-    assert_eq!(api.post(now, enrol, &format!("/staff/applications/{id}/enrol"), &staff, json!({})).await.0, 200);
-    assert_eq!(api.post(now, enrol, &format!("/staff/applications/{id}/enrol"), &staff, json!({})).await.0, 422);
-    assert_eq!(api.post(now, cancel, &format!("/applications/{id}/cancel"), &applicant(&mother), json!({})).await.0, 422);
-    assert_eq!(api.post(now, withdraw, &format!("/applications/{second}/withdraw"), &applicant(&father), json!({})).await.0, 200);
-    assert_eq!(api.post(now, withdraw, "/applications/nope/withdraw", &applicant(&father), json!({})).await.0, 404);
+    assert_eq!(
+        api.post(
+            now,
+            extend,
+            &format!("/applications/{id}/extend"),
+            &applicant(&mother),
+            json!({ "days": 400 })
+        )
+        .await
+        .0,
+        422
+    );
+    assert_eq!(
+        api.post(
+            now,
+            extend,
+            &format!("/applications/{id}/extend"),
+            &applicant(&mother),
+            json!({ "days": 5, "expectedVersion": 0 })
+        )
+        .await
+        .0,
+        409
+    );
+    assert_eq!(
+        api.post(
+            now,
+            extend,
+            &format!("/applications/{id}/extend"),
+            &applicant(&mother),
+            json!({ "days": 5 })
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        api.post(
+            now,
+            cancel,
+            &format!("/applications/{second}/cancel"),
+            &applicant(&stranger),
+            json!({})
+        )
+        .await
+        .0,
+        422
+    );
+    assert_eq!(
+        api.post(now, enrol, &format!("/staff/applications/{id}/enrol"), &other_staff, json!({}))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        api.post(now, enrol, &format!("/staff/applications/{id}/enrol"), &staff, json!({})).await.0,
+        200
+    );
+    assert_eq!(
+        api.post(now, enrol, &format!("/staff/applications/{id}/enrol"), &staff, json!({})).await.0,
+        422
+    );
+    assert_eq!(
+        api.post(
+            now,
+            cancel,
+            &format!("/applications/{id}/cancel"),
+            &applicant(&mother),
+            json!({})
+        )
+        .await
+        .0,
+        422
+    );
+    assert_eq!(
+        api.post(
+            now,
+            withdraw,
+            &format!("/applications/{second}/withdraw"),
+            &applicant(&father),
+            json!({})
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        api.post(now, withdraw, "/applications/nope/withdraw", &applicant(&father), json!({}))
+            .await
+            .0,
+        404
+    );
     // A third child gets a referral then cancels it within the window (R12).
     let third = support::child((2023, 6, 6), 3);
-    let (_, enqueued) = api.post(now - Duration::days(1), "/applications", "/applications", &applicant(&stranger), json!({ "regionId": REGION, "childIin": third, "priority": "general" })).await;
+    let (_, enqueued) = api
+        .post(
+            now - Duration::days(1),
+            "/applications",
+            "/applications",
+            &applicant(&stranger),
+            json!({ "regionId": REGION, "childIin": third, "priority": "general" }),
+        )
+        .await;
     let third = enqueued["application"]["id"].as_str().expect("id").to_owned();
     assert_eq!(api.post(now, "/staff/places", "/staff/places", &staff, publish(1)).await.0, 200);
-    let (status, choice) = api.post(now, choose, &format!("/applications/{third}/choose"), &applicant(&stranger), json!({ "groupId": GROUP })).await;
+    let (status, choice) = api
+        .post(
+            now,
+            choose,
+            &format!("/applications/{third}/choose"),
+            &applicant(&stranger),
+            json!({ "groupId": GROUP }),
+        )
+        .await;
     assert_eq!(status, 200, "{choice}");
     let body = json!({ "nonce": choice["nonce"], "signature": { "signatureBase64": api.signer.sign_as(&stranger, choice["signedText"].as_str().expect("text").as_bytes()) } });
-    assert_eq!(api.post(now, sign, &format!("/applications/{third}/sign"), &applicant(&stranger), body).await.0, 200);
-    assert_eq!(api.post(now, cancel, &format!("/applications/{third}/cancel"), &applicant(&stranger), json!({})).await.0, 200);
-    assert_eq!(api.get(details, &format!("/applications/{third}"), &applicant(&stranger)).await.0, 200);
+    assert_eq!(
+        api.post(now, sign, &format!("/applications/{third}/sign"), &applicant(&stranger), body)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        api.post(
+            now,
+            cancel,
+            &format!("/applications/{third}/cancel"),
+            &applicant(&stranger),
+            json!({})
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        api.get(details, &format!("/applications/{third}"), &applicant(&stranger)).await.0,
+        200
+    );
 
     // Operator loads.
     let region = json!({ "id": REGION, "nameKk": "Талдықорған қаласы", "nameRu": "город Талдыкорган", "served": true, "clock": { "initialOffsetSeconds": 18000 } });
@@ -409,21 +1024,111 @@ async fn sequence() {
         "minAgeYears": 2, "offerWindow": { "unit": "working_days", "count": 3 }, "referralValidity": { "unit": "working_days", "count": 5 },
         "stopList": { "unit": "working_days", "count": 10 }, "maxLapses": 2, "extensionMaxDays": 30, "extensionsAllowed": 1,
         "cancelWindowHours": 24, "priorityRatio": { "firstPriority": 1, "general": 1 }, "blackouts": [] } }] });
-    assert_eq!(api.post(now, "/operator/regions", "/operator/regions", &operator, json!({ "region": region })).await.0, 200);
-    assert_eq!(api.post(now, "/operator/regions", "/operator/regions", &operator, json!({ "region": region, "policy": policy })).await.0, 200);
-    assert_eq!(api.post(now, "/operator/regions", "/operator/regions", &operator, json!({ "region": region, "extra": 1 })).await.0, 400);
-    assert_eq!(api.post(now, "/operator/regions", "/operator/regions", &staff, json!({ "region": region })).await.0, 403);
+    assert_eq!(
+        api.post(
+            now,
+            "/operator/regions",
+            "/operator/regions",
+            &operator,
+            json!({ "region": region })
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        api.post(
+            now,
+            "/operator/regions",
+            "/operator/regions",
+            &operator,
+            json!({ "region": region, "policy": policy })
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        api.post(
+            now,
+            "/operator/regions",
+            "/operator/regions",
+            &operator,
+            json!({ "region": region, "extra": 1 })
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(
+        api.post(
+            now,
+            "/operator/regions",
+            "/operator/regions",
+            &staff,
+            json!({ "region": region })
+        )
+        .await
+        .0,
+        403
+    );
     let policy_route = "/operator/regions/{region}/policy";
-    assert_eq!(api.post(now, policy_route, &format!("/operator/regions/{REGION}/policy"), &operator, policy.clone()).await.0, 200);
-    assert_eq!(api.post(now, policy_route, &format!("/operator/regions/{REGION}/policy"), &operator, json!({ "versions": [] })).await.0, 400);
-    assert_eq!(api.post(now, policy_route, "/operator/regions/kz-astana/policy", &operator, policy).await.0, 403);
+    assert_eq!(
+        api.post(
+            now,
+            policy_route,
+            &format!("/operator/regions/{REGION}/policy"),
+            &operator,
+            policy.clone()
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        api.post(
+            now,
+            policy_route,
+            &format!("/operator/regions/{REGION}/policy"),
+            &operator,
+            json!({ "versions": [] })
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(
+        api.post(now, policy_route, "/operator/regions/kz-astana/policy", &operator, policy)
+            .await
+            .0,
+        403
+    );
     let kindergarten = json!({ "id": "tk-009", "regionId": REGION, "nameKk": "№9", "nameRu": "№9", "address": "Талдыкорган", "location": { "lat": 45.0, "lon": 78.4 },
         "groups": [{ "groupId": "tk-009-2023-ru", "name": "Солнышко", "groupYear": 2023, "language": "ru" }] });
-    assert_eq!(api.post(now, "/operator/kindergartens", "/operator/kindergartens", &operator, kindergarten.clone()).await.0, 200);
+    assert_eq!(
+        api.post(
+            now,
+            "/operator/kindergartens",
+            "/operator/kindergartens",
+            &operator,
+            kindergarten.clone()
+        )
+        .await
+        .0,
+        200
+    );
     let mut german = kindergarten;
     german["groups"][0]["language"] = json!("de");
-    assert_eq!(api.post(now, "/operator/kindergartens", "/operator/kindergartens", &operator, german).await.0, 400);
-    assert_eq!(api.get(kindergartens, &format!("/regions/{REGION}/kindergartens"), &Who::Nobody).await.0, 200);
+    assert_eq!(
+        api.post(now, "/operator/kindergartens", "/operator/kindergartens", &operator, german)
+            .await
+            .0,
+        400
+    );
+    assert_eq!(
+        api.get(kindergartens, &format!("/regions/{REGION}/kindergartens"), &Who::Nobody).await.0,
+        200
+    );
     assert_eq!(api.get("/regions", "/regions", &Who::Nobody).await.0, 200);
     let holiday = |date: &str, code: &str, moves: bool| json!({ "date": date, "code": code, "movesWhenOnWeekend": moves });
     let mut calendar = json!({ "year": 2028, "holidays": [
@@ -433,24 +1138,64 @@ async fn sequence() {
         holiday("2028-05-07", "defenders_day", true), holiday("2028-05-09", "victory_day", true), holiday("2028-07-06", "capital_day", true),
         holiday("2028-08-30", "constitution_day", true), holiday("2028-10-25", "republic_day", true), holiday("2028-12-16", "independence_day", true)
     ], "swaps": [], "source": "test data" });
-    assert_eq!(api.post(now, "/operator/calendar", "/operator/calendar", &operator, json!({ "year": 2028 })).await.0, 400);
-    assert_eq!(api.post(now, "/operator/calendar", "/operator/calendar", &applicant(&mother), calendar.clone()).await.0, 403);
-    let (status, loaded) = api.post(now, "/operator/calendar", "/operator/calendar", &operator, calendar.clone()).await;
+    assert_eq!(
+        api.post(
+            now,
+            "/operator/calendar",
+            "/operator/calendar",
+            &operator,
+            json!({ "year": 2028 })
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(
+        api.post(
+            now,
+            "/operator/calendar",
+            "/operator/calendar",
+            &applicant(&mother),
+            calendar.clone()
+        )
+        .await
+        .0,
+        403
+    );
+    let (status, loaded) = api
+        .post(now, "/operator/calendar", "/operator/calendar", &operator, calendar.clone())
+        .await;
     assert_eq!(status, 200, "{loaded}");
     calendar["swaps"] = json!([{ "workedOn": "2028-01-05", "dayOff": "2028-01-06" }]);
-    assert_eq!(api.post(now, "/operator/calendar", "/operator/calendar", &operator, calendar).await.0, 400);
+    assert_eq!(
+        api.post(now, "/operator/calendar", "/operator/calendar", &operator, calendar).await.0,
+        400
+    );
 
     // Every operation's success answer was checked at least once.
     let seen = api.contract.seen.lock().expect("lock").clone();
     let document = document();
     let mut unchecked = Vec::new();
     for (method, path, _) in ROUTES {
-        let responses = document["paths"][*path][method.to_lowercase()]["responses"].as_object().expect("responses");
-        let success: Vec<u16> = responses.keys().filter_map(|s| s.parse().ok()).filter(|s| (200..300).contains(s)).collect();
-        if !success.iter().any(|status| seen.contains_key(&((*method).to_owned(), (*path).to_owned(), *status))) {
+        let responses = document["paths"][*path][method.to_lowercase()]["responses"]
+            .as_object()
+            .expect("responses");
+        let success: Vec<u16> = responses
+            .keys()
+            .filter_map(|s| s.parse().ok())
+            .filter(|s| (200..300).contains(s))
+            .collect();
+        if !success
+            .iter()
+            .any(|status| seen.contains_key(&((*method).to_owned(), (*path).to_owned(), *status)))
+        {
             unchecked.push(format!("{method} {path}"));
         }
     }
     assert!(unchecked.is_empty(), "no success answer checked for: {unchecked:?}");
-    eprintln!("checked {} answers over {} (route, status) pairs", seen.values().sum::<usize>(), seen.len());
+    eprintln!(
+        "checked {} answers over {} (route, status) pairs",
+        seen.values().sum::<usize>(),
+        seen.len()
+    );
 }

@@ -19,15 +19,36 @@ async fn a_client_built_from_the_lambda_environment_publishes_through_moto() {
     std::env::set_var("AWS_SESSION_TOKEN", "environment");
 
     let client = sns_client(None).await;
-    let topic = client.create_topic().name("kezek-environment-path").send().await.expect("create_topic through the environment's client");
+    let topic = client
+        .create_topic()
+        .name("kezek-environment-path")
+        .send()
+        .await
+        .expect("create_topic through the environment's client");
     let arn = topic.topic_arn.expect("an ARN");
-    assert!(arn.starts_with("arn:aws:sns:eu-central-1:"), "the region came from the environment: {arn}");
-    client.publish().topic_arn(&arn).subject("environment").message("reached over the environment's client").send().await.expect("publish");
+    assert!(
+        arn.starts_with("arn:aws:sns:eu-central-1:"),
+        "the region came from the environment: {arn}"
+    );
+    client
+        .publish()
+        .topic_arn(&arn)
+        .subject("environment")
+        .message("reached over the environment's client")
+        .send()
+        .await
+        .expect("publish");
     let published = moto::published_to(&arn);
     assert_eq!(published.len(), 1);
     assert_eq!(published[0].message, "reached over the environment's client");
 
     // An SMS as `notify` sends one, by phone number.
-    client.publish().phone_number("+77010000999").message("SMS over the environment's client").send().await.expect("sms");
+    client
+        .publish()
+        .phone_number("+77010000999")
+        .message("SMS over the environment's client")
+        .send()
+        .await
+        .expect("sms");
     assert_eq!(moto::sms_to("+77010000999").len(), 1);
 }

@@ -30,7 +30,12 @@ use kezek_functions::store::Store;
 use serde_json::{json, Value};
 
 /// Variables the code reads only in local runs and tests; the template must not need them.
-const LOCAL_ONLY: [&str; 4] = ["KEZEK_DYNAMODB_ENDPOINT", "KEZEK_SNS_ENDPOINT", "KEZEK_TEST_SIGNING_SECRET", config::SSM_ENDPOINT_VARIABLE];
+const LOCAL_ONLY: [&str; 4] = [
+    "KEZEK_DYNAMODB_ENDPOINT",
+    "KEZEK_SNS_ENDPOINT",
+    "KEZEK_TEST_SIGNING_SECRET",
+    config::SSM_ENDPOINT_VARIABLE,
+];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -41,7 +46,8 @@ fn root() -> PathBuf {
 /// The template with CloudFormation's short tags written in long form (`!Ref X` →
 /// `{"Ref": "X"}`, `!GetAtt A.B` → `{"Fn::GetAtt": ["A", "B"]}`, `!Sub s` → `{"Fn::Sub": s}`).
 fn template() -> Value {
-    let text = std::fs::read_to_string(root().join("infra/template.yaml")).expect("infra/template.yaml");
+    let text =
+        std::fs::read_to_string(root().join("infra/template.yaml")).expect("infra/template.yaml");
     let yaml: serde_norway::Value = serde_norway::from_str(&text).expect("the template is YAML");
     long_form(yaml)
 }
@@ -69,10 +75,15 @@ fn long_form(value: serde_norway::Value) -> Value {
             let tag = tagged.tag.to_string();
             let tag = tag.trim_start_matches('!');
             let inner = long_form(tagged.value);
-            let name = if tag == "Ref" || tag == "Condition" { tag.to_owned() } else { format!("Fn::{tag}") };
+            let name = if tag == "Ref" || tag == "Condition" {
+                tag.to_owned()
+            } else {
+                format!("Fn::{tag}")
+            };
             let inner = match (tag, inner) {
                 ("GetAtt", Value::String(s)) => {
-                    let (resource, attribute) = s.split_once('.').expect("!GetAtt Resource.Attribute");
+                    let (resource, attribute) =
+                        s.split_once('.').expect("!GetAtt Resource.Attribute");
                     json!([resource, attribute])
                 }
                 (_, inner) => inner,
@@ -104,7 +115,9 @@ fn property<'a>(template: &'a Value, function: &'a Value, name: &str) -> &'a Val
 fn functions(template: &Value) -> BTreeMap<String, (String, Value)> {
     let mut found = BTreeMap::new();
     for (id, function) in of_type(template, "AWS::Serverless::Function") {
-        let binary = function["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap_or_else(|| panic!("{id}: Metadata.BuildProperties.Binary"));
+        let binary = function["Metadata"]["BuildProperties"]["Binary"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{id}: Metadata.BuildProperties.Binary"));
         let previous = found.insert(binary.to_owned(), (id.clone(), function.clone()));
         assert!(previous.is_none(), "two functions build the binary {binary}");
     }
@@ -129,9 +142,19 @@ fn template_routes(template: &Value) -> BTreeMap<(String, String), String> {
                 continue;
             }
             let properties = &event["Properties"];
-            assert_eq!(properties["ApiId"], json!({ "Ref": "HttpApi" }), "{id}.{name}: on the stack's HttpApi");
-            let method = properties["Method"].as_str().unwrap_or_else(|| panic!("{id}.{name}: Method")).to_uppercase();
-            let path = properties["Path"].as_str().unwrap_or_else(|| panic!("{id}.{name}: Path")).to_owned();
+            assert_eq!(
+                properties["ApiId"],
+                json!({ "Ref": "HttpApi" }),
+                "{id}.{name}: on the stack's HttpApi"
+            );
+            let method = properties["Method"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{id}.{name}: Method"))
+                .to_uppercase();
+            let path = properties["Path"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{id}.{name}: Path"))
+                .to_owned();
             let previous = routes.insert((method.clone(), path.clone()), binary.clone());
             assert!(previous.is_none(), "{method} {path} is routed twice");
         }
@@ -145,7 +168,11 @@ fn template_routes(template: &Value) -> BTreeMap<(String, String), String> {
 fn every_binary_has_exactly_one_function_built_by_cargo_lambda_for_arm64() {
     let template = template();
     let functions = functions(&template);
-    assert_eq!(functions.keys().cloned().collect::<BTreeSet<_>>(), binaries(), "functions of the template vs functions/src/bin/*.rs");
+    assert_eq!(
+        functions.keys().cloned().collect::<BTreeSet<_>>(),
+        binaries(),
+        "functions of the template vs functions/src/bin/*.rs"
+    );
     for (binary, (id, function)) in &functions {
         assert_eq!(function["Metadata"]["BuildMethod"], "rust-cargolambda", "{id}");
         assert_eq!(property(&template, function, "Runtime"), "provided.al2023", "{id}");
@@ -153,11 +180,21 @@ fn every_binary_has_exactly_one_function_built_by_cargo_lambda_for_arm64() {
         assert_eq!(property(&template, function, "Handler"), "bootstrap", "{id}");
         // SAM runs `cargo lambda build --bin <binary>` in CodeUri and takes
         // `<CodeUri>/target/lambda/<binary>/bootstrap`: CodeUri must be the workspace root.
-        let code = property(&template, function, "CodeUri").as_str().unwrap_or_else(|| panic!("{id}: CodeUri"));
+        let code = property(&template, function, "CodeUri")
+            .as_str()
+            .unwrap_or_else(|| panic!("{id}: CodeUri"));
         let code = root().join("infra").join(code);
-        let manifest = std::fs::read_to_string(code.join("Cargo.toml")).unwrap_or_else(|e| panic!("{id}: {}/Cargo.toml: {e}", code.display()));
-        assert!(manifest.contains("[workspace]"), "{id}: CodeUri {} is not the workspace root", code.display());
-        assert!(code.join("functions/src/bin").join(format!("{binary}.rs")).is_file(), "{id}: {binary}.rs under CodeUri");
+        let manifest = std::fs::read_to_string(code.join("Cargo.toml"))
+            .unwrap_or_else(|e| panic!("{id}: {}/Cargo.toml: {e}", code.display()));
+        assert!(
+            manifest.contains("[workspace]"),
+            "{id}: CodeUri {} is not the workspace root",
+            code.display()
+        );
+        assert!(
+            code.join("functions/src/bin").join(format!("{binary}.rs")).is_file(),
+            "{id}: {binary}.rs under CodeUri"
+        );
     }
 }
 
@@ -165,14 +202,26 @@ fn every_binary_has_exactly_one_function_built_by_cargo_lambda_for_arm64() {
 fn the_template_routes_are_exactly_the_code_routes_on_their_groups_binaries() {
     let template = template();
     let in_template = template_routes(&template);
-    let in_code: BTreeMap<(String, String), String> =
-        ROUTES.iter().map(|(method, path, group)| ((method.to_string(), path.to_string()), group.binary().to_owned())).collect();
+    let in_code: BTreeMap<(String, String), String> = ROUTES
+        .iter()
+        .map(|(method, path, group)| {
+            ((method.to_string(), path.to_string()), group.binary().to_owned())
+        })
+        .collect();
     assert_eq!(in_code.len(), ROUTES.len(), "ROUTES has a duplicate");
     for (route, binary) in &in_template {
-        assert_eq!(in_code.get(route), Some(binary), "template route {route:?} on {binary}: not served by that binary in ROUTES");
+        assert_eq!(
+            in_code.get(route),
+            Some(binary),
+            "template route {route:?} on {binary}: not served by that binary in ROUTES"
+        );
     }
     for (route, binary) in &in_code {
-        assert_eq!(in_template.get(route), Some(binary), "ROUTES entry {route:?} ({binary}) is missing from the template");
+        assert_eq!(
+            in_template.get(route),
+            Some(binary),
+            "ROUTES entry {route:?} ({binary}) is missing from the template"
+        );
     }
     // Every group's binary is deployed.
     let deployed = functions(&template);
@@ -184,7 +233,8 @@ fn the_template_routes_are_exactly_the_code_routes_on_their_groups_binaries() {
 #[test]
 fn sweep_and_notify_run_on_schedules_and_nothing_else_does() {
     let template = template();
-    let expected: BTreeMap<&str, &str> = [("sweep", "rate(5 minutes)"), ("notify", "rate(1 minute)")].into();
+    let expected: BTreeMap<&str, &str> =
+        [("sweep", "rate(5 minutes)"), ("notify", "rate(1 minute)")].into();
     for (binary, (id, function)) in functions(&template) {
         let schedules: Vec<&Value> = function["Properties"]["Events"]
             .as_object()
@@ -196,8 +246,14 @@ fn sweep_and_notify_run_on_schedules_and_nothing_else_does() {
         match expected.get(binary.as_str()) {
             Some(rate) => {
                 assert_eq!(schedules, vec![&json!(rate)], "{id}");
-                assert!(template_routes(&template).values().all(|b| b != &binary), "{id} is scheduled, not an HTTP function");
-                assert!(!function["Properties"]["DeadLetterQueue"].is_null(), "{id}: failed scheduled runs need a dead-letter target");
+                assert!(
+                    template_routes(&template).values().all(|b| b != &binary),
+                    "{id} is scheduled, not an HTTP function"
+                );
+                assert!(
+                    !function["Properties"]["DeadLetterQueue"].is_null(),
+                    "{id}: failed scheduled runs need a dead-letter target"
+                );
             }
             None => assert!(schedules.is_empty(), "{id} is not scheduled"),
         }
@@ -215,7 +271,8 @@ async fn the_table_and_its_indexes_are_the_ones_the_store_creates() {
     let name = format!("kezek-template-{}", std::process::id());
     let store = Store::new(Store::local_client(support::endpoint()), &name);
     store.create_table().await.expect("create the table");
-    let described = store.client().describe_table().table_name(&name).send().await.expect("describe");
+    let described =
+        store.client().describe_table().table_name(&name).send().await.expect("describe");
     let created = described.table().expect("a table");
 
     let schema = |elements: &[aws_sdk_dynamodb::types::KeySchemaElement]| -> Vec<Value> {
@@ -228,13 +285,19 @@ async fn the_table_and_its_indexes_are_the_ones_the_store_creates() {
         "base keys are store::keys::PK/SK"
     );
 
-    let definitions = |list: Vec<Value>| -> BTreeSet<String> { list.into_iter().map(|v| v.to_string()).collect() };
+    let definitions = |list: Vec<Value>| -> BTreeSet<String> {
+        list.into_iter().map(|v| v.to_string()).collect()
+    };
     let created_definitions: Vec<Value> = created
         .attribute_definitions()
         .iter()
         .map(|a| json!({ "AttributeName": a.attribute_name(), "AttributeType": a.attribute_type().as_str() }))
         .collect();
-    assert_eq!(definitions(table["AttributeDefinitions"].as_array().expect("definitions").clone()), definitions(created_definitions), "attribute definitions");
+    assert_eq!(
+        definitions(table["AttributeDefinitions"].as_array().expect("definitions").clone()),
+        definitions(created_definitions),
+        "attribute definitions"
+    );
 
     let mut template_indexes = BTreeMap::new();
     for index in table["GlobalSecondaryIndexes"].as_array().expect("indexes") {
@@ -244,24 +307,41 @@ async fn the_table_and_its_indexes_are_the_ones_the_store_creates() {
             sorted.sort_by_key(|v| v.to_string());
             *attributes = Value::Array(sorted);
         }
-        template_indexes.insert(index["IndexName"].as_str().expect("a name").to_owned(), (index["KeySchema"].clone(), projection));
+        template_indexes.insert(
+            index["IndexName"].as_str().expect("a name").to_owned(),
+            (index["KeySchema"].clone(), projection),
+        );
     }
     let mut created_indexes = BTreeMap::new();
     for index in created.global_secondary_indexes() {
         let projection = index.projection().expect("a projection");
-        let mut value = json!({ "ProjectionType": projection.projection_type().expect("a type").as_str() });
-        let mut attributes: Vec<&str> = projection.non_key_attributes().iter().map(String::as_str).collect();
+        let mut value =
+            json!({ "ProjectionType": projection.projection_type().expect("a type").as_str() });
+        let mut attributes: Vec<&str> =
+            projection.non_key_attributes().iter().map(String::as_str).collect();
         if !attributes.is_empty() {
             attributes.sort_unstable();
             value["NonKeyAttributes"] = json!(attributes);
         }
-        created_indexes.insert(index.index_name().expect("a name").to_owned(), (Value::Array(schema(index.key_schema())), value));
+        created_indexes.insert(
+            index.index_name().expect("a name").to_owned(),
+            (Value::Array(schema(index.key_schema())), value),
+        );
     }
-    assert_eq!(template_indexes, created_indexes, "global secondary indexes (name, keys, projection)");
+    assert_eq!(
+        template_indexes, created_indexes,
+        "global secondary indexes (name, keys, projection)"
+    );
     let names: BTreeSet<&str> = template_indexes.keys().map(String::as_str).collect();
     assert_eq!(names, BTreeSet::from([GSI1, GSI2]), "index names are store::keys::GSI1/GSI2");
-    assert_eq!(template_indexes[GSI1].0, json!([{ "AttributeName": GSI1PK, "KeyType": "HASH" }, { "AttributeName": GSI1SK, "KeyType": "RANGE" }]));
-    assert_eq!(template_indexes[GSI2].0, json!([{ "AttributeName": GSI2PK, "KeyType": "HASH" }, { "AttributeName": GSI2SK, "KeyType": "RANGE" }]));
+    assert_eq!(
+        template_indexes[GSI1].0,
+        json!([{ "AttributeName": GSI1PK, "KeyType": "HASH" }, { "AttributeName": GSI1SK, "KeyType": "RANGE" }])
+    );
+    assert_eq!(
+        template_indexes[GSI2].0,
+        json!([{ "AttributeName": GSI2PK, "KeyType": "HASH" }, { "AttributeName": GSI2SK, "KeyType": "RANGE" }])
+    );
 
     // What a real deployment adds and DynamoDB Local cannot show.
     assert_eq!(table["BillingMode"], "PAY_PER_REQUEST");
@@ -302,7 +382,8 @@ fn variables_read_by_the_code() -> BTreeSet<String> {
 fn needs() -> BTreeMap<String, BTreeSet<String>> {
     let all: BTreeSet<String> = binaries();
     let http: BTreeSet<String> = ALL_GROUPS.iter().map(|g| g.binary().to_owned()).collect();
-    let eds: BTreeSet<String> = [Group::Sign, Group::Auth].iter().map(|g| g.binary().to_owned()).collect();
+    let eds: BTreeSet<String> =
+        [Group::Sign, Group::Auth].iter().map(|g| g.binary().to_owned()).collect();
     let auth: BTreeSet<String> = [Group::Auth.binary().to_owned()].into();
     BTreeMap::from([
         ("KEZEK_TABLE".to_owned(), all),
@@ -316,7 +397,10 @@ fn needs() -> BTreeMap<String, BTreeSet<String>> {
 
 /// A function's environment: `Globals` merged with its own.
 fn environment(template: &Value, function: &Value) -> serde_json::Map<String, Value> {
-    let mut variables = template["Globals"]["Function"]["Environment"]["Variables"].as_object().cloned().unwrap_or_default();
+    let mut variables = template["Globals"]["Function"]["Environment"]["Variables"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     if let Some(own) = function["Properties"]["Environment"]["Variables"].as_object() {
         variables.extend(own.clone());
     }
@@ -327,7 +411,8 @@ fn environment(template: &Value, function: &Value) -> serde_json::Map<String, Va
 fn every_variable_the_code_reads_is_set_on_the_functions_that_need_it_and_no_other() {
     let template = template();
     let needs = needs();
-    let settings: BTreeSet<String> = config::SETTINGS.iter().map(|s| config::value_variable(s)).collect();
+    let settings: BTreeSet<String> =
+        config::SETTINGS.iter().map(|s| config::value_variable(s)).collect();
 
     // Nothing read by the code goes unclassified: a new variable must be added to `needs`
     // (and to the template) or to LOCAL_ONLY.
@@ -338,26 +423,46 @@ fn every_variable_the_code_reads_is_set_on_the_functions_that_need_it_and_no_oth
         );
     }
     for setting in &settings {
-        assert!(needs.contains_key(setting), "config::SETTINGS has {setting}: which functions need it?");
+        assert!(
+            needs.contains_key(setting),
+            "config::SETTINGS has {setting}: which functions need it?"
+        );
     }
 
     for (binary, (id, function)) in functions(&template) {
         let environment = environment(&template, &function);
         let mut allowed: BTreeSet<String> = ["RUST_LOG".to_owned()].into();
         for (variable, binaries) in &needs {
-            let names = if settings.contains(variable) { vec![variable.clone(), format!("{variable}_PARAMETER")] } else { vec![variable.clone()] };
+            let names = if settings.contains(variable) {
+                vec![variable.clone(), format!("{variable}_PARAMETER")]
+            } else {
+                vec![variable.clone()]
+            };
             if binaries.contains(&binary) {
-                assert!(names.iter().any(|name| environment.contains_key(name)), "{id} ({binary}) needs {} set", names.join(" or "));
+                assert!(
+                    names.iter().any(|name| environment.contains_key(name)),
+                    "{id} ({binary}) needs {} set",
+                    names.join(" or ")
+                );
                 allowed.extend(names);
             }
         }
         for variable in environment.keys() {
-            assert!(allowed.contains(variable), "{id} ({binary}) gets {variable}, which its code does not read");
-            assert!(!LOCAL_ONLY.contains(&variable.as_str()), "{id}: {variable} is for local runs only");
+            assert!(
+                allowed.contains(variable),
+                "{id} ({binary}) gets {variable}, which its code does not read"
+            );
+            assert!(
+                !LOCAL_ONLY.contains(&variable.as_str()),
+                "{id}: {variable} is for local runs only"
+            );
         }
         // A secret's value is never in the template: settings come as SSM parameter names.
         for setting in &settings {
-            assert!(!environment.contains_key(setting), "{id}: {setting} would put the value in the template; pass {setting}_PARAMETER");
+            assert!(
+                !environment.contains_key(setting),
+                "{id}: {setting} would put the value in the template; pass {setting}_PARAMETER"
+            );
         }
     }
 }
@@ -400,7 +505,10 @@ fn each_function_reads_exactly_the_ssm_parameters_named_in_its_environment() {
             .filter(|(name, _)| name.ends_with("_PARAMETER"))
             .map(|(name, value)| {
                 let value = unconditional(value).unwrap_or_else(|| panic!("{id}: {name}"));
-                value["Ref"].as_str().unwrap_or_else(|| panic!("{id}: {name} is a Ref to a template parameter")).to_owned()
+                value["Ref"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{id}: {name} is a Ref to a template parameter"))
+                    .to_owned()
             })
             .collect();
         let mut readable = BTreeSet::new();
@@ -409,18 +517,30 @@ fn each_function_reads_exactly_the_ssm_parameters_named_in_its_environment() {
             if !actions.iter().any(|a| a.as_str().is_some_and(|a| a.starts_with("ssm:"))) {
                 continue;
             }
-            assert_eq!(actions, vec![json!("ssm:GetParameter")], "{id}: SSM access is GetParameter only");
+            assert_eq!(
+                actions,
+                vec![json!("ssm:GetParameter")],
+                "{id}: SSM access is GetParameter only"
+            );
             for resource in list(&statement["Resource"]) {
-                let resource = unconditional(&resource).unwrap_or_else(|| panic!("{id}: an SSM resource"));
-                let arn = resource["Fn::Sub"].as_str().unwrap_or_else(|| panic!("{id}: SSM resource {resource} is a parameter ARN"));
+                let resource =
+                    unconditional(&resource).unwrap_or_else(|| panic!("{id}: an SSM resource"));
+                let arn = resource["Fn::Sub"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{id}: SSM resource {resource} is a parameter ARN"));
                 let parameter = arn
-                    .strip_prefix("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${")
+                    .strip_prefix(
+                        "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${",
+                    )
                     .and_then(|rest| rest.strip_suffix('}'))
                     .unwrap_or_else(|| panic!("{id}: {arn} is not exactly one named parameter"));
                 readable.insert(parameter.to_owned());
             }
         }
-        assert_eq!(readable, named, "{id} ({binary}): SSM parameters it may read vs those its environment names");
+        assert_eq!(
+            readable, named,
+            "{id} ({binary}): SSM parameters it may read vs those its environment names"
+        );
     }
 }
 
@@ -429,7 +549,15 @@ fn each_function_reads_exactly_the_ssm_parameters_named_in_its_environment() {
 #[test]
 fn dynamodb_access_is_on_the_table_and_its_indexes_and_sns_only_for_notify() {
     let template = template();
-    let known = ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"];
+    let known = [
+        "GetItem",
+        "BatchGetItem",
+        "Query",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "ConditionCheckItem",
+    ];
     for (binary, (id, function)) in functions(&template) {
         let mut dynamodb = BTreeSet::new();
         for statement in statements(&function) {
@@ -437,10 +565,14 @@ fn dynamodb_access_is_on_the_table_and_its_indexes_and_sns_only_for_notify() {
             for action in list(&statement["Action"]) {
                 let action = action.as_str().unwrap_or_else(|| panic!("{id}: an action"));
                 assert!(!action.contains('*'), "{id}: no wildcard actions ({action})");
-                let (service, name) = action.split_once(':').unwrap_or_else(|| panic!("{id}: {action}"));
+                let (service, name) =
+                    action.split_once(':').unwrap_or_else(|| panic!("{id}: {action}"));
                 match service {
                     "dynamodb" => {
-                        assert!(known.contains(&name), "{id}: dynamodb:{name} is not an action the store performs");
+                        assert!(
+                            known.contains(&name),
+                            "{id}: dynamodb:{name} is not an action the store performs"
+                        );
                         dynamodb.insert(name.to_owned());
                         for resource in list(&statement["Resource"]) {
                             let on_table = resource == json!({ "Fn::GetAtt": ["Table", "Arn"] });
@@ -448,7 +580,10 @@ fn dynamodb_access_is_on_the_table_and_its_indexes_and_sns_only_for_notify() {
                                 .as_str()
                                 .and_then(|s| s.strip_prefix("${Table.Arn}/index/"))
                                 .is_some_and(|index| [GSI1, GSI2].contains(&index));
-                            assert!(on_table || (on_index && name == "Query"), "{id}: dynamodb:{name} on {resource}");
+                            assert!(
+                                on_table || (on_index && name == "Query"),
+                                "{id}: dynamodb:{name} on {resource}"
+                            );
                         }
                     }
                     "sns" => {
@@ -464,9 +599,15 @@ fn dynamodb_access_is_on_the_table_and_its_indexes_and_sns_only_for_notify() {
     }
     // notify may publish to the e-mail topic (and SMS, which has no ARN).
     let (_, notify) = &functions(&template)["notify"];
-    let topics: Vec<Value> =
-        statements(notify).into_iter().filter(|s| s["Action"] == "sns:Publish").flat_map(|s| list(&s["Resource"])).collect();
-    assert!(topics.contains(&json!({ "Ref": "EmailNoticesTopic" })), "notify publishes to the e-mail notices topic");
+    let topics: Vec<Value> = statements(notify)
+        .into_iter()
+        .filter(|s| s["Action"] == "sns:Publish")
+        .flat_map(|s| list(&s["Resource"]))
+        .collect();
+    assert!(
+        topics.contains(&json!({ "Ref": "EmailNoticesTopic" })),
+        "notify publishes to the e-mail notices topic"
+    );
 }
 
 #[test]
@@ -478,7 +619,8 @@ fn every_function_has_an_errors_alarm_and_dead_lettered_notices_alarm() {
             let p = &alarm["Properties"];
             p["Namespace"] == "AWS/Lambda"
                 && p["MetricName"] == "Errors"
-                && list(&p["Dimensions"]).contains(&json!({ "Name": "FunctionName", "Value": { "Ref": id } }))
+                && list(&p["Dimensions"])
+                    .contains(&json!({ "Name": "FunctionName", "Value": { "Ref": id } }))
                 && list(&p["AlarmActions"]).contains(&json!({ "Ref": "AlarmsTopic" }))
         });
         assert!(found, "{id} ({binary}): no Errors alarm to the alarms topic");
@@ -486,17 +628,31 @@ fn every_function_has_an_errors_alarm_and_dead_lettered_notices_alarm() {
 
     // The dead-letter metric counts a line notify really logs, in notify's log group.
     let filters = of_type(&template, "AWS::Logs::MetricFilter");
-    let (_, filter) = filters.iter().find(|(_, f)| f["Properties"]["MetricTransformations"][0]["MetricName"] == "DeadLetteredNotices").expect("a DeadLetteredNotices metric filter");
+    let (_, filter) = filters
+        .iter()
+        .find(|(_, f)| {
+            f["Properties"]["MetricTransformations"][0]["MetricName"] == "DeadLetteredNotices"
+        })
+        .expect("a DeadLetteredNotices metric filter");
     let (notify_id, notify) = &functions(&template)["notify"];
-    assert_eq!(filter["Properties"]["LogGroupName"], notify["Properties"]["LoggingConfig"]["LogGroup"], "the filter reads {notify_id}'s log group");
+    assert_eq!(
+        filter["Properties"]["LogGroupName"], notify["Properties"]["LoggingConfig"]["LogGroup"],
+        "the filter reads {notify_id}'s log group"
+    );
     let pattern = filter["Properties"]["FilterPattern"].as_str().expect("a pattern");
-    let phrase = pattern.strip_prefix('"').and_then(|p| p.strip_suffix('"')).expect("a quoted term pattern");
+    let phrase =
+        pattern.strip_prefix('"').and_then(|p| p.strip_suffix('"')).expect("a quoted term pattern");
     let code = std::fs::read_to_string(root().join("functions/src/notify/mod.rs")).expect("notify");
-    assert!(code.contains(&format!("\"{phrase}\"")), "notify no longer logs \"{phrase}\": the dead-letter alarm would never fire");
+    assert!(
+        code.contains(&format!("\"{phrase}\"")),
+        "notify no longer logs \"{phrase}\": the dead-letter alarm would never fire"
+    );
     let namespace = &filter["Properties"]["MetricTransformations"][0]["MetricNamespace"];
     let alarmed = alarms.iter().any(|(_, alarm)| {
         let p = &alarm["Properties"];
-        p["MetricName"] == "DeadLetteredNotices" && &p["Namespace"] == namespace && list(&p["AlarmActions"]).contains(&json!({ "Ref": "AlarmsTopic" }))
+        p["MetricName"] == "DeadLetteredNotices"
+            && &p["Namespace"] == namespace
+            && list(&p["AlarmActions"]).contains(&json!({ "Ref": "AlarmsTopic" }))
     });
     assert!(alarmed, "no alarm on DeadLetteredNotices");
 }

@@ -28,7 +28,12 @@ struct ClockBody {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(tag = "role", rename_all = "snake_case", rename_all_fields = "camelCase", deny_unknown_fields)]
+#[serde(
+    tag = "role",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase",
+    deny_unknown_fields
+)]
 enum TokenBody {
     Applicant { iin: String },
     Staff { iin: String, kindergarten_id: String },
@@ -37,7 +42,8 @@ enum TokenBody {
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     let body = if body.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { body };
-    serde_json::from_slice(body).map_err(|e| Error::invalid(format!("the request body is not valid: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| Error::invalid(format!("the request body is not valid: {e}")))
 }
 
 fn clock_answer(state: &State) -> Value {
@@ -45,13 +51,25 @@ fn clock_answer(state: &State) -> Value {
 }
 
 /// `(status, JSON)` of a local route, or `None` when the path is not one.
-pub async fn handle(state: &State, method: &str, path: &str, body: &[u8]) -> Option<Result<(u16, Value), Error>> {
+pub async fn handle(
+    state: &State,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> Option<Result<(u16, Value), Error>> {
     Some(match (method, path) {
         ("GET", "/local/clock") => Ok((200, clock_answer(state))),
         ("POST", "/local/clock") => set_clock(state, body),
-        ("POST", "/local/sweep") => schedule::round(state).await.and_then(|round| serde_json::to_value(round).map_err(|e| Error::internal(e.to_string()))).map(|v| (200, v)),
+        ("POST", "/local/sweep") => schedule::round(state)
+            .await
+            .and_then(|round| {
+                serde_json::to_value(round).map_err(|e| Error::internal(e.to_string()))
+            })
+            .map(|v| (200, v)),
         ("POST", "/local/token") => token(state, body),
-        (_, "/local/clock" | "/local/sweep" | "/local/token") => Err(Error::new("method_not_allowed", 405, "this route does not take this method")),
+        (_, "/local/clock" | "/local/sweep" | "/local/token") => {
+            Err(Error::new("method_not_allowed", 405, "this route does not take this method"))
+        }
         _ => return None,
     })
 }
@@ -60,12 +78,18 @@ fn set_clock(state: &State, body: &[u8]) -> Result<(u16, Value), Error> {
     let body: ClockBody = parse(body)?;
     let current = state.offset_seconds.load(Ordering::SeqCst);
     let offset = match (body.advance, body.offset_seconds) {
-        (Some(advance), None) => current + parse_duration_seconds(&advance).map_err(Error::invalid)?,
+        (Some(advance), None) => {
+            current + parse_duration_seconds(&advance).map_err(Error::invalid)?
+        }
         (None, Some(offset)) => offset,
         _ => return Err(Error::invalid("give either advance (e.g. \"3d\") or offsetSeconds")),
     };
     if offset < 0 {
-        return Err(Error::new("clock_backwards", 422, "the local clock never goes behind the system clock"));
+        return Err(Error::new(
+            "clock_backwards",
+            422,
+            "the local clock never goes behind the system clock",
+        ));
     }
     state.offset_seconds.store(offset, Ordering::SeqCst);
     tracing::info!(offset_seconds = offset, now = %state.clock.now(), "local clock moved");
@@ -77,7 +101,9 @@ fn token(state: &State, body: &[u8]) -> Result<(u16, Value), Error> {
     let expires_at = state.clock.now() + Duration::hours(12);
     let claims = match body {
         TokenBody::Applicant { iin } => Claims::applicant(iin, expires_at),
-        TokenBody::Staff { iin, kindergarten_id } => Claims::staff(iin, kindergarten_id, expires_at),
+        TokenBody::Staff { iin, kindergarten_id } => {
+            Claims::staff(iin, kindergarten_id, expires_at)
+        }
         TokenBody::Operator { iin, region_id } => Claims::operator(iin, region_id, expires_at),
     };
     let key = SessionKey::from_env()?;

@@ -28,7 +28,8 @@ pub fn parse_duration_seconds(text: &str) -> Result<i64, String> {
         Some((at, _)) => body.split_at(at),
         None => (body, "s"),
     };
-    let number: i64 = number.parse().map_err(|_| format!("not a duration: {text:?} (e.g. 3d, 12h, 90m, 45s)"))?;
+    let number: i64 =
+        number.parse().map_err(|_| format!("not a duration: {text:?} (e.g. 3d, 12h, 90m, 45s)"))?;
     let unit_seconds = match unit {
         "d" => 86_400,
         "h" => 3_600,
@@ -37,7 +38,11 @@ pub fn parse_duration_seconds(text: &str) -> Result<i64, String> {
         _ => return Err(format!("not a duration unit: {unit:?} (d, h, m or s)")),
     };
     // A limit on everything: ten years either way.
-    number.checked_mul(unit_seconds).filter(|s| s.abs() <= 10 * 366 * 86_400).map(|s| sign * s).ok_or_else(|| format!("duration out of range: {text:?}"))
+    number
+        .checked_mul(unit_seconds)
+        .filter(|s| s.abs() <= 10 * 366 * 86_400)
+        .map(|s| sign * s)
+        .ok_or_else(|| format!("duration out of range: {text:?}"))
 }
 
 impl Options {
@@ -52,12 +57,18 @@ impl Options {
         while let Some(flag) = args.next() {
             let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
             match flag.as_str() {
-                "--port" => options.port = value()?.parse().map_err(|_| format!("--port takes a number\n{USAGE}"))?,
+                "--port" => {
+                    options.port =
+                        value()?.parse().map_err(|_| format!("--port takes a number\n{USAGE}"))?
+                }
                 "--sns-endpoint" => options.sns_endpoint = value()?,
                 "--web-dir" => options.web_dir = PathBuf::from(value()?),
-                "--clock-offset" => options.clock_offset_seconds = parse_duration_seconds(&value()?)?,
+                "--clock-offset" => {
+                    options.clock_offset_seconds = parse_duration_seconds(&value()?)?
+                }
                 "--sweep-every" => {
-                    options.sweep_every_seconds = u64::try_from(parse_duration_seconds(&value()?)?).map_err(|_| "--sweep-every cannot be negative".to_owned())?
+                    options.sweep_every_seconds = u64::try_from(parse_duration_seconds(&value()?)?)
+                        .map_err(|_| "--sweep-every cannot be negative".to_owned())?
                 }
                 _ => return Err(format!("unknown option {flag}\n{USAGE}")),
             }
@@ -87,8 +98,17 @@ mod tests {
 
     #[test]
     fn options_need_the_sns_endpoint_and_refuse_unknown_flags() {
-        let args = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>().into_iter();
-        let options = Options::from_args(args(&["--sns-endpoint", "http://127.0.0.1:5000", "--clock-offset", "3d", "--port", "9000"])).expect("options");
+        let args =
+            |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>().into_iter();
+        let options = Options::from_args(args(&[
+            "--sns-endpoint",
+            "http://127.0.0.1:5000",
+            "--clock-offset",
+            "3d",
+            "--port",
+            "9000",
+        ]))
+        .expect("options");
         assert_eq!((options.port, options.clock_offset_seconds), (9000, 259_200));
         assert!(Options::from_args(args(&["--port", "9000"])).is_err());
         assert!(Options::from_args(args(&["--sns-endpoint", "x", "--bogus"])).is_err());

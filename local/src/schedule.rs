@@ -21,7 +21,8 @@ pub struct Round {
 pub async fn round(state: &State) -> kezek_functions::Result<Round> {
     let now = state.clock.now();
     let sweep = sweep(state.router.store(), now).await?;
-    let notify = run_notify(state.router.store(), &state.sns, &state.notify, state.clock.now()).await?;
+    let notify =
+        run_notify(state.router.store(), &state.sns, &state.notify, state.clock.now()).await?;
     Ok(Round { sweep, notify })
 }
 
@@ -36,7 +37,9 @@ pub fn spawn(state: Arc<State>) {
             ticker.tick().await;
             match round(&state).await {
                 Ok(round) => tracing::info!(?round, "scheduled sweep and notify"),
-                Err(error) => tracing::warn!(%error, "scheduled sweep or notify failed; the next round retries"),
+                Err(error) => {
+                    tracing::warn!(%error, "scheduled sweep or notify failed; the next round retries")
+                }
             }
         }
     });

@@ -51,7 +51,9 @@ pub async fn serve(state: Arc<State>) -> Result<(), Failure> {
                 let state = state.clone();
                 async move { Ok::<_, Infallible>(answer(&state, request).await) }
             });
-            if let Err(error) = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await {
+            if let Err(error) =
+                http1::Builder::new().serve_connection(TokioIo::new(stream), service).await
+            {
                 tracing::debug!(%error, "connection ended");
             }
         });
@@ -60,8 +62,11 @@ pub async fn serve(state: Arc<State>) -> Result<(), Failure> {
 
 fn json_response(status: u16, body: String) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
-    response.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
+    *response.status_mut() =
+        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    response
+        .headers_mut()
+        .insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
     response
 }
 
@@ -73,7 +78,13 @@ async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Byte
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, BODY_BYTES_MAX).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => return error_response(&Error::new("body_too_large", 413, "the request body is too large")),
+        Err(_) => {
+            return error_response(&Error::new(
+                "body_too_large",
+                413,
+                "the request body is too large",
+            ))
+        }
     };
     let path = parts.uri.path().to_owned();
     if let Some(result) = local_routes::handle(state, parts.method.as_str(), &path, &body).await {
@@ -92,7 +103,10 @@ async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Byte
         if let Some(file) = static_files::resolve(&state.options.web_dir, &path) {
             if let Ok(bytes) = tokio::fs::read(&file).await {
                 let mut response = Response::new(Full::new(Bytes::from(bytes)));
-                response.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static(static_files::content_type(&file)));
+                response.headers_mut().insert(
+                    "content-type",
+                    hyper::header::HeaderValue::from_static(static_files::content_type(&file)),
+                );
                 return response;
             }
         }
@@ -101,7 +115,11 @@ async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Byte
 }
 
 /// The API through the Lambdas' router, with the request they would receive.
-async fn api(router: &Router, parts: hyper::http::request::Parts, body: Bytes) -> Response<Full<Bytes>> {
+async fn api(
+    router: &Router,
+    parts: hyper::http::request::Parts,
+    body: Bytes,
+) -> Response<Full<Bytes>> {
     let body = if body.is_empty() {
         lambda_http::Body::Empty
     } else {

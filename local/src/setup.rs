@@ -20,7 +20,11 @@ const EMAIL_TOPIC: &str = "kezek-local-email";
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
-pub async fn prepare(store: &Store, sns: &aws_sdk_sns::Client, options: &Options) -> Result<NotifyConfig, Failure> {
+pub async fn prepare(
+    store: &Store,
+    sns: &aws_sdk_sns::Client,
+    options: &Options,
+) -> Result<NotifyConfig, Failure> {
     let exists = store.client().describe_table().table_name(store.table()).send().await.is_ok();
     if !exists {
         store.create_table().await?;
@@ -44,12 +48,20 @@ fn iin(birth: (i32, u32, u32), sex: Sex, serial: u16) -> Option<String> {
 /// Three children of demo parents, born in 2023, in the demo region's queue (one of each
 /// priority class). Fixed idempotency keys: a restart replays instead of adding.
 async fn enqueue_demo_children(store: &Store) -> Result<(), Failure> {
-    let registered_at = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2025, 6, 2, 5, 0, 0).single().ok_or("demo registration time")?;
-    let demo = [(Priority::General, 100u16), (Priority::FirstPriority, 200), (Priority::OutOfTurn, 300)];
+    let registered_at = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2025, 6, 2, 5, 0, 0)
+        .single()
+        .ok_or("demo registration time")?;
+    let demo =
+        [(Priority::General, 100u16), (Priority::FirstPriority, 200), (Priority::OutOfTurn, 300)];
     for (n, (priority, serial)) in demo.into_iter().enumerate() {
         let parent = iin((1990, 5, 20), Sex::Female, serial).ok_or("demo parent IIN")?;
         let child = iin((2023, 4, 10), Sex::Male, serial).ok_or("demo child IIN")?;
-        let input = EnqueueInput { region_id: DEMO_REGION.to_owned(), child_iin: child, priority, second_parent_iin: None };
+        let input = EnqueueInput {
+            region_id: DEMO_REGION.to_owned(),
+            child_iin: child,
+            priority,
+            second_parent_iin: None,
+        };
         let key = format!("demo-enqueue-{n}");
         let at = registered_at + chrono::Duration::minutes(i64::try_from(n)?);
         match enqueue(store, &parent, &input, Some(&key), at).await {

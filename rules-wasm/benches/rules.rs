@@ -8,7 +8,9 @@ use std::hint::black_box;
 use chrono::{Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use kezek_rules::api::{preview_eligibility, PreviewInput};
-use kezek_rules::application::{Application, ApplicationId, ApplicationState, Command, Priority, RuleContext};
+use kezek_rules::application::{
+    Application, ApplicationId, ApplicationState, Command, Priority, RuleContext,
+};
 use kezek_rules::calendar::WorkingCalendar;
 use kezek_rules::deadline::deadline_at;
 use kezek_rules::places::{GroupId, Pool, PoolKey};
@@ -21,7 +23,12 @@ const APPLICATIONS: usize = 200_000;
 const PLACES: u32 = 10_000;
 
 fn local(y: i32, m: u32, d: u32, hour: u32) -> Instant {
-    FixedOffset::east_opt(5 * 3600).expect("offset").with_ymd_and_hms(y, m, d, hour, 0, 0).single().expect("valid").with_timezone(&Utc)
+    FixedOffset::east_opt(5 * 3600)
+        .expect("offset")
+        .with_ymd_and_hms(y, m, d, hour, 0, 0)
+        .single()
+        .expect("valid")
+        .with_timezone(&Utc)
 }
 
 fn applications(key: &PoolKey) -> Vec<Application> {
@@ -30,14 +37,16 @@ fn applications(key: &PoolKey) -> Vec<Application> {
             id: ApplicationId(format!("app-{i:07}")),
             child_iin: String::new(),
             // A spread of birth dates: about a quarter are still too young in March 2026.
-            child_birth_date: NaiveDate::from_ymd_opt(2023, 1, 1).expect("date") + Duration::days((i * 7 % 700) as i64),
+            child_birth_date: NaiveDate::from_ymd_opt(2023, 1, 1).expect("date")
+                + Duration::days((i * 7 % 700) as i64),
             pool: key.clone(),
             priority: match i % 10 {
                 0 => Priority::OutOfTurn,
                 1 | 2 => Priority::FirstPriority,
                 _ => Priority::General,
             },
-            registered_at: local(2023, 6, 1, 9) + Duration::milliseconds((i as i64 * 7_919) % 86_400_000 * 300),
+            registered_at: local(2023, 6, 1, 9)
+                + Duration::milliseconds((i as i64 * 7_919) % 86_400_000 * 300),
             lapses: 0,
             state: ApplicationState::Queued,
             version: 1,
@@ -48,7 +57,8 @@ fn applications(key: &PoolKey) -> Vec<Application> {
 fn turn_engine(c: &mut Criterion) {
     let key = PoolKey { region_id: "bench".into(), group_year: 2023 };
     let applications = applications(&key);
-    let entries: Vec<QueueEntry> = applications.iter().filter_map(Application::queue_entry).collect();
+    let entries: Vec<QueueEntry> =
+        applications.iter().filter_map(Application::queue_entry).collect();
     let mut pool = Pool::new(key);
     pool.add_group(GroupId("g".into())).expect("room");
     let publish = pool.publish(&GroupId("g".into()), PLACES).expect("publish");
@@ -56,17 +66,27 @@ fn turn_engine(c: &mut Criterion) {
     let policy = Policy::default();
     let clock = RegionClock::default();
     let now = local(2026, 3, 2, 10);
-    let context = RuleContext { policy: &policy, calendar: WorkingCalendar::kazakhstan(), clock: &clock, now };
-    assert_eq!(select_offers(&entries, PLACES, &policy, &clock, now).expect("runs").len(), PLACES as usize);
+    let context = RuleContext {
+        policy: &policy,
+        calendar: WorkingCalendar::kazakhstan(),
+        clock: &clock,
+        now,
+    };
+    assert_eq!(
+        select_offers(&entries, PLACES, &policy, &clock, now).expect("runs").len(),
+        PLACES as usize
+    );
     c.bench_function("turn_engine/select_10k_of_200k", |b| {
         b.iter(|| select_offers(black_box(&entries), PLACES, &policy, &clock, now).expect("runs"))
     });
     c.bench_function("turn_engine/select_and_offer_10k_of_200k", |b| {
         b.iter(|| {
-            let selected = select_offers(black_box(&entries), PLACES, &policy, &clock, now).expect("runs");
+            let selected =
+                select_offers(black_box(&entries), PLACES, &policy, &clock, now).expect("runs");
             let mut offered = 0;
             for index in selected {
-                let transition = applications[index].apply(&Command::Offer, &pool, &context).expect("offer");
+                let transition =
+                    applications[index].apply(&Command::Offer, &pool, &context).expect("offer");
                 offered += transition.effects.places.len();
             }
             offered
@@ -81,10 +101,16 @@ fn deadlines(c: &mut Criterion) {
     let clock = RegionClock::default();
     let event_at = local(2026, 3, 19, 15);
     c.bench_function("deadline/offer_window_3_working_days", |b| {
-        b.iter(|| deadline_at(black_box(Span::WorkingDays(3)), black_box(event_at), calendar, &clock).expect("in range"))
+        b.iter(|| {
+            deadline_at(black_box(Span::WorkingDays(3)), black_box(event_at), calendar, &clock)
+                .expect("in range")
+        })
     });
     c.bench_function("deadline/stop_list_10_working_days", |b| {
-        b.iter(|| deadline_at(black_box(Span::WorkingDays(10)), black_box(event_at), calendar, &clock).expect("in range"))
+        b.iter(|| {
+            deadline_at(black_box(Span::WorkingDays(10)), black_box(event_at), calendar, &clock)
+                .expect("in range")
+        })
     });
 }
 
@@ -99,7 +125,9 @@ fn preview(c: &mut Criterion) {
         clock: None,
         now: local(2026, 3, 2, 10),
     };
-    c.bench_function("preview/eligibility_native", |b| b.iter(|| preview_eligibility(black_box(input.clone())).expect("valid")));
+    c.bench_function("preview/eligibility_native", |b| {
+        b.iter(|| preview_eligibility(black_box(input.clone())).expect("valid"))
+    });
     // The native twin of a call across the WebAssembly boundary: JSON text in, JSON text out.
     let json = serde_json::to_string(&input).expect("serializes");
     c.bench_function("preview/eligibility_native_json", |b| {

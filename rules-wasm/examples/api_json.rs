@@ -11,18 +11,25 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 /// Serializes the output itself (never through `Value`, which would reorder the keys).
-fn call<I: DeserializeOwned, O: Serialize>(input: Value, function: fn(I) -> Result<O, RuleError>) -> Result<String, RuleError> {
-    let input: I = serde_json::from_value(input).map_err(|error| RuleError::InvalidInput { detail: error.to_string() })?;
+fn call<I: DeserializeOwned, O: Serialize>(
+    input: Value,
+    function: fn(I) -> Result<O, RuleError>,
+) -> Result<String, RuleError> {
+    let input: I = serde_json::from_value(input)
+        .map_err(|error| RuleError::InvalidInput { detail: error.to_string() })?;
     let output = function(input)?;
-    serde_json::to_string(&output).map_err(|error| RuleError::InvalidInput { detail: error.to_string() })
+    serde_json::to_string(&output)
+        .map_err(|error| RuleError::InvalidInput { detail: error.to_string() })
 }
 
 fn plain<O: Serialize>(output: O) -> Result<String, RuleError> {
-    serde_json::to_string(&output).map_err(|error| RuleError::InvalidInput { detail: error.to_string() })
+    serde_json::to_string(&output)
+        .map_err(|error| RuleError::InvalidInput { detail: error.to_string() })
 }
 
 fn dispatch(line: &str) -> Result<String, RuleError> {
-    let request: Value = serde_json::from_str(line).map_err(|error| RuleError::InvalidInput { detail: error.to_string() })?;
+    let request: Value = serde_json::from_str(line)
+        .map_err(|error| RuleError::InvalidInput { detail: error.to_string() })?;
     let input = request.get("input").cloned().unwrap_or(Value::Null);
     match request.get("fn").and_then(Value::as_str).unwrap_or_default() {
         "checkIin" => call(input, api::check_iin),

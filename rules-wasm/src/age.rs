@@ -6,9 +6,7 @@ use chrono::{Datelike, NaiveDate};
 /// The date on which someone born on `birth_date` has `years` full years.
 pub fn date_turning(birth_date: NaiveDate, years: u32) -> Option<NaiveDate> {
     let year = birth_date.year().checked_add(i32::try_from(years).ok()?)?;
-    birth_date
-        .with_year(year)
-        .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+    birth_date.with_year(year).or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
 }
 
 /// Full years of someone born on `birth_date`, on local date `on` (0 before birth).

@@ -8,7 +8,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::age::{date_turning, full_years};
-use crate::application::{ApplicationId, ApplicationState, PlaceSource, Referral, RemovalReason, RuleContext, StateName};
+use crate::application::{
+    ApplicationId, ApplicationState, PlaceSource, Referral, RemovalReason, RuleContext, StateName,
+};
 use crate::calendar::{CalendarYear, WorkingCalendar};
 use crate::deadline::{explain_deadline as explain, DeadlineExplanation};
 use crate::eligibility::{evaluate_choice, ChoiceSituation, Eligibility};
@@ -34,12 +36,14 @@ pub const FUNCTIONS: [&str; 8] = [
     "calendarYears",
 ];
 
-fn calendar_with(extra_years: &Option<Vec<CalendarYear>>) -> RuleResult<Cow<'static, WorkingCalendar>> {
+fn calendar_with(
+    extra_years: &Option<Vec<CalendarYear>>,
+) -> RuleResult<Cow<'static, WorkingCalendar>> {
     match extra_years {
         None => Ok(Cow::Borrowed(WorkingCalendar::kazakhstan())),
-        Some(years) if years.len() > EXTRA_CALENDAR_YEARS_MAX => {
-            Err(RuleError::InvalidInput { detail: format!("at most {EXTRA_CALENDAR_YEARS_MAX} calendar years per call") })
-        }
+        Some(years) if years.len() > EXTRA_CALENDAR_YEARS_MAX => Err(RuleError::InvalidInput {
+            detail: format!("at most {EXTRA_CALENDAR_YEARS_MAX} calendar years per call"),
+        }),
         Some(years) => {
             let mut calendar = WorkingCalendar::kazakhstan().clone();
             for year in years {
@@ -117,7 +121,9 @@ pub fn preview_eligibility(input: PreviewInput) -> RuleResult<PreviewOutput> {
     let birth_date = match (&input.child_iin, input.birth_date) {
         (Some(iin), _) => Iin::parse(iin)?.birth_date,
         (None, Some(birth_date)) => birth_date,
-        (None, None) => return Err(RuleError::InvalidInput { detail: "give childIin or birthDate".to_owned() }),
+        (None, None) => {
+            return Err(RuleError::InvalidInput { detail: "give childIin or birthDate".to_owned() })
+        }
     };
     let policy = checked_policy(input.policy)?;
     let clock = checked_clock(input.clock)?;
@@ -209,14 +215,17 @@ pub fn application_deadlines(input: ApplicationDeadlinesInput) -> RuleResult<App
     match &input.state {
         ApplicationState::Offered { offered_at, expires_at } => {
             deadlines.offer_expires_at = Some(*expires_at);
-            deadlines.offer_window = Some(explain(policy.offer_window, *offered_at, &calendar, &clock)?);
+            deadlines.offer_window =
+                Some(explain(policy.offer_window, *offered_at, &calendar, &clock)?);
         }
         ApplicationState::Referred { referral } => {
             deadlines.referral_valid_until_at = Some(referral.valid_until_at);
-            deadlines.referral_validity = Some(explain(policy.referral_validity, referral.issued_at, &calendar, &clock)?);
+            deadlines.referral_validity =
+                Some(explain(policy.referral_validity, referral.issued_at, &calendar, &clock)?);
             deadlines.cancel_until_at = Some(referral.cancel_until_at);
             if referral.extensions_used < policy.extensions_allowed {
-                let limit_date = clock.local_date(referral.valid_until_at) + Duration::days(i64::from(policy.extension_max_days));
+                let limit_date = clock.local_date(referral.valid_until_at)
+                    + Duration::days(i64::from(policy.extension_max_days));
                 deadlines.extension_limit_at = Some(clock.start_of_local_day(limit_date));
             }
         }
@@ -224,7 +233,9 @@ pub fn application_deadlines(input: ApplicationDeadlinesInput) -> RuleResult<App
             deadlines.stop_list_until_at = Some(*until_at);
             deadlines.stop_list = Some(explain(policy.stop_list, *since_at, &calendar, &clock)?);
         }
-        ApplicationState::Queued | ApplicationState::Enrolled { .. } | ApplicationState::Removed { .. } => {}
+        ApplicationState::Queued
+        | ApplicationState::Enrolled { .. }
+        | ApplicationState::Removed { .. } => {}
     }
     Ok(deadlines)
 }
@@ -251,15 +262,27 @@ pub fn state_from_event(input: StateFromEventInput) -> RuleResult<ApplicationSta
     let policy = checked_policy(input.policy)?;
     let clock = checked_clock(input.clock)?;
     let calendar = calendar_with(&input.calendar_years)?;
-    let context = RuleContext { policy: &policy, calendar: &calendar, clock: &clock, now: input.event_at };
-    let referral = || Referral::issue(input.group_id.clone().unwrap_or_else(|| GroupId("preview".to_owned())), PlaceSource::Offer, &context);
+    let context =
+        RuleContext { policy: &policy, calendar: &calendar, clock: &clock, now: input.event_at };
+    let referral = || {
+        Referral::issue(
+            input.group_id.clone().unwrap_or_else(|| GroupId("preview".to_owned())),
+            PlaceSource::Offer,
+            &context,
+        )
+    };
     match input.state {
         StateName::Queued => Ok(ApplicationState::Queued),
         StateName::Offered => ApplicationState::offered_now(&context),
         StateName::Referred => Ok(ApplicationState::Referred { referral: referral()? }),
         StateName::StopListed => ApplicationState::stop_listed_from(input.event_at, &context),
-        StateName::Enrolled => Ok(ApplicationState::Enrolled { referral: referral()?, enrolled_at: input.event_at }),
-        StateName::Removed => Ok(ApplicationState::Removed { reason: RemovalReason::Withdrawn, removed_at: input.event_at }),
+        StateName::Enrolled => {
+            Ok(ApplicationState::Enrolled { referral: referral()?, enrolled_at: input.event_at })
+        }
+        StateName::Removed => Ok(ApplicationState::Removed {
+            reason: RemovalReason::Withdrawn,
+            removed_at: input.event_at,
+        }),
     }
 }
 

@@ -15,7 +15,11 @@ use crate::policy::Span;
 use crate::time::{add_days, Instant, RegionClock};
 
 /// The last day a day span counts (the deadline is 00:00 local after it); `None` for hours.
-fn last_counted_day(span: Span, event_date: NaiveDate, calendar: &WorkingCalendar) -> RuleResult<Option<NaiveDate>> {
+fn last_counted_day(
+    span: Span,
+    event_date: NaiveDate,
+    calendar: &WorkingCalendar,
+) -> RuleResult<Option<NaiveDate>> {
     match span {
         Span::Hours(_) => Ok(None),
         Span::CalendarDays(days) => add_days(event_date, i64::from(days)).map(Some),
@@ -23,9 +27,16 @@ fn last_counted_day(span: Span, event_date: NaiveDate, calendar: &WorkingCalenda
     }
 }
 
-fn deadline_after(span: Span, event_at: Instant, last_day: Option<NaiveDate>, clock: &RegionClock) -> RuleResult<Instant> {
+fn deadline_after(
+    span: Span,
+    event_at: Instant,
+    last_day: Option<NaiveDate>,
+    clock: &RegionClock,
+) -> RuleResult<Instant> {
     match (span, last_day) {
-        (Span::Hours(hours), _) => event_at.checked_add_signed(Duration::hours(i64::from(hours))).ok_or(RuleError::DateOutOfRange),
+        (Span::Hours(hours), _) => event_at
+            .checked_add_signed(Duration::hours(i64::from(hours)))
+            .ok_or(RuleError::DateOutOfRange),
         (_, Some(last)) => Ok(clock.start_of_local_day(add_days(last, 1)?)),
         (_, None) => Err(RuleError::DateOutOfRange),
     }
@@ -33,7 +44,12 @@ fn deadline_after(span: Span, event_at: Instant, last_day: Option<NaiveDate>, cl
 
 /// The deadline of `span` counted from the event at `event_at`. Working-day spans refuse
 /// with `calendar_year_missing` when a year they count through is not loaded.
-pub fn deadline_at(span: Span, event_at: Instant, calendar: &WorkingCalendar, clock: &RegionClock) -> RuleResult<Instant> {
+pub fn deadline_at(
+    span: Span,
+    event_at: Instant,
+    calendar: &WorkingCalendar,
+    clock: &RegionClock,
+) -> RuleResult<Instant> {
     let last_day = last_counted_day(span, clock.local_date(event_at), calendar)?;
     deadline_after(span, event_at, last_day, clock)
 }
@@ -65,7 +81,12 @@ pub struct DeadlineExplanation {
 }
 
 /// [`deadline_at`] with the days counted and skipped.
-pub fn explain_deadline(span: Span, event_at: Instant, calendar: &WorkingCalendar, clock: &RegionClock) -> RuleResult<DeadlineExplanation> {
+pub fn explain_deadline(
+    span: Span,
+    event_at: Instant,
+    calendar: &WorkingCalendar,
+    clock: &RegionClock,
+) -> RuleResult<DeadlineExplanation> {
     let event_local_date = clock.local_date(event_at);
     let last_day = last_counted_day(span, event_local_date, calendar)?;
     let deadline = deadline_after(span, event_at, last_day, clock)?;
@@ -90,7 +111,15 @@ pub fn explain_deadline(span: Span, event_at: Instant, calendar: &WorkingCalenda
         Some(last) => add_days(last, 1)?,
         None => clock.local_date(deadline),
     };
-    Ok(DeadlineExplanation { span, event_at, event_local_date, deadline_at: deadline, deadline_local_date, counted_days, skipped_days })
+    Ok(DeadlineExplanation {
+        span,
+        event_at,
+        event_local_date,
+        deadline_at: deadline,
+        deadline_local_date,
+        counted_days,
+        skipped_days,
+    })
 }
 
 #[cfg(test)]
@@ -120,7 +149,10 @@ mod tests {
         let clock = RegionClock::default();
         let event = local(2019, 6, 3, 15, 45);
         let empty = WorkingCalendar::empty();
-        assert_eq!(deadline_at(Span::Hours(24), event, &empty, &clock), Ok(local(2019, 6, 4, 15, 45)));
+        assert_eq!(
+            deadline_at(Span::Hours(24), event, &empty, &clock),
+            Ok(local(2019, 6, 4, 15, 45))
+        );
         assert_eq!(deadline_at(Span::Hours(0), event, &empty, &clock), Ok(event));
         let explained = explain_deadline(Span::Hours(24), event, &empty, &clock).expect("hours");
         assert!(explained.counted_days.is_empty() && explained.skipped_days.is_empty());
@@ -133,11 +165,22 @@ mod tests {
         let empty = WorkingCalendar::empty();
         // Astana 2019 (seed): one calendar day from Monday 15:45 → 00:00 local Wednesday.
         let event = local(2019, 6, 3, 15, 45);
-        assert_eq!(deadline_at(Span::CalendarDays(1), event, &empty, &clock), Ok(local(2019, 6, 5, 0, 0)));
+        assert_eq!(
+            deadline_at(Span::CalendarDays(1), event, &empty, &clock),
+            Ok(local(2019, 6, 5, 0, 0))
+        );
         // R11: an extension of 30 calendar days runs over weekends and holidays alike.
-        assert_eq!(deadline_at(Span::CalendarDays(30), local(2026, 3, 13, 9, 0), &empty, &clock), Ok(local(2026, 4, 13, 0, 0)));
-        let explained = explain_deadline(Span::CalendarDays(3), local(2026, 3, 20, 9, 0), &empty, &clock).expect("calendar days");
-        assert_eq!(explained.counted_days, vec![date(2026, 3, 21), date(2026, 3, 22), date(2026, 3, 23)]);
+        assert_eq!(
+            deadline_at(Span::CalendarDays(30), local(2026, 3, 13, 9, 0), &empty, &clock),
+            Ok(local(2026, 4, 13, 0, 0))
+        );
+        let explained =
+            explain_deadline(Span::CalendarDays(3), local(2026, 3, 20, 9, 0), &empty, &clock)
+                .expect("calendar days");
+        assert_eq!(
+            explained.counted_days,
+            vec![date(2026, 3, 21), date(2026, 3, 22), date(2026, 3, 23)]
+        );
         assert!(explained.skipped_days.is_empty());
         assert_eq!(explained.deadline_at, local(2026, 3, 24, 0, 0));
     }
@@ -146,8 +189,14 @@ mod tests {
     fn zero_day_spans_end_at_midnight_after_the_event_date() {
         let (calendar, clock) = kazakhstan();
         let friday_evening = local(2025, 10, 17, 21, 0);
-        assert_eq!(deadline_at(Span::WorkingDays(0), friday_evening, calendar, &clock), Ok(local(2025, 10, 18, 0, 0)));
-        assert_eq!(deadline_at(Span::CalendarDays(0), friday_evening, calendar, &clock), Ok(local(2025, 10, 18, 0, 0)));
+        assert_eq!(
+            deadline_at(Span::WorkingDays(0), friday_evening, calendar, &clock),
+            Ok(local(2025, 10, 18, 0, 0))
+        );
+        assert_eq!(
+            deadline_at(Span::CalendarDays(0), friday_evening, calendar, &clock),
+            Ok(local(2025, 10, 18, 0, 0))
+        );
     }
 
     #[test]
@@ -157,12 +206,17 @@ mod tests {
         while event < local(2027, 10, 1, 0, 0) {
             for n in [1, 3, 5, 10, 30] {
                 let span = Span::WorkingDays(n);
-                let explained = explain_deadline(span, event, calendar, &clock).expect("inside the built-in years");
+                let explained = explain_deadline(span, event, calendar, &clock)
+                    .expect("inside the built-in years");
                 assert_eq!(Ok(explained.deadline_at), deadline_at(span, event, calendar, &clock));
                 assert_eq!(explained.counted_days.len(), usize::from(n));
                 assert!(explained.skipped_days.iter().all(|skipped| !skipped.day.is_working()));
-                let days_between = (explained.deadline_local_date - explained.event_local_date).num_days() - 1;
-                assert_eq!(days_between as usize, explained.counted_days.len() + explained.skipped_days.len());
+                let days_between =
+                    (explained.deadline_local_date - explained.event_local_date).num_days() - 1;
+                assert_eq!(
+                    days_between as usize,
+                    explained.counted_days.len() + explained.skipped_days.len()
+                );
             }
             event += Duration::days(5);
         }
@@ -170,16 +224,27 @@ mod tests {
 
     #[test]
     fn skipped_day_serializes_with_the_day_kind_nested() {
-        let skipped = SkippedDay { date: date(2026, 3, 25), day: DayKind::MovedDayOff { holiday: "nauryz".into(), holiday_date: date(2026, 3, 22) } };
+        let skipped = SkippedDay {
+            date: date(2026, 3, 25),
+            day: DayKind::MovedDayOff { holiday: "nauryz".into(), holiday_date: date(2026, 3, 22) },
+        };
         let json = serde_json::to_string(&skipped).expect("serializes");
-        assert_eq!(json, r#"{"date":"2026-03-25","day":{"kind":"moved_day_off","holiday":"nauryz","holidayDate":"2026-03-22"}}"#);
+        assert_eq!(
+            json,
+            r#"{"date":"2026-03-25","day":{"kind":"moved_day_off","holiday":"nauryz","holidayDate":"2026-03-22"}}"#
+        );
         assert_eq!(serde_json::from_str::<SkippedDay>(&json).expect("deserializes"), skipped);
     }
 
     #[test]
     fn working_day_span_outside_loaded_years_is_calendar_year_missing() {
         let clock = RegionClock::default();
-        let refused = deadline_at(Span::WorkingDays(3), local(2026, 5, 4, 9, 0), &WorkingCalendar::empty(), &clock);
+        let refused = deadline_at(
+            Span::WorkingDays(3),
+            local(2026, 5, 4, 9, 0),
+            &WorkingCalendar::empty(),
+            &clock,
+        );
         assert_eq!(refused, Err(RuleError::CalendarYearMissing { year: 2026 }));
     }
 }

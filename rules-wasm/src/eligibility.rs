@@ -72,7 +72,11 @@ pub struct Eligibility {
 }
 
 /// Whether the child is old enough on `today`, and if not, from when.
-pub fn too_young(birth_date: NaiveDate, today: NaiveDate, policy: &Policy) -> Option<BlockingReason> {
+pub fn too_young(
+    birth_date: NaiveDate,
+    today: NaiveDate,
+    policy: &Policy,
+) -> Option<BlockingReason> {
     let min_age_years = u32::from(policy.min_age_years);
     if full_years(birth_date, today) >= min_age_years {
         return None;
@@ -83,28 +87,40 @@ pub fn too_young(birth_date: NaiveDate, today: NaiveDate, policy: &Policy) -> Op
 
 /// Whether today is in a blackout period, and if so, from when referrals are issued again.
 pub fn in_blackout(today: NaiveDate, policy: &Policy) -> Option<BlockingReason> {
-    policy
-        .blackout_on(today)
-        .map(|_| BlockingReason::BlackoutPeriod { allowed_from: policy.first_day_outside_blackouts(today) })
+    policy.blackout_on(today).map(|_| BlockingReason::BlackoutPeriod {
+        allowed_from: policy.first_day_outside_blackouts(today),
+    })
 }
 
 /// R4: the decision and every blocking reason.
-pub fn evaluate_choice(situation: ChoiceSituation<'_>, policy: &Policy, clock: &RegionClock, now: Instant) -> Eligibility {
+pub fn evaluate_choice(
+    situation: ChoiceSituation<'_>,
+    policy: &Policy,
+    clock: &RegionClock,
+    now: Instant,
+) -> Eligibility {
     let today = clock.local_date(now);
     let mut reasons = Vec::new();
     match situation.state {
-        ApplicationState::Enrolled { .. } | ApplicationState::Removed { .. } => reasons.push(BlockingReason::ApplicationFinal),
+        ApplicationState::Enrolled { .. } | ApplicationState::Removed { .. } => {
+            reasons.push(BlockingReason::ApplicationFinal)
+        }
         ApplicationState::Referred { .. } => reasons.push(BlockingReason::AlreadyReferred),
-        ApplicationState::Queued | ApplicationState::Offered { .. } | ApplicationState::StopListed { .. } => {
+        ApplicationState::Queued
+        | ApplicationState::Offered { .. }
+        | ApplicationState::StopListed { .. } => {
             // Blocks until the sweep ends the stop-list, even in the minutes after `until_at`,
             // so that the preview and the server always agree.
             if let ApplicationState::StopListed { until_at, .. } = situation.state {
-                reasons.push(BlockingReason::StopListed { allowed_from: clock.local_date(*until_at) });
+                reasons
+                    .push(BlockingReason::StopListed { allowed_from: clock.local_date(*until_at) });
             }
             reasons.extend(too_young(situation.birth_date, today, policy));
             reasons.extend(in_blackout(today, policy));
             match situation.state {
-                ApplicationState::Offered { expires_at, .. } if now >= *expires_at => reasons.push(BlockingReason::OfferExpired),
+                ApplicationState::Offered { expires_at, .. } if now >= *expires_at => {
+                    reasons.push(BlockingReason::OfferExpired)
+                }
                 ApplicationState::Offered { .. } => {}
                 _ if situation.free_choice_places == 0 => reasons.push(BlockingReason::TurnNotCome),
                 _ => {}

@@ -9,28 +9,51 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuleError {
     /// An input of the wrong shape (missing field, wrong type) reached the rules.
-    InvalidInput { detail: String },
+    InvalidInput {
+        detail: String,
+    },
     // Identity numbers.
-    IinLength { length: usize },
+    IinLength {
+        length: usize,
+    },
     IinNotDigits,
-    IinCenturyDigit { digit: u8 },
+    IinCenturyDigit {
+        digit: u8,
+    },
     IinBirthDate,
     IinCheckDigit,
-    BinLength { length: usize },
+    BinLength {
+        length: usize,
+    },
     BinNotDigits,
     BinCheckDigit,
     // Calendar and time.
-    CalendarYearMissing { year: i32 },
-    CalendarDataInvalid { year: i32, detail: &'static str },
+    CalendarYearMissing {
+        year: i32,
+    },
+    CalendarDataInvalid {
+        year: i32,
+        detail: &'static str,
+    },
     DateOutOfRange,
     // Policy.
-    PolicyInvalid { field: &'static str },
+    PolicyInvalid {
+        field: &'static str,
+    },
     PolicyMissing,
     // Regions.
-    RegionNotServed { region_id: String },
+    RegionNotServed {
+        region_id: String,
+    },
     // Application state machine.
-    CommandNotAllowed { command: &'static str, state: &'static str },
-    VersionConflict { expected: u64, actual: u64 },
+    CommandNotAllowed {
+        command: &'static str,
+        state: &'static str,
+    },
+    VersionConflict {
+        expected: u64,
+        actual: u64,
+    },
     ChildTooYoung,
     ChildTooOld,
     ChildNotBorn,
@@ -48,14 +71,22 @@ pub enum RuleError {
     StopListNotEnded,
     CancelWindowClosed,
     ExtensionAlreadyUsed,
-    ExtensionDaysOutOfRange { days: u16 },
+    ExtensionDaysOutOfRange {
+        days: u16,
+    },
     // Places.
-    PlaceCountOutOfRange { count: u32 },
+    PlaceCountOutOfRange {
+        count: u32,
+    },
     NotEnoughUnreservedPlaces,
-    CounterUnderflow { counter: &'static str },
+    CounterUnderflow {
+        counter: &'static str,
+    },
     // Queue.
     ApplicationNotInQueue,
-    QueueTooLarge { length: usize },
+    QueueTooLarge {
+        length: usize,
+    },
 }
 
 impl RuleError {

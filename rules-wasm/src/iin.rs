@@ -31,7 +31,11 @@ pub struct Iin {
     pub sex: Sex,
 }
 
-fn digits_of(text: &str, length_error: fn(usize) -> RuleError, not_digits: RuleError) -> RuleResult<[u8; DIGITS]> {
+fn digits_of(
+    text: &str,
+    length_error: fn(usize) -> RuleError,
+    not_digits: RuleError,
+) -> RuleResult<[u8; DIGITS]> {
     let length = text.chars().count();
     if length != DIGITS {
         return Err(length_error(length));
@@ -69,7 +73,8 @@ fn check_digit_matches(digits: &[u8; DIGITS]) -> bool {
 impl Iin {
     /// Parses and validates an IIN; each kind of fault has its own code.
     pub fn parse(text: &str) -> RuleResult<Self> {
-        let digits = digits_of(text, |length| RuleError::IinLength { length }, RuleError::IinNotDigits)?;
+        let digits =
+            digits_of(text, |length| RuleError::IinLength { length }, RuleError::IinNotDigits)?;
         let century_digit = digits[6];
         let (century, sex) = match century_digit {
             1 => (1800, Sex::Male),
@@ -82,7 +87,8 @@ impl Iin {
         };
         let pair = |at: usize| u32::from(digits[at]) * 10 + u32::from(digits[at + 1]);
         let year = i32::from(century) + pair(0) as i32;
-        let birth_date = NaiveDate::from_ymd_opt(year, pair(2), pair(4)).ok_or(RuleError::IinBirthDate)?;
+        let birth_date =
+            NaiveDate::from_ymd_opt(year, pair(2), pair(4)).ok_or(RuleError::IinBirthDate)?;
         if !check_digit_matches(&digits) {
             return Err(RuleError::IinCheckDigit);
         }
@@ -118,7 +124,8 @@ impl Iin {
 
 /// Validates a BIN (organisation number): 12 digits with the IIN's check-digit rule.
 pub fn validate_bin(text: &str) -> RuleResult<()> {
-    let digits = digits_of(text, |length| RuleError::BinLength { length }, RuleError::BinNotDigits)?;
+    let digits =
+        digits_of(text, |length| RuleError::BinLength { length }, RuleError::BinNotDigits)?;
     if check_digit_matches(&digits) {
         Ok(())
     } else {
@@ -154,7 +161,8 @@ mod tests {
         assert_eq!(Iin::parse("880102300703").map_err(|e| e.code()), Err("iin_check_digit"));
         // 8801023007 4?: both rounds give 10, so no 12th digit makes it valid.
         assert_eq!(check_digit(&[8, 8, 0, 1, 0, 2, 3, 0, 0, 7, 4]), None);
-        assert!((0..10).all(|k| Iin::parse(&format!("88010230074{k}")).map_err(|e| e.code()) == Err("iin_check_digit")));
+        assert!((0..10).all(|k| Iin::parse(&format!("88010230074{k}")).map_err(|e| e.code())
+            == Err("iin_check_digit")));
         // First round: 93 mod 11 = 5.
         assert!(Iin::parse("880102300125").is_ok());
     }
@@ -162,7 +170,9 @@ mod tests {
     #[test]
     fn both_rounds_ten_is_invalid() {
         // Search the serials of one day for the rare numbers with no check digit at all.
-        let none = (0..=9999u16).filter(|s| Iin::compose(date(2022, 5, 17), Sex::Male, *s).is_none()).count();
+        let none = (0..=9999u16)
+            .filter(|s| Iin::compose(date(2022, 5, 17), Sex::Male, *s).is_none())
+            .count();
         assert!(none > 0, "some serials have no valid check digit");
         assert!(none < 200);
     }
@@ -186,7 +196,9 @@ mod tests {
 
     #[test]
     fn centuries_and_sexes() {
-        for (year, sex, digit) in [(1899, Sex::Male, '1'), (1950, Sex::Female, '4'), (2024, Sex::Male, '5')] {
+        for (year, sex, digit) in
+            [(1899, Sex::Male, '1'), (1950, Sex::Female, '4'), (2024, Sex::Male, '5')]
+        {
             let iin = Iin::compose(date(year, 7, 1), sex, 42)
                 .or_else(|| Iin::compose(date(year, 7, 1), sex, 43))
                 .expect("one of two serials has a check digit");
@@ -198,7 +210,8 @@ mod tests {
 
     #[test]
     fn leap_day_births_parse_only_in_leap_years() {
-        assert!(Iin::compose(date(2024, 2, 29), Sex::Male, 7).is_some_and(|iin| Iin::parse(&iin).is_ok()));
+        assert!(Iin::compose(date(2024, 2, 29), Sex::Male, 7)
+            .is_some_and(|iin| Iin::parse(&iin).is_ok()));
         assert_eq!(Iin::parse("230229500015").map_err(|e| e.code()), Err("iin_birth_date"));
     }
 
@@ -207,7 +220,8 @@ mod tests {
         // A BIN uses the same weights: build one from the IIN helper's arithmetic.
         let head = [1, 5, 0, 4, 4, 0, 0, 1, 2, 3, 4];
         let check = check_digit(&head).expect("has check digit");
-        let bin: String = head.iter().chain(std::iter::once(&check)).map(|d| char::from(b'0' + d)).collect();
+        let bin: String =
+            head.iter().chain(std::iter::once(&check)).map(|d| char::from(b'0' + d)).collect();
         assert!(validate_bin(&bin).is_ok());
         let tampered = format!("{}{}", &bin[..11], (check + 1) % 10);
         assert_eq!(validate_bin(&tampered).map_err(|e| e.code()), Err("bin_check_digit"));

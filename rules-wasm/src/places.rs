@@ -93,17 +93,29 @@ pub struct PlaceDelta {
 
 impl PlaceMove {
     pub fn delta(&self) -> PlaceDelta {
-        let counters = |unreserved, offered, free_choice| PlaceDelta { unreserved, offered, free_choice, group: None };
-        let with_group = |delta: PlaceDelta, group_id: &GroupId, change: i64| PlaceDelta { group: Some((group_id.clone(), change)), ..delta };
+        let counters = |unreserved, offered, free_choice| PlaceDelta {
+            unreserved,
+            offered,
+            free_choice,
+            group: None,
+        };
+        let with_group = |delta: PlaceDelta, group_id: &GroupId, change: i64| PlaceDelta {
+            group: Some((group_id.clone(), change)),
+            ..delta
+        };
         match self {
-            PlaceMove::Publish { group_id, count } => with_group(counters(i64::from(*count), 0, 0), group_id, i64::from(*count)),
+            PlaceMove::Publish { group_id, count } => {
+                with_group(counters(i64::from(*count), 0, 0), group_id, i64::from(*count))
+            }
             PlaceMove::Offer => counters(-1, 1, 0),
             PlaceMove::ExpireOffer => counters(0, -1, 1),
             PlaceMove::TakeOffered { group_id } => with_group(counters(0, -1, 0), group_id, -1),
             PlaceMove::TakeFreeChoice { group_id } => with_group(counters(0, 0, -1), group_id, -1),
             PlaceMove::Release { group_id } => with_group(counters(1, 0, 0), group_id, 1),
             PlaceMove::ReturnOffer => counters(1, -1, 0),
-            PlaceMove::Withdraw { group_id, count } => with_group(counters(-i64::from(*count), 0, 0), group_id, -i64::from(*count)),
+            PlaceMove::Withdraw { group_id, count } => {
+                with_group(counters(-i64::from(*count), 0, 0), group_id, -i64::from(*count))
+            }
         }
     }
 }
@@ -154,10 +166,19 @@ impl Pool {
         let group_update = match &delta.group {
             None => None,
             Some((group_id, change)) => {
-                let index = self.groups.iter().position(|g| &g.group_id == group_id).ok_or(RuleError::GroupNotInPool)?;
-                let free = u32::try_from(i64::from(self.groups[index].free) + change).map_err(|_| {
-                    if *change < 0 && delta.unreserved == 0 { RuleError::GroupFull } else { RuleError::CounterUnderflow { counter: "group_free" } }
-                })?;
+                let index = self
+                    .groups
+                    .iter()
+                    .position(|g| &g.group_id == group_id)
+                    .ok_or(RuleError::GroupNotInPool)?;
+                let free =
+                    u32::try_from(i64::from(self.groups[index].free) + change).map_err(|_| {
+                        if *change < 0 && delta.unreserved == 0 {
+                            RuleError::GroupFull
+                        } else {
+                            RuleError::CounterUnderflow { counter: "group_free" }
+                        }
+                    })?;
                 if free > PLACE_COUNT_MAX {
                     return Err(RuleError::PlaceCountOutOfRange { count: free });
                 }
@@ -194,12 +215,20 @@ impl Pool {
     /// The invariants of §1.5, given how many applications of the pool are `offered`.
     pub fn check_invariants(&self, offered_applications: u64) -> Result<(), InvariantViolation> {
         let group_free: u64 = self.groups.iter().map(|group| u64::from(group.free)).sum();
-        let counted = u64::from(self.counters.unreserved) + u64::from(self.counters.offered) + u64::from(self.counters.free_choice);
+        let counted = u64::from(self.counters.unreserved)
+            + u64::from(self.counters.offered)
+            + u64::from(self.counters.free_choice);
         if group_free != counted {
-            return Err(InvariantViolation(format!("sum of group free places {group_free} != U+O+C {counted} ({:?})", self.counters)));
+            return Err(InvariantViolation(format!(
+                "sum of group free places {group_free} != U+O+C {counted} ({:?})",
+                self.counters
+            )));
         }
         if u64::from(self.counters.offered) != offered_applications {
-            return Err(InvariantViolation(format!("O = {} but {offered_applications} applications are offered", self.counters.offered)));
+            return Err(InvariantViolation(format!(
+                "O = {} but {offered_applications} applications are offered",
+                self.counters.offered
+            )));
         }
         Ok(())
     }
@@ -218,7 +247,8 @@ mod tests {
     use super::*;
 
     fn pool_with_groups() -> Pool {
-        let mut pool = Pool::new(PoolKey { region_id: "kz-zhetisu-taldykorgan".into(), group_year: 2023 });
+        let mut pool =
+            Pool::new(PoolKey { region_id: "kz-zhetisu-taldykorgan".into(), group_year: 2023 });
         pool.add_group(GroupId("g-kk".into())).expect("room");
         pool.add_group(GroupId("g-ru".into())).expect("room");
         pool
@@ -248,9 +278,19 @@ mod tests {
     fn refusals_change_nothing() {
         let mut pool = pool_with_groups();
         let before = pool.clone();
-        assert_eq!(pool.apply(&PlaceMove::Offer), Err(RuleError::CounterUnderflow { counter: "unreserved" }));
-        assert_eq!(pool.apply(&PlaceMove::TakeFreeChoice { group_id: GroupId("g-kk".into()) }).map_err(|e| e.code()), Err("counter_underflow"));
-        assert_eq!(pool.apply(&PlaceMove::Release { group_id: GroupId("nope".into()) }), Err(RuleError::GroupNotInPool));
+        assert_eq!(
+            pool.apply(&PlaceMove::Offer),
+            Err(RuleError::CounterUnderflow { counter: "unreserved" })
+        );
+        assert_eq!(
+            pool.apply(&PlaceMove::TakeFreeChoice { group_id: GroupId("g-kk".into()) })
+                .map_err(|e| e.code()),
+            Err("counter_underflow")
+        );
+        assert_eq!(
+            pool.apply(&PlaceMove::Release { group_id: GroupId("nope".into()) }),
+            Err(RuleError::GroupNotInPool)
+        );
         assert_eq!(pool, before);
     }
 
@@ -267,7 +307,10 @@ mod tests {
         assert_eq!(pool.counters, PlaceCounters { unreserved: 0, offered: 1, free_choice: 0 });
         pool.check_invariants(1).expect("holds");
         assert_eq!(pool.publish(&kk, 0).map_err(|e| e.code()), Err("place_count_out_of_range"));
-        assert_eq!(pool.publish(&kk, 10_001).map_err(|e| e.code()), Err("place_count_out_of_range"));
+        assert_eq!(
+            pool.publish(&kk, 10_001).map_err(|e| e.code()),
+            Err("place_count_out_of_range")
+        );
         assert_eq!(pool.publish(&GroupId("other".into()), 1), Err(RuleError::GroupNotInPool));
     }
 }

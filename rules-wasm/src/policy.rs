@@ -142,7 +142,13 @@ impl Policy {
 
     /// Checks every field is inside its limit; a region cannot configure nonsense.
     pub fn validate(&self) -> RuleResult<()> {
-        let check = |ok: bool, field: &'static str| if ok { Ok(()) } else { Err(RuleError::PolicyInvalid { field }) };
+        let check = |ok: bool, field: &'static str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(RuleError::PolicyInvalid { field })
+            }
+        };
         let span_ok = |span: Span| (1..=SPAN_COUNT_MAX).contains(&span.count());
         check(self.min_age_years <= 7, "minAgeYears")?;
         check(span_ok(self.offer_window), "offerWindow")?;
@@ -152,10 +158,19 @@ impl Policy {
         check((1..=SPAN_COUNT_MAX).contains(&self.extension_max_days), "extensionMaxDays")?;
         check(self.extensions_allowed <= 10, "extensionsAllowed")?;
         check((1..=24 * 30).contains(&self.cancel_window_hours), "cancelWindowHours")?;
-        check(self.priority_ratio.first_priority >= 1 && self.priority_ratio.general >= 1, "priorityRatio")?;
+        check(
+            self.priority_ratio.first_priority >= 1 && self.priority_ratio.general >= 1,
+            "priorityRatio",
+        )?;
         check(self.blackouts.len() <= BLACKOUTS_MAX, "blackouts")?;
-        check(self.blackouts.iter().all(|b| b.first_day.is_valid() && b.last_day.is_valid()), "blackouts")?;
-        check(self.age_out_years.is_none_or(|years| years > self.min_age_years && years <= 18), "ageOutYears")?;
+        check(
+            self.blackouts.iter().all(|b| b.first_day.is_valid() && b.last_day.is_valid()),
+            "blackouts",
+        )?;
+        check(
+            self.age_out_years.is_none_or(|years| years > self.min_age_years && years <= 18),
+            "ageOutYears",
+        )?;
         Ok(())
     }
 
@@ -217,7 +232,12 @@ impl PolicyHistory {
 
     /// The seed's defaults, in force since forever.
     pub fn seed_defaults() -> Self {
-        Self { versions: vec![PolicyVersion { effective_from: NaiveDate::MIN, policy: Policy::default() }] }
+        Self {
+            versions: vec![PolicyVersion {
+                effective_from: NaiveDate::MIN,
+                policy: Policy::default(),
+            }],
+        }
     }
 
     /// The policy in force on local date `date`.
@@ -263,21 +283,34 @@ mod tests {
         let voucher = Policy { offer_window: Span::WorkingDays(2), ..Policy::default() };
         let history = PolicyHistory::new(vec![
             PolicyVersion { effective_from: date(2024, 1, 1), policy: voucher.clone() },
-            PolicyVersion { effective_from: date(2019, 1, 1), policy: Policy { offer_window: Span::CalendarDays(1), ..Policy::default() } },
+            PolicyVersion {
+                effective_from: date(2019, 1, 1),
+                policy: Policy { offer_window: Span::CalendarDays(1), ..Policy::default() },
+            },
         ])
         .expect("valid history");
-        assert_eq!(history.policy_on(date(2019, 6, 1)).expect("in force").offer_window, Span::CalendarDays(1));
+        assert_eq!(
+            history.policy_on(date(2019, 6, 1)).expect("in force").offer_window,
+            Span::CalendarDays(1)
+        );
         assert_eq!(history.policy_on(date(2024, 1, 1)).expect("in force"), &voucher);
-        assert_eq!(history.policy_on(date(2018, 12, 31)).map_err(|e| e.code()), Err("policy_missing"));
+        assert_eq!(
+            history.policy_on(date(2018, 12, 31)).map_err(|e| e.code()),
+            Err("policy_missing")
+        );
     }
 
     #[test]
     fn invalid_policies_are_refused() {
-        let bad = Policy { priority_ratio: PriorityRatio { first_priority: 0, general: 3 }, ..Policy::default() };
+        let bad = Policy {
+            priority_ratio: PriorityRatio { first_priority: 0, general: 3 },
+            ..Policy::default()
+        };
         assert_eq!(bad.validate().map_err(|e| e.code()), Err("policy_invalid"));
         let zero_window = Policy { offer_window: Span::WorkingDays(0), ..Policy::default() };
         assert_eq!(zero_window.validate(), Err(RuleError::PolicyInvalid { field: "offerWindow" }));
-        let same_day = PolicyVersion { effective_from: date(2024, 1, 1), policy: Policy::default() };
+        let same_day =
+            PolicyVersion { effective_from: date(2024, 1, 1), policy: Policy::default() };
         assert!(PolicyHistory::new(vec![same_day.clone(), same_day]).is_err());
     }
 
@@ -288,7 +321,10 @@ mod tests {
         assert!(policy.blackout_on(date(2026, 8, 31)).is_some());
         assert!(policy.blackout_on(date(2026, 9, 1)).is_none());
         assert_eq!(policy.first_day_outside_blackouts(date(2026, 8, 10)), date(2026, 9, 1));
-        let wrapping = Blackout { first_day: MonthDay { month: 12, day: 30 }, last_day: MonthDay { month: 1, day: 2 } };
+        let wrapping = Blackout {
+            first_day: MonthDay { month: 12, day: 30 },
+            last_day: MonthDay { month: 1, day: 2 },
+        };
         assert!(wrapping.contains(date(2027, 1, 1)) && !wrapping.contains(date(2027, 1, 3)));
     }
 }

@@ -95,7 +95,9 @@ pub fn next_class(placed: ClassCounts, more: [bool; 3], ratio: PriorityRatio) ->
         .into_iter()
         .zip(ranks)
         .zip(more)
-        .find(|((priority, rank), more)| *more && queue_slot(*priority, *rank, counts, ratio) == slot)
+        .find(|((priority, rank), more)| {
+            *more && queue_slot(*priority, *rank, counts, ratio) == slot
+        })
         .map(|((priority, _), _)| priority)
 }
 
@@ -154,7 +156,8 @@ impl QueueOrder {
             let class = (0..3)
                 .find(|class| {
                     let rank = next_rank[*class];
-                    rank < self.classes[*class].len() as u64 && queue_slot(priorities[*class], rank, counts, self.ratio) == slot
+                    rank < self.classes[*class].len() as u64
+                        && queue_slot(priorities[*class], rank, counts, self.ratio) == slot
                 })
                 .expect("queue_slot is a bijection onto 0..total");
             let index = self.classes[class][next_rank[class] as usize];
@@ -167,7 +170,8 @@ impl QueueOrder {
     pub fn position_of(&self, entries: &[QueueEntry], index: usize) -> u64 {
         let entry = &entries[index];
         let class = &self.classes[class_index(entry.priority)];
-        let rank = class.partition_point(|other| by_registration(&entries[*other], entry) == Ordering::Less);
+        let rank = class
+            .partition_point(|other| by_registration(&entries[*other], entry) == Ordering::Less);
         queue_slot(entry.priority, rank as u64, self.counts(), self.ratio)
     }
 }
@@ -183,8 +187,13 @@ pub struct QueuePosition {
 }
 
 /// The position of application `id` among `entries` (all waiting applications of its pool).
-pub fn queue_position(entries: &[QueueEntry], id: &ApplicationId, ratio: PriorityRatio) -> RuleResult<QueuePosition> {
-    let index = entries.iter().position(|entry| &entry.id == id).ok_or(RuleError::ApplicationNotInQueue)?;
+pub fn queue_position(
+    entries: &[QueueEntry],
+    id: &ApplicationId,
+    ratio: PriorityRatio,
+) -> RuleResult<QueuePosition> {
+    let index =
+        entries.iter().position(|entry| &entry.id == id).ok_or(RuleError::ApplicationNotInQueue)?;
     let order = QueueOrder::new(entries, ratio)?;
     Ok(QueuePosition { ahead: order.position_of(entries, index), waiting: entries.len() as u64 })
 }
@@ -198,7 +207,8 @@ mod tests {
         QueueEntry {
             id: ApplicationId(id.into()),
             priority,
-            registered_at: Utc.with_ymd_and_hms(2025, 1, 10, 9, 0, 0).single().expect("instant") + Duration::milliseconds(second),
+            registered_at: Utc.with_ymd_and_hms(2025, 1, 10, 9, 0, 0).single().expect("instant")
+                + Duration::milliseconds(second),
             birth_date: NaiveDate::from_ymd_opt(2023, 1, 1).expect("date"),
             waiting: Waiting::Queued,
         }
@@ -224,23 +234,37 @@ mod tests {
             entry("p3", Priority::FirstPriority, 8),
             entry("g5", Priority::General, 9),
         ];
-        assert_eq!(order_ids(&entries, DEFAULT_RATIO), ["o1", "p1", "g1", "g2", "g3", "p2", "g4", "g5", "p3"]);
+        assert_eq!(
+            order_ids(&entries, DEFAULT_RATIO),
+            ["o1", "p1", "g1", "g2", "g3", "p2", "g4", "g5", "p3"]
+        );
         let positions: Vec<u64> = ["o1", "p1", "g1", "g4", "p3"]
             .iter()
-            .map(|id| queue_position(&entries, &ApplicationId((*id).into()), DEFAULT_RATIO).expect("waiting").ahead)
+            .map(|id| {
+                queue_position(&entries, &ApplicationId((*id).into()), DEFAULT_RATIO)
+                    .expect("waiting")
+                    .ahead
+            })
             .collect();
         assert_eq!(positions, [0, 1, 2, 6, 8]);
     }
 
     #[test]
     fn ties_in_time_are_broken_by_id_and_sub_seconds_count() {
-        let entries = vec![entry("b", Priority::General, 0), entry("a", Priority::General, 0), entry("c", Priority::General, -1)];
+        let entries = vec![
+            entry("b", Priority::General, 0),
+            entry("a", Priority::General, 0),
+            entry("c", Priority::General, -1),
+        ];
         assert_eq!(order_ids(&entries, DEFAULT_RATIO), ["c", "a", "b"]);
     }
 
     #[test]
     fn one_side_exhausted_the_other_continues() {
-        let entries: Vec<QueueEntry> = (0..5).map(|i| entry(&format!("p{i}"), Priority::FirstPriority, i)).chain([entry("g0", Priority::General, 0)]).collect();
+        let entries: Vec<QueueEntry> = (0..5)
+            .map(|i| entry(&format!("p{i}"), Priority::FirstPriority, i))
+            .chain([entry("g0", Priority::General, 0)])
+            .collect();
         assert_eq!(order_ids(&entries, DEFAULT_RATIO), ["p0", "g0", "p1", "p2", "p3", "p4"]);
         let ratio = PriorityRatio { first_priority: 2, general: 1 };
         assert_eq!(order_ids(&entries, ratio), ["p0", "p1", "g0", "p2", "p3", "p4"]);
@@ -250,17 +274,34 @@ mod tests {
     fn reading_class_heads_gives_the_queue_order() {
         // Every mix of class sizes up to 7 and several ratios: merging heads with `next_class`
         // (knowing only whether each class has one more) gives exactly `QueueOrder`.
-        let ratios = [DEFAULT_RATIO, PriorityRatio { first_priority: 2, general: 1 }, PriorityRatio { first_priority: 1, general: 1 }, PriorityRatio { first_priority: 3, general: 5 }];
+        let ratios = [
+            DEFAULT_RATIO,
+            PriorityRatio { first_priority: 2, general: 1 },
+            PriorityRatio { first_priority: 1, general: 1 },
+            PriorityRatio { first_priority: 3, general: 5 },
+        ];
         for ratio in ratios {
             for sizes in (0..8u32 * 8 * 8).map(|n| [n / 64, n / 8 % 8, n % 8]) {
                 let priorities = [Priority::OutOfTurn, Priority::FirstPriority, Priority::General];
                 let entries: Vec<QueueEntry> = (0..3)
-                    .flat_map(|class| (0..sizes[class]).map(move |i| entry(&format!("{class}-{i}"), priorities[class], i64::from(i) * 7 + class as i64)))
+                    .flat_map(|class| {
+                        (0..sizes[class]).map(move |i| {
+                            entry(
+                                &format!("{class}-{i}"),
+                                priorities[class],
+                                i64::from(i) * 7 + class as i64,
+                            )
+                        })
+                    })
                     .collect();
                 let mut placed = ClassCounts::default();
                 let mut merged = Vec::new();
                 loop {
-                    let more = [placed.out_of_turn < u64::from(sizes[0]), placed.first_priority < u64::from(sizes[1]), placed.general < u64::from(sizes[2])];
+                    let more = [
+                        placed.out_of_turn < u64::from(sizes[0]),
+                        placed.first_priority < u64::from(sizes[1]),
+                        placed.general < u64::from(sizes[2]),
+                    ];
                     let Some(priority) = next_class(placed, more, ratio) else { break };
                     let rank = match priority {
                         Priority::OutOfTurn => &mut placed.out_of_turn,
@@ -278,6 +319,9 @@ mod tests {
     #[test]
     fn unknown_application_has_no_position() {
         let entries = vec![entry("a", Priority::General, 0)];
-        assert_eq!(queue_position(&entries, &ApplicationId("zz".into()), DEFAULT_RATIO), Err(RuleError::ApplicationNotInQueue));
+        assert_eq!(
+            queue_position(&entries, &ApplicationId("zz".into()), DEFAULT_RATIO),
+            Err(RuleError::ApplicationNotInQueue)
+        );
     }
 }

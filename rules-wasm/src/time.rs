@@ -59,10 +59,14 @@ impl RegionClock {
     /// Checks the offsets are real ones and the changes are in time order.
     pub fn validate(&self) -> RuleResult<()> {
         let offset_ok = |seconds: i32| seconds.abs() <= OFFSET_LIMIT_SECONDS;
-        if !offset_ok(self.initial_offset_seconds) || self.changes.iter().any(|c| !offset_ok(c.offset_seconds)) {
+        if !offset_ok(self.initial_offset_seconds)
+            || self.changes.iter().any(|c| !offset_ok(c.offset_seconds))
+        {
             return Err(RuleError::PolicyInvalid { field: "offset_seconds" });
         }
-        if self.changes.len() > OFFSET_CHANGES_MAX || self.changes.windows(2).any(|w| w[0].from_at >= w[1].from_at) {
+        if self.changes.len() > OFFSET_CHANGES_MAX
+            || self.changes.windows(2).any(|w| w[0].from_at >= w[1].from_at)
+        {
             return Err(RuleError::PolicyInvalid { field: "changes" });
         }
         Ok(())
@@ -76,7 +80,8 @@ impl RegionClock {
             .take_while(|change| change.from_at <= at)
             .last()
             .map_or(self.initial_offset_seconds, |change| change.offset_seconds);
-        FixedOffset::east_opt(seconds).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
+        FixedOffset::east_opt(seconds)
+            .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
     }
 
     /// The region's local date at `at`.
@@ -121,8 +126,10 @@ mod tests {
         let clock = RegionClock::default();
         let at = Utc.with_ymd_and_hms(2026, 3, 20, 19, 30, 0).single().expect("instant");
         assert_eq!(clock.local_date(at), NaiveDate::from_ymd_opt(2026, 3, 21).expect("date"));
-        assert_eq!(clock.start_of_local_day(NaiveDate::from_ymd_opt(2026, 3, 21).expect("date")),
-                   Utc.with_ymd_and_hms(2026, 3, 20, 19, 0, 0).single().expect("instant"));
+        assert_eq!(
+            clock.start_of_local_day(NaiveDate::from_ymd_opt(2026, 3, 21).expect("date")),
+            Utc.with_ymd_and_hms(2026, 3, 20, 19, 0, 0).single().expect("instant")
+        );
     }
 
     #[test]
@@ -133,10 +140,14 @@ mod tests {
         assert_eq!(clock.local_date(before), NaiveDate::from_ymd_opt(2024, 2, 29).expect("date"));
         let after = Utc.with_ymd_and_hms(2024, 2, 29, 19, 30, 0).single().expect("instant");
         assert_eq!(clock.local_date(after), NaiveDate::from_ymd_opt(2024, 3, 1).expect("date"));
-        assert_eq!(clock.start_of_local_day(NaiveDate::from_ymd_opt(2024, 2, 1).expect("date")),
-                   Utc.with_ymd_and_hms(2024, 1, 31, 18, 0, 0).single().expect("instant"));
-        assert_eq!(clock.start_of_local_day(NaiveDate::from_ymd_opt(2024, 3, 2).expect("date")),
-                   Utc.with_ymd_and_hms(2024, 3, 1, 19, 0, 0).single().expect("instant"));
+        assert_eq!(
+            clock.start_of_local_day(NaiveDate::from_ymd_opt(2024, 2, 1).expect("date")),
+            Utc.with_ymd_and_hms(2024, 1, 31, 18, 0, 0).single().expect("instant")
+        );
+        assert_eq!(
+            clock.start_of_local_day(NaiveDate::from_ymd_opt(2024, 3, 2).expect("date")),
+            Utc.with_ymd_and_hms(2024, 3, 1, 19, 0, 0).single().expect("instant")
+        );
     }
 
     #[test]
@@ -144,6 +155,9 @@ mod tests {
         let mut clock = RegionClock::kazakhstan_east();
         clock.changes.push(clock.changes[0].clone());
         assert_eq!(clock.validate().map_err(|e| e.code()), Err("policy_invalid"));
-        assert_eq!(RegionClock::fixed(15 * 3600).validate().map_err(|e| e.code()), Err("policy_invalid"));
+        assert_eq!(
+            RegionClock::fixed(15 * 3600).validate().map_err(|e| e.code()),
+            Err("policy_invalid")
+        );
     }
 }

@@ -26,39 +26,63 @@ impl OfferRule {
     /// The rule of the local day of `now`; `None` in a blackout period (no offers at all).
     pub fn on(policy: &Policy, clock: &RegionClock, now: Instant) -> Option<Self> {
         let today = clock.local_date(now);
-        policy.blackout_on(today).is_none().then_some(Self { today, min_age_years: u32::from(policy.min_age_years) })
+        policy
+            .blackout_on(today)
+            .is_none()
+            .then_some(Self { today, min_age_years: u32::from(policy.min_age_years) })
     }
 
     /// Queued (not offered, not stop-listed) and old enough today; a child too young is
     /// skipped and keeps its position.
     pub fn admits(&self, entry: &QueueEntry) -> bool {
-        entry.waiting == Waiting::Queued && full_years(entry.birth_date, self.today) >= self.min_age_years
+        entry.waiting == Waiting::Queued
+            && full_years(entry.birth_date, self.today) >= self.min_age_years
     }
 }
 
 /// Indices into `entries` of the applications to offer a place to, in queue order, at most
 /// `unreserved` of them.
-pub fn select_offers(entries: &[QueueEntry], unreserved: u32, policy: &Policy, clock: &RegionClock, now: Instant) -> RuleResult<Vec<usize>> {
+pub fn select_offers(
+    entries: &[QueueEntry],
+    unreserved: u32,
+    policy: &Policy,
+    clock: &RegionClock,
+    now: Instant,
+) -> RuleResult<Vec<usize>> {
     let Some(rule) = OfferRule::on(policy, clock, now).filter(|_| unreserved > 0) else {
         return Ok(Vec::new());
     };
     let ratio: PriorityRatio = policy.priority_ratio;
     let order = QueueOrder::new(entries, ratio)?;
-    let offers: Vec<usize> = order.iter().filter(|index| rule.admits(&entries[*index])).take(unreserved as usize).collect();
+    let offers: Vec<usize> = order
+        .iter()
+        .filter(|index| rule.admits(&entries[*index]))
+        .take(unreserved as usize)
+        .collect();
     debug_assert!(offers.len() <= unreserved as usize);
     Ok(offers)
 }
 
 /// Runs the engine over whole applications and returns one `offer` transition each, in
 /// queue order. `pool` is updated with the moves, so it can be checked or persisted.
-pub fn run_turn_engine(pool: &mut Pool, applications: &[Application], context: &RuleContext<'_>) -> RuleResult<Vec<Transition>> {
+pub fn run_turn_engine(
+    pool: &mut Pool,
+    applications: &[Application],
+    context: &RuleContext<'_>,
+) -> RuleResult<Vec<Transition>> {
     let (entries, owners): (Vec<QueueEntry>, Vec<usize>) = applications
         .iter()
         .enumerate()
         .filter(|(_, application)| application.pool == pool.key)
         .filter_map(|(index, application)| application.queue_entry().map(|entry| (entry, index)))
         .unzip();
-    let selected = select_offers(&entries, pool.counters.unreserved, context.policy, context.clock, context.now)?;
+    let selected = select_offers(
+        &entries,
+        pool.counters.unreserved,
+        context.policy,
+        context.clock,
+        context.now,
+    )?;
     let mut transitions = Vec::with_capacity(selected.len());
     for entry_index in selected {
         let transition = applications[owners[entry_index]].apply(&Command::Offer, pool, context)?;

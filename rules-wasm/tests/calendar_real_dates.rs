@@ -61,17 +61,100 @@ fn built_in_years_have_exactly_the_known_weekday_days_off_and_worked_weekends() 
     // (year, Monday–Friday days off as (month, day), Saturdays/Sundays worked)
     type YearTable = (i32, &'static [(u32, u32)], &'static [(u32, u32)]);
     let table: [YearTable; 4] = [
-        (2024, &[(1, 1), (1, 2), (3, 8), (3, 21), (3, 22), (3, 25), (5, 1), (5, 7), (5, 8), (5, 9), (7, 8), (8, 30), (10, 25), (12, 16)], &[(5, 4)]),
-        (2025, &[(1, 1), (1, 2), (1, 3), (1, 7), (3, 10), (3, 21), (3, 24), (3, 25), (5, 1), (5, 7), (5, 9), (6, 6), (7, 7), (9, 1), (10, 27), (12, 16)], &[(1, 5)]),
-        (2026, &[(1, 1), (1, 2), (1, 7), (3, 9), (3, 23), (3, 24), (3, 25), (5, 1), (5, 7), (5, 11), (5, 27), (7, 6), (8, 31), (10, 26), (12, 16)], &[]),
-        (2027, &[(1, 1), (1, 4), (1, 7), (3, 8), (3, 22), (3, 23), (3, 24), (5, 3), (5, 7), (5, 10), (7, 6), (8, 30), (10, 25), (12, 16)], &[]),
+        (
+            2024,
+            &[
+                (1, 1),
+                (1, 2),
+                (3, 8),
+                (3, 21),
+                (3, 22),
+                (3, 25),
+                (5, 1),
+                (5, 7),
+                (5, 8),
+                (5, 9),
+                (7, 8),
+                (8, 30),
+                (10, 25),
+                (12, 16),
+            ],
+            &[(5, 4)],
+        ),
+        (
+            2025,
+            &[
+                (1, 1),
+                (1, 2),
+                (1, 3),
+                (1, 7),
+                (3, 10),
+                (3, 21),
+                (3, 24),
+                (3, 25),
+                (5, 1),
+                (5, 7),
+                (5, 9),
+                (6, 6),
+                (7, 7),
+                (9, 1),
+                (10, 27),
+                (12, 16),
+            ],
+            &[(1, 5)],
+        ),
+        (
+            2026,
+            &[
+                (1, 1),
+                (1, 2),
+                (1, 7),
+                (3, 9),
+                (3, 23),
+                (3, 24),
+                (3, 25),
+                (5, 1),
+                (5, 7),
+                (5, 11),
+                (5, 27),
+                (7, 6),
+                (8, 31),
+                (10, 26),
+                (12, 16),
+            ],
+            &[],
+        ),
+        (
+            2027,
+            &[
+                (1, 1),
+                (1, 4),
+                (1, 7),
+                (3, 8),
+                (3, 22),
+                (3, 23),
+                (3, 24),
+                (5, 3),
+                (5, 7),
+                (5, 10),
+                (7, 6),
+                (8, 30),
+                (10, 25),
+                (12, 16),
+            ],
+            &[],
+        ),
     ];
     for (year, days_off, worked_weekends) in table {
         let mut day = date(year, 1, 1);
         while day.year() == year {
             let month_day = (day.month(), day.day());
             let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
-            let expected = if weekend { worked_weekends.contains(&month_day) } else { !days_off.contains(&month_day) };
+            let expected = if weekend {
+                worked_weekends.contains(&month_day)
+            } else {
+                !days_off.contains(&month_day)
+            };
             assert_eq!(calendar().is_working_day(day), Ok(expected), "{day} ({:?})", kind(day));
             day += Duration::days(1);
         }
@@ -182,35 +265,54 @@ fn step_9_offer_window_counts_from_the_local_date_not_the_utc_date() {
     // Thursday 19:00 UTC; Mon 26, Tue 27, Wed 28 count → 00:00 +06:00 Thursday 29 February.
     let east = RegionClock::kazakhstan_east();
     let event = utc(2024, 2, 22, 19, 0);
-    assert_eq!(deadline_at(Span::WorkingDays(3), event, calendar(), &east), Ok(utc(2024, 2, 28, 18, 0)));
+    assert_eq!(
+        deadline_at(Span::WorkingDays(3), event, calendar(), &east),
+        Ok(utc(2024, 2, 28, 18, 0))
+    );
 }
 
 #[test]
 fn closing_notes_referral_validity_of_5_working_days_skips_the_may_holidays() {
     // Referral issued Wednesday 6 May 2026. Thu 7 (Defender's Day) skipped, Fri 8 (1),
     // Sat 9 (Victory Day) and Sun 10, Mon 11 (moved) skipped, Tue 12 – Fri 15 (2–5).
-    assert_eq!(deadline(Span::WorkingDays(5), local(2026, 5, 6, 11, 0)), Ok(local(2026, 5, 16, 0, 0)));
+    assert_eq!(
+        deadline(Span::WorkingDays(5), local(2026, 5, 6, 11, 0)),
+        Ok(local(2026, 5, 16, 0, 0))
+    );
 }
 
 #[test]
 fn closing_notes_stop_list_of_10_working_days_skips_nauryz_and_kurban_ait() {
     // From Friday 13 March 2026: Mon 16 – Fri 20 (5), 21–25 March off (Nauryz and its moved
     // days), Thu 26, Fri 27 (7), Mon 30, Tue 31 (9), Wed 1 April (10).
-    assert_eq!(deadline(Span::WorkingDays(10), local(2026, 3, 13, 12, 0)), Ok(local(2026, 4, 2, 0, 0)));
+    assert_eq!(
+        deadline(Span::WorkingDays(10), local(2026, 3, 13, 12, 0)),
+        Ok(local(2026, 4, 2, 0, 0))
+    );
     // From Monday 18 May 2026: 19–22 (4), 25, 26 (6), Wed 27 Kurban Ait skipped, 28, 29 (8),
     // Mon 1, Tue 2 June (10).
-    assert_eq!(deadline(Span::WorkingDays(10), local(2026, 5, 18, 9, 0)), Ok(local(2026, 6, 3, 0, 0)));
+    assert_eq!(
+        deadline(Span::WorkingDays(10), local(2026, 5, 18, 9, 0)),
+        Ok(local(2026, 6, 3, 0, 0))
+    );
 }
 
 #[test]
 fn explanation_names_the_skipped_holidays_and_moved_days() {
-    let explained = explain_deadline(Span::WorkingDays(10), local(2026, 3, 13, 12, 0), calendar(), &RegionClock::default()).expect("in range");
+    let explained = explain_deadline(
+        Span::WorkingDays(10),
+        local(2026, 3, 13, 12, 0),
+        calendar(),
+        &RegionClock::default(),
+    )
+    .expect("in range");
     assert_eq!(explained.event_local_date, date(2026, 3, 13));
     assert_eq!(explained.counted_days.len(), 10);
     assert_eq!(explained.counted_days.last(), Some(&date(2026, 4, 1)));
     assert_eq!(explained.deadline_local_date, date(2026, 4, 2));
     assert_eq!(explained.deadline_at, local(2026, 4, 2, 0, 0));
-    let skipped: Vec<(NaiveDate, DayKind)> = explained.skipped_days.iter().map(|s| (s.date, s.day.clone())).collect();
+    let skipped: Vec<(NaiveDate, DayKind)> =
+        explained.skipped_days.iter().map(|s| (s.date, s.day.clone())).collect();
     assert_eq!(
         skipped,
         vec![
@@ -251,10 +353,19 @@ fn year_ends_count_over_31_december_into_january_holidays_and_swaps() {
 #[test]
 fn deadline_needing_2028_is_calendar_year_missing() {
     // Friday 24 Dec 2027 + 10 working days runs into January 2028, which is not loaded.
-    assert_eq!(deadline(Span::WorkingDays(10), local(2027, 12, 24, 10, 0)), Err(RuleError::CalendarYearMissing { year: 2028 }));
-    assert_eq!(deadline(Span::WorkingDays(3), local(2027, 12, 30, 10, 0)).map_err(|e| e.code()), Err("calendar_year_missing"));
+    assert_eq!(
+        deadline(Span::WorkingDays(10), local(2027, 12, 24, 10, 0)),
+        Err(RuleError::CalendarYearMissing { year: 2028 })
+    );
+    assert_eq!(
+        deadline(Span::WorkingDays(3), local(2027, 12, 30, 10, 0)).map_err(|e| e.code()),
+        Err("calendar_year_missing")
+    );
     // Still inside 2027: Thursday 30 December + 1 working day is Friday 31 December.
-    assert_eq!(deadline(Span::WorkingDays(1), local(2027, 12, 30, 10, 0)), Ok(local(2028, 1, 1, 0, 0)));
+    assert_eq!(
+        deadline(Span::WorkingDays(1), local(2027, 12, 30, 10, 0)),
+        Ok(local(2028, 1, 1, 0, 0))
+    );
 }
 
 /// Illustrative 2028 data as an operator would send it (JSON, camelCase): New Year,
@@ -280,7 +391,10 @@ fn loading_2028_at_run_time_makes_a_2028_deadline_work() {
     assert_eq!(loaded.day(date(2028, 1, 4)), Ok(moved("new_year", date(2028, 1, 2))));
     // Friday 24 Dec 2027: Dec 27–31 (5), Wed 5, Thu 6 (7), Mon 10 – Wed 12 (10).
     let clock = RegionClock::default();
-    assert_eq!(deadline_at(Span::WorkingDays(10), local(2027, 12, 24, 10, 0), &loaded, &clock), Ok(local(2028, 1, 13, 0, 0)));
+    assert_eq!(
+        deadline_at(Span::WorkingDays(10), local(2027, 12, 24, 10, 0), &loaded, &clock),
+        Ok(local(2028, 1, 13, 0, 0))
+    );
     // The built-in calendar is untouched.
     assert!(!calendar().covers(2028));
 }
@@ -289,7 +403,14 @@ fn loading_2028_at_run_time_makes_a_2028_deadline_work() {
 fn add_year_with_bad_data_is_calendar_data_invalid() {
     let mut loaded = calendar().clone();
     let mut data: CalendarYear = serde_json::from_str(DATA_2028).expect("operator JSON");
-    data.holidays.push(HolidayDate { date: date(2029, 1, 1), code: "new_year".into(), moves_when_on_weekend: true });
-    assert_eq!(loaded.add_year(data), Err(RuleError::CalendarDataInvalid { year: 2028, detail: "holiday date outside its year" }));
+    data.holidays.push(HolidayDate {
+        date: date(2029, 1, 1),
+        code: "new_year".into(),
+        moves_when_on_weekend: true,
+    });
+    assert_eq!(
+        loaded.add_year(data),
+        Err(RuleError::CalendarDataInvalid { year: 2028, detail: "holiday date outside its year" })
+    );
     assert!(!loaded.covers(2028));
 }

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 use common::{date, local, REGION};
 use kezek_rules::age::full_years;
-use kezek_rules::application::{Application, ApplicationId, ApplicationState, Command, Priority, RuleContext, StateName};
+use kezek_rules::application::{
+    Application, ApplicationId, ApplicationState, Command, Priority, RuleContext, StateName,
+};
 use kezek_rules::calendar::WorkingCalendar;
 use kezek_rules::places::{GroupId, Pool, PoolKey};
 use kezek_rules::policy::Policy;
@@ -56,9 +58,23 @@ struct Seed {
 
 fn seed_strategy() -> impl Strategy<Value = Seed> {
     (1..25usize, 1..4usize).prop_flat_map(|(applications, groups)| {
-        let application = (0..900i64, prop_oneof![Just(Priority::OutOfTurn), Just(Priority::FirstPriority), Just(Priority::General), Just(Priority::General)], 0..5_000i64)
-            .prop_map(|(birth_offset, priority, registered_offset)| (date(2022, 6, 1) + Duration::days(birth_offset), priority, registered_offset));
-        (proptest::collection::vec(application, applications), proptest::collection::vec(step_strategy(applications, groups), 1..80))
+        let application = (
+            0..900i64,
+            prop_oneof![
+                Just(Priority::OutOfTurn),
+                Just(Priority::FirstPriority),
+                Just(Priority::General),
+                Just(Priority::General)
+            ],
+            0..5_000i64,
+        )
+            .prop_map(|(birth_offset, priority, registered_offset)| {
+                (date(2022, 6, 1) + Duration::days(birth_offset), priority, registered_offset)
+            });
+        (
+            proptest::collection::vec(application, applications),
+            proptest::collection::vec(step_strategy(applications, groups), 1..80),
+        )
             .prop_map(move |(applications, steps)| Seed { applications, groups, steps })
     })
 }
@@ -96,11 +112,23 @@ impl World {
                 version: 1,
             })
             .collect();
-        Self { pool, applications, net_published: BTreeMap::new(), now: local(2025, 1, 6, 9, 0), policy: Policy::default(), clock: RegionClock::default() }
+        Self {
+            pool,
+            applications,
+            net_published: BTreeMap::new(),
+            now: local(2025, 1, 6, 9, 0),
+            policy: Policy::default(),
+            clock: RegionClock::default(),
+        }
     }
 
     fn context(&self) -> RuleContext<'_> {
-        RuleContext { policy: &self.policy, calendar: WorkingCalendar::kazakhstan(), clock: &self.clock, now: self.now }
+        RuleContext {
+            policy: &self.policy,
+            calendar: WorkingCalendar::kazakhstan(),
+            clock: &self.clock,
+            now: self.now,
+        }
     }
 
     fn group(&self, index: usize) -> GroupId {
@@ -125,11 +153,17 @@ impl World {
 
     fn turn_engine(&mut self) {
         let mut pool = self.pool.clone();
-        let transitions = run_turn_engine(&mut pool, &self.applications, &self.context()).expect("engine runs");
+        let transitions =
+            run_turn_engine(&mut pool, &self.applications, &self.context()).expect("engine runs");
         self.pool = pool;
-        let offered: Vec<ApplicationId> = transitions.iter().map(|t| t.application.id.clone()).collect();
+        let offered: Vec<ApplicationId> =
+            transitions.iter().map(|t| t.application.id.clone()).collect();
         for transition in transitions {
-            let index = self.applications.iter().position(|a| a.id == transition.application.id).expect("known");
+            let index = self
+                .applications
+                .iter()
+                .position(|a| a.id == transition.application.id)
+                .expect("known");
             self.applications[index] = transition.application;
         }
         self.check_fairness(&offered);
@@ -137,34 +171,57 @@ impl World {
 
     /// No application offered in this run has an eligible, still queued application ahead.
     fn check_fairness(&self, offered: &[ApplicationId]) {
-        let entries: Vec<QueueEntry> = self.applications.iter().filter_map(Application::queue_entry).collect();
+        let entries: Vec<QueueEntry> =
+            self.applications.iter().filter_map(Application::queue_entry).collect();
         let order = QueueOrder::new(&entries, self.policy.priority_ratio).expect("small");
         let today = self.clock.local_date(self.now);
         let eligible_waiting: Vec<u64> = (0..entries.len())
-            .filter(|i| entries[*i].waiting == Waiting::Queued && full_years(entries[*i].birth_date, today) >= 2)
+            .filter(|i| {
+                entries[*i].waiting == Waiting::Queued
+                    && full_years(entries[*i].birth_date, today) >= 2
+            })
             .map(|i| order.position_of(&entries, i))
             .collect();
         for id in offered {
-            let index = entries.iter().position(|e| &e.id == id).expect("offered applications wait in the queue");
+            let index = entries
+                .iter()
+                .position(|e| &e.id == id)
+                .expect("offered applications wait in the queue");
             let position = order.position_of(&entries, index);
-            assert!(eligible_waiting.iter().all(|p| *p > position), "{id:?} offered while an eligible application ahead waits");
+            assert!(
+                eligible_waiting.iter().all(|p| *p > position),
+                "{id:?} offered while an eligible application ahead waits"
+            );
             let same_class_earlier = entries.iter().any(|e| {
-                e.priority == entries[index].priority && e.waiting == Waiting::Queued && full_years(e.birth_date, today) >= 2
+                e.priority == entries[index].priority
+                    && e.waiting == Waiting::Queued
+                    && full_years(e.birth_date, today) >= 2
                     && (e.registered_at, &e.id) < (entries[index].registered_at, &entries[index].id)
             });
             assert!(!same_class_earlier, "an earlier eligible child of the same priority waits");
         }
         if self.pool.counters.unreserved > 0 {
-            assert!(eligible_waiting.is_empty(), "places left unreserved while eligible children wait");
+            assert!(
+                eligible_waiting.is_empty(),
+                "places left unreserved while eligible children wait"
+            );
         }
     }
 
     fn sweep(&mut self) {
         for index in 0..self.applications.len() {
             let command = match self.applications[index].state {
-                ApplicationState::Offered { expires_at, .. } if expires_at <= self.now => Command::ExpireOffer,
-                ApplicationState::Referred { ref referral } if referral.valid_until_at <= self.now => Command::Lapse,
-                ApplicationState::StopListed { until_at, .. } if until_at <= self.now => Command::EndStopList,
+                ApplicationState::Offered { expires_at, .. } if expires_at <= self.now => {
+                    Command::ExpireOffer
+                }
+                ApplicationState::Referred { ref referral }
+                    if referral.valid_until_at <= self.now =>
+                {
+                    Command::Lapse
+                }
+                ApplicationState::StopListed { until_at, .. } if until_at <= self.now => {
+                    Command::EndStopList
+                }
                 _ => continue,
             };
             self.command(index, command);
@@ -196,16 +253,22 @@ impl World {
             Step::TurnEngine => self.turn_engine(),
             Step::Advance { hours } => self.now += Duration::hours(hours),
             Step::Sweep => self.sweep(),
-            Step::Sign { application, group } => self.command(application, Command::Sign { group_id: self.group(group) }),
+            Step::Sign { application, group } => {
+                self.command(application, Command::Sign { group_id: self.group(group) })
+            }
             Step::Cancel { application } => self.command(application, Command::Cancel),
-            Step::Extend { application, days } => self.command(application, Command::Extend { days }),
+            Step::Extend { application, days } => {
+                self.command(application, Command::Extend { days })
+            }
             Step::Enrol { application } => self.command(application, Command::Enrol),
             Step::Withdraw { application } => self.command(application, Command::Withdraw),
         }
     }
 
     fn check_invariants(&self) {
-        let offered = self.applications.iter().filter(|a| a.state.name() == StateName::Offered).count() as u64;
+        let offered =
+            self.applications.iter().filter(|a| a.state.name() == StateName::Offered).count()
+                as u64;
         if let Err(violation) = self.pool.check_invariants(offered) {
             panic!("{violation:?}");
         }
@@ -216,12 +279,20 @@ impl World {
                 .applications
                 .iter()
                 .filter(|a| match &a.state {
-                    ApplicationState::Referred { referral } | ApplicationState::Enrolled { referral, .. } => referral.group_id == self.group(index),
+                    ApplicationState::Referred { referral }
+                    | ApplicationState::Enrolled { referral, .. } => {
+                        referral.group_id == self.group(index)
+                    }
                     _ => false,
                 })
                 .count() as i64;
             let had = self.net_published.get(&group.group_id).copied().unwrap_or(0);
-            assert_eq!(had - i64::from(group.free), holding, "group {} places held", group.group_id.0);
+            assert_eq!(
+                had - i64::from(group.free),
+                holding,
+                "group {} places held",
+                group.group_id.0
+            );
         }
         for application in &self.applications {
             assert!(application.lapses <= self.policy.max_lapses);

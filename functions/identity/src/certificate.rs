@@ -97,7 +97,9 @@ impl Purposes {
     /// NCA convention: signing keys carry emailProtection with digitalSignature or
     /// nonRepudiation, and never clientAuth.
     pub fn is_signing(&self) -> bool {
-        self.email_protection && !self.client_auth && (self.digital_signature || self.non_repudiation)
+        self.email_protection
+            && !self.client_auth
+            && (self.digital_signature || self.non_repudiation)
     }
 }
 
@@ -107,17 +109,20 @@ pub fn purposes_of(certificate: &Certificate) -> Result<Purposes, IdentityError>
         let bytes = extension.extn_value.as_bytes();
         match extension.extn_id {
             KEY_USAGE => {
-                let usage = KeyUsage::from_der(bytes).map_err(|_| IdentityError::DerInvalid { what: "key usage" })?;
+                let usage = KeyUsage::from_der(bytes)
+                    .map_err(|_| IdentityError::DerInvalid { what: "key usage" })?;
                 purposes.digital_signature = usage.0.contains(KeyUsages::DigitalSignature);
                 purposes.non_repudiation = usage.0.contains(KeyUsages::NonRepudiation);
             }
             EXTENDED_KEY_USAGE => {
-                let usage = ExtendedKeyUsage::from_der(bytes).map_err(|_| IdentityError::DerInvalid { what: "extended key usage" })?;
+                let usage = ExtendedKeyUsage::from_der(bytes)
+                    .map_err(|_| IdentityError::DerInvalid { what: "extended key usage" })?;
                 purposes.client_auth = usage.0.contains(&CLIENT_AUTH);
                 purposes.email_protection = usage.0.contains(&EMAIL_PROTECTION);
             }
             BASIC_CONSTRAINTS => {
-                let constraints = BasicConstraints::from_der(bytes).map_err(|_| IdentityError::DerInvalid { what: "basic constraints" })?;
+                let constraints = BasicConstraints::from_der(bytes)
+                    .map_err(|_| IdentityError::DerInvalid { what: "basic constraints" })?;
                 purposes.certificate_authority = constraints.ca;
             }
             _ => {}
@@ -150,7 +155,13 @@ pub fn parse_der(der: &[u8]) -> Result<Certificate, IdentityError> {
 
 /// The certificate's serial number, upper-case hex.
 pub fn serial_hex(certificate: &Certificate) -> String {
-    certificate.tbs_certificate.serial_number.as_bytes().iter().map(|byte| format!("{byte:02X}")).collect()
+    certificate
+        .tbs_certificate
+        .serial_number
+        .as_bytes()
+        .iter()
+        .map(|byte| format!("{byte:02X}"))
+        .collect()
 }
 
 /// Whether `issuer` issued `certificate`: names match and the issuer's key verifies the
@@ -161,7 +172,13 @@ pub fn issued_by(certificate: &Certificate, issuer: &Certificate) -> Result<bool
     }
     let key = RsaKey::from_spki(&issuer.tbs_certificate.subject_public_key_info)?;
     let scheme = RsaScheme::from_oids(certificate.signature_algorithm.oid, None)?;
-    let tbs = certificate.tbs_certificate.to_der().map_err(|_| IdentityError::DerInvalid { what: "certificate" })?;
-    let signature = certificate.signature.as_bytes().ok_or(IdentityError::DerInvalid { what: "certificate signature" })?;
+    let tbs = certificate
+        .tbs_certificate
+        .to_der()
+        .map_err(|_| IdentityError::DerInvalid { what: "certificate" })?;
+    let signature = certificate
+        .signature
+        .as_bytes()
+        .ok_or(IdentityError::DerInvalid { what: "certificate signature" })?;
     Ok(key.verify(scheme, &tbs, signature).is_ok())
 }

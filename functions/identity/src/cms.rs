@@ -35,12 +35,16 @@ pub struct CmsSigner {
 fn signer_matches(certificate: &Certificate, sid: &SignerIdentifier) -> bool {
     match sid {
         SignerIdentifier::IssuerAndSerialNumber(id) => {
-            certificate.tbs_certificate.issuer == id.issuer && certificate.tbs_certificate.serial_number == id.serial_number
+            certificate.tbs_certificate.issuer == id.issuer
+                && certificate.tbs_certificate.serial_number == id.serial_number
         }
-        SignerIdentifier::SubjectKeyIdentifier(ski) => certificate.tbs_certificate.extensions.iter().flatten().any(|extension| {
-            extension.extn_id == SUBJECT_KEY_IDENTIFIER
-                && OctetString::from_der(extension.extn_value.as_bytes()).is_ok_and(|value| value.as_bytes() == ski.0.as_bytes())
-        }),
+        SignerIdentifier::SubjectKeyIdentifier(ski) => {
+            certificate.tbs_certificate.extensions.iter().flatten().any(|extension| {
+                extension.extn_id == SUBJECT_KEY_IDENTIFIER
+                    && OctetString::from_der(extension.extn_value.as_bytes())
+                        .is_ok_and(|value| value.as_bytes() == ski.0.as_bytes())
+            })
+        }
     }
 }
 
@@ -49,16 +53,22 @@ pub fn verify_cms(der: &[u8], issued: &[u8]) -> Result<CmsSigner, IdentityError>
     if der.len() > CMS_BYTES_MAX {
         return Err(IdentityError::InputTooLarge);
     }
-    let content_info = ContentInfo::from_der(der).map_err(|_| IdentityError::DerInvalid { what: "CMS message" })?;
+    let content_info = ContentInfo::from_der(der)
+        .map_err(|_| IdentityError::DerInvalid { what: "CMS message" })?;
     if content_info.content_type != SIGNED_DATA {
         return Err(IdentityError::CmsUnsupported { detail: "not SignedData" });
     }
-    let signed: SignedData = content_info.content.decode_as().map_err(|_| IdentityError::DerInvalid { what: "SignedData" })?;
+    let signed: SignedData = content_info
+        .content
+        .decode_as()
+        .map_err(|_| IdentityError::DerInvalid { what: "SignedData" })?;
     if signed.encap_content_info.econtent_type != DATA {
         return Err(IdentityError::CmsUnsupported { detail: "content type is not id-data" });
     }
     if let Some(attached) = &signed.encap_content_info.econtent {
-        let content: OctetString = attached.decode_as().map_err(|_| IdentityError::DerInvalid { what: "attached content" })?;
+        let content: OctetString = attached
+            .decode_as()
+            .map_err(|_| IdentityError::DerInvalid { what: "attached content" })?;
         if content.as_bytes() != issued {
             return Err(IdentityError::ContentMismatch);
         }
@@ -83,7 +93,9 @@ pub fn verify_cms(der: &[u8], issued: &[u8]) -> Result<CmsSigner, IdentityError>
         .iter()
         .find(|certificate| signer_matches(certificate, &signer.sid))
         .cloned()
-        .ok_or(IdentityError::CmsUnsupported { detail: "the signer's certificate is not in the message" })?;
+        .ok_or(IdentityError::CmsUnsupported {
+            detail: "the signer's certificate is not in the message",
+        })?;
     let digest_algorithm = RsaScheme::check_digest(signer.digest_alg.oid)?;
     let scheme = RsaScheme::from_oids(signer.signature_algorithm.oid, Some(signer.digest_alg.oid))?;
     let key = RsaKey::from_spki(&certificate.tbs_certificate.subject_public_key_info)?;
@@ -98,26 +110,38 @@ pub fn verify_cms(der: &[u8], issued: &[u8]) -> Result<CmsSigner, IdentityError>
                     let mut values = attribute.values.iter();
                     match (values.next(), values.next()) {
                         (Some(value), None) => Ok(value),
-                        _ => Err(IdentityError::CmsUnsupported { detail: "a signed attribute must have one value" }),
+                        _ => Err(IdentityError::CmsUnsupported {
+                            detail: "a signed attribute must have one value",
+                        }),
                     }
                 };
                 if attribute.oid == MESSAGE_DIGEST {
-                    let value: OctetString = single()?.decode_as().map_err(|_| IdentityError::DerInvalid { what: "message digest" })?;
+                    let value: OctetString = single()?
+                        .decode_as()
+                        .map_err(|_| IdentityError::DerInvalid { what: "message digest" })?;
                     if value.as_bytes() != digest.as_ref() {
                         return Err(IdentityError::MessageDigestMismatch);
                     }
                     digest_seen = true;
                 } else if attribute.oid == CONTENT_TYPE {
-                    let value: ObjectIdentifier = single()?.decode_as().map_err(|_| IdentityError::DerInvalid { what: "content type" })?;
+                    let value: ObjectIdentifier = single()?
+                        .decode_as()
+                        .map_err(|_| IdentityError::DerInvalid { what: "content type" })?;
                     if value != DATA {
-                        return Err(IdentityError::CmsUnsupported { detail: "signed content type is not id-data" });
+                        return Err(IdentityError::CmsUnsupported {
+                            detail: "signed content type is not id-data",
+                        });
                     }
                 }
             }
             if !digest_seen {
-                return Err(IdentityError::CmsUnsupported { detail: "signed attributes without a message digest" });
+                return Err(IdentityError::CmsUnsupported {
+                    detail: "signed attributes without a message digest",
+                });
             }
-            attributes.to_der().map_err(|_| IdentityError::DerInvalid { what: "signed attributes" })?
+            attributes
+                .to_der()
+                .map_err(|_| IdentityError::DerInvalid { what: "signed attributes" })?
         }
     };
     key.verify(scheme, &signed_message, signature)?;

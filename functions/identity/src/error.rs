@@ -7,13 +7,19 @@ pub enum IdentityError {
     /// Not base64, or not PEM where PEM was expected.
     EncodingInvalid,
     /// Not well-formed DER of the expected structure (truncated, wrong type).
-    DerInvalid { what: &'static str },
+    DerInvalid {
+        what: &'static str,
+    },
     /// A CMS structure this service does not accept (not SignedData, several signers, ...).
-    CmsUnsupported { detail: &'static str },
+    CmsUnsupported {
+        detail: &'static str,
+    },
     /// SHA-1, MD5 or another algorithm this service does not accept.
     AlgorithmNotAllowed,
     /// RSA keys must have at least 2048 bits.
-    KeyTooWeak { bits: usize },
+    KeyTooWeak {
+        bits: usize,
+    },
     /// The key is not an RSA key (GOST keys are not accepted yet).
     KeyTypeNotSupported,
     /// The certificate does not chain to a configured trust anchor.
@@ -22,7 +28,9 @@ pub enum IdentityError {
     CertificateNotYetValid,
     CertificateRevoked,
     /// An authentication certificate (clientAuth) was used to sign, or a signing one to log in.
-    WrongKeyPurpose { expected: &'static str },
+    WrongKeyPurpose {
+        expected: &'static str,
+    },
     /// The certificate subject has no valid `IIN` + 12 digits SERIALNUMBER.
     SubjectIinMissing,
     /// The signer is not the person the action is for.
@@ -75,20 +83,30 @@ impl fmt::Display for IdentityError {
             EncodingInvalid => write!(f, "the signature or certificate is not valid base64/PEM"),
             DerInvalid { what } => write!(f, "the {what} is not well-formed DER"),
             CmsUnsupported { detail } => write!(f, "unsupported CMS: {detail}"),
-            AlgorithmNotAllowed => write!(f, "only SHA-256 or stronger RSA signatures are accepted"),
-            KeyTooWeak { bits } => write!(f, "RSA keys need at least 2048 bits, this one has {bits}"),
+            AlgorithmNotAllowed => {
+                write!(f, "only SHA-256 or stronger RSA signatures are accepted")
+            }
+            KeyTooWeak { bits } => {
+                write!(f, "RSA keys need at least 2048 bits, this one has {bits}")
+            }
             KeyTypeNotSupported => write!(f, "only RSA keys are accepted"),
-            CertificateUntrusted => write!(f, "the certificate is not issued by a trusted authority"),
+            CertificateUntrusted => {
+                write!(f, "the certificate is not issued by a trusted authority")
+            }
             CertificateExpired => write!(f, "the certificate has expired"),
             CertificateNotYetValid => write!(f, "the certificate is not valid yet"),
             CertificateRevoked => write!(f, "the certificate is revoked"),
             WrongKeyPurpose { expected } => write!(f, "a {expected} key is required for this"),
             SubjectIinMissing => write!(f, "the certificate does not name a valid IIN"),
             SignerMismatch => write!(f, "the signer is not the applicant"),
-            OrganisationCertificate => write!(f, "an organisation's certificate cannot be used for a personal action"),
+            OrganisationCertificate => {
+                write!(f, "an organisation's certificate cannot be used for a personal action")
+            }
             NotOrganisationCertificate => write!(f, "an organisation's certificate is required"),
             ContentMismatch => write!(f, "the signed content is not what was issued for signing"),
-            MessageDigestMismatch => write!(f, "the signed digest is not the digest of what was issued"),
+            MessageDigestMismatch => {
+                write!(f, "the signed digest is not the digest of what was issued")
+            }
             SignatureInvalid => write!(f, "the signature does not verify"),
             InputTooLarge => write!(f, "the signature input exceeds its limit"),
         }

@@ -25,4 +25,6 @@ pub use error::IdentityError;
 pub use revocation::{CrlFile, NoRevocation, RevocationCheck};
 pub use submission::SignatureSubmission;
 pub use trust::TrustStore;
-pub use verifier::{Holder, KeyPurpose, RsaVerifier, SignatureVerifier, VerificationRequest, VerifiedSigner};
+pub use verifier::{
+    Holder, KeyPurpose, RsaVerifier, SignatureVerifier, VerificationRequest, VerifiedSigner,
+};

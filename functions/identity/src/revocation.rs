@@ -34,7 +34,12 @@ const CRLS_PER_BUNDLE_MAX: usize = 64;
 pub trait RevocationCheck: Send + Sync + fmt::Debug {
     /// `Ok(true)` if `certificate` (issued by `issuer`) is revoked at `now`, `Ok(false)` if
     /// not, an error if the check cannot tell (which refuses the signature).
-    fn is_revoked(&self, certificate: &Certificate, issuer: &Certificate, now: DateTime<Utc>) -> Result<bool, IdentityError>;
+    fn is_revoked(
+        &self,
+        certificate: &Certificate,
+        issuer: &Certificate,
+        now: DateTime<Utc>,
+    ) -> Result<bool, IdentityError>;
 }
 
 /// No revocation information: every certificate counts as not revoked.
@@ -42,7 +47,12 @@ pub trait RevocationCheck: Send + Sync + fmt::Debug {
 pub struct NoRevocation;
 
 impl RevocationCheck for NoRevocation {
-    fn is_revoked(&self, _certificate: &Certificate, _issuer: &Certificate, _now: DateTime<Utc>) -> Result<bool, IdentityError> {
+    fn is_revoked(
+        &self,
+        _certificate: &Certificate,
+        _issuer: &Certificate,
+        _now: DateTime<Utc>,
+    ) -> Result<bool, IdentityError> {
         Ok(false)
     }
 }
@@ -69,7 +79,8 @@ impl CrlFile {
         let blocks = pem_blocks(pem)?;
         let mut loaded = Vec::new();
         for block in blocks {
-            let (label, der) = der::pem::decode_vec(block.as_bytes()).map_err(|_| IdentityError::EncodingInvalid)?;
+            let (label, der) = der::pem::decode_vec(block.as_bytes())
+                .map_err(|_| IdentityError::EncodingInvalid)?;
             if label != "X509 CRL" {
                 return Err(IdentityError::EncodingInvalid);
             }
@@ -94,8 +105,17 @@ impl CrlFile {
 }
 
 impl RevocationCheck for CrlFile {
-    fn is_revoked(&self, certificate: &Certificate, _issuer: &Certificate, now: DateTime<Utc>) -> Result<bool, IdentityError> {
-        let issuer = certificate.tbs_certificate.issuer.to_der().map_err(|_| IdentityError::DerInvalid { what: "certificate" })?;
+    fn is_revoked(
+        &self,
+        certificate: &Certificate,
+        _issuer: &Certificate,
+        now: DateTime<Utc>,
+    ) -> Result<bool, IdentityError> {
+        let issuer = certificate
+            .tbs_certificate
+            .issuer
+            .to_der()
+            .map_err(|_| IdentityError::DerInvalid { what: "certificate" })?;
         let serial = certificate.tbs_certificate.serial_number.as_bytes().to_vec();
         Ok(self.revoked.get(&(issuer, serial)).is_some_and(|revoked_at| *revoked_at <= now))
     }
@@ -128,8 +148,12 @@ fn pem_blocks(pem: &str) -> Result<Vec<String>, IdentityError> {
 }
 
 /// The entries of one DER CRL signed by an anchor of `trust`.
-fn verified_entries(der: &[u8], trust: &TrustStore) -> Result<Vec<(Entry, DateTime<Utc>)>, IdentityError> {
-    let crl = CertificateList::from_der(der).map_err(|_| IdentityError::DerInvalid { what: "CRL" })?;
+fn verified_entries(
+    der: &[u8],
+    trust: &TrustStore,
+) -> Result<Vec<(Entry, DateTime<Utc>)>, IdentityError> {
+    let crl =
+        CertificateList::from_der(der).map_err(|_| IdentityError::DerInvalid { what: "CRL" })?;
     let issuer = trust
         .anchors()
         .iter()
@@ -138,9 +162,11 @@ fn verified_entries(der: &[u8], trust: &TrustStore) -> Result<Vec<(Entry, DateTi
     let key = RsaKey::from_spki(&issuer.tbs_certificate.subject_public_key_info)?;
     let scheme = RsaScheme::from_oids(crl.signature_algorithm.oid, None)?;
     let tbs = crl.tbs_cert_list.to_der().map_err(|_| IdentityError::DerInvalid { what: "CRL" })?;
-    let signature = crl.signature.as_bytes().ok_or(IdentityError::DerInvalid { what: "CRL signature" })?;
+    let signature =
+        crl.signature.as_bytes().ok_or(IdentityError::DerInvalid { what: "CRL signature" })?;
     key.verify(scheme, &tbs, signature).map_err(|_| IdentityError::CertificateUntrusted)?;
-    let issuer_name = crl.tbs_cert_list.issuer.to_der().map_err(|_| IdentityError::DerInvalid { what: "CRL" })?;
+    let issuer_name =
+        crl.tbs_cert_list.issuer.to_der().map_err(|_| IdentityError::DerInvalid { what: "CRL" })?;
     let revoked = crl.tbs_cert_list.revoked_certificates.unwrap_or_default();
     if revoked.len() > REVOKED_MAX {
         return Err(IdentityError::InputTooLarge);
@@ -148,8 +174,10 @@ fn verified_entries(der: &[u8], trust: &TrustStore) -> Result<Vec<(Entry, DateTi
     Ok(revoked
         .into_iter()
         .map(|entry| {
-            let seconds = i64::try_from(entry.revocation_date.to_unix_duration().as_secs()).unwrap_or(i64::MAX);
-            let revoked_at = DateTime::<Utc>::from_timestamp(seconds, 0).unwrap_or(DateTime::<Utc>::MIN_UTC);
+            let seconds = i64::try_from(entry.revocation_date.to_unix_duration().as_secs())
+                .unwrap_or(i64::MAX);
+            let revoked_at =
+                DateTime::<Utc>::from_timestamp(seconds, 0).unwrap_or(DateTime::<Utc>::MIN_UTC);
             ((issuer_name.clone(), entry.serial_number.as_bytes().to_vec()), revoked_at)
         })
         .collect())

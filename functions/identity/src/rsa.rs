@@ -47,7 +47,10 @@ impl RsaScheme {
 
     /// The scheme named by a signature algorithm OID. In CMS the signature algorithm may be
     /// plain `rsaEncryption`; then `digest` (the SignerInfo's digest algorithm) decides.
-    pub fn from_oids(signature_algorithm: ObjectIdentifier, digest: Option<ObjectIdentifier>) -> Result<Self, IdentityError> {
+    pub fn from_oids(
+        signature_algorithm: ObjectIdentifier,
+        digest: Option<ObjectIdentifier>,
+    ) -> Result<Self, IdentityError> {
         match signature_algorithm {
             SHA256_WITH_RSA => Ok(RsaScheme::Pkcs1Sha256),
             SHA384_WITH_RSA => Ok(RsaScheme::Pkcs1Sha384),
@@ -68,7 +71,9 @@ impl RsaScheme {
     }
 
     /// Whether a digest algorithm OID is acceptable at all.
-    pub fn check_digest(digest: ObjectIdentifier) -> Result<&'static ring::digest::Algorithm, IdentityError> {
+    pub fn check_digest(
+        digest: ObjectIdentifier,
+    ) -> Result<&'static ring::digest::Algorithm, IdentityError> {
         match digest {
             SHA256 => Ok(&ring::digest::SHA256),
             SHA384 => Ok(&ring::digest::SHA384),
@@ -99,10 +104,16 @@ impl RsaKey {
         if spki.algorithm.oid != RSA_ENCRYPTION {
             return Err(IdentityError::KeyTypeNotSupported);
         }
-        let public_key_der = spki.subject_public_key.as_bytes().ok_or(IdentityError::DerInvalid { what: "public key" })?.to_vec();
-        let key = RsaPublicKey::from_der(&public_key_der).map_err(|_| IdentityError::DerInvalid { what: "public key" })?;
+        let public_key_der = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or(IdentityError::DerInvalid { what: "public key" })?
+            .to_vec();
+        let key = RsaPublicKey::from_der(&public_key_der)
+            .map_err(|_| IdentityError::DerInvalid { what: "public key" })?;
         let modulus = key.modulus.as_bytes();
-        let bits = modulus.first().map_or(0, |first| modulus.len() * 8 - first.leading_zeros() as usize);
+        let bits =
+            modulus.first().map_or(0, |first| modulus.len() * 8 - first.leading_zeros() as usize);
         if bits < RSA_BITS_MIN {
             return Err(IdentityError::KeyTooWeak { bits });
         }
@@ -110,7 +121,12 @@ impl RsaKey {
     }
 
     /// Verifies `signature` over `message` (ring hashes the message itself).
-    pub fn verify(&self, scheme: RsaScheme, message: &[u8], signature: &[u8]) -> Result<(), IdentityError> {
+    pub fn verify(
+        &self,
+        scheme: RsaScheme,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), IdentityError> {
         UnparsedPublicKey::new(scheme.algorithm(), &self.public_key_der)
             .verify(message, signature)
             .map_err(|_| IdentityError::SignatureInvalid)

@@ -56,7 +56,10 @@ fn certificate_from_text(text: &str) -> Result<Certificate, IdentityError> {
 
 /// The signer's certificate and the certificates supplied with the signature, after the
 /// signature verified over exactly `issued`.
-pub fn verify_submission(submission: &SignatureSubmission, issued: &[u8]) -> Result<(Certificate, Vec<Certificate>), IdentityError> {
+pub fn verify_submission(
+    submission: &SignatureSubmission,
+    issued: &[u8],
+) -> Result<(Certificate, Vec<Certificate>), IdentityError> {
     match submission {
         SignatureSubmission::Cms { cms } => {
             let der = decode_base64(cms, CMS_BYTES_MAX)?;

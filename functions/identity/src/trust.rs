@@ -29,7 +29,8 @@ pub struct TrustStore {
 impl TrustStore {
     /// Trust every certificate of a PEM bundle (roots and the intermediates NCA publishes).
     pub fn from_pem_bundle(pem: &str) -> Result<Self, IdentityError> {
-        let anchors = Certificate::load_pem_chain(pem.as_bytes()).map_err(|_| IdentityError::EncodingInvalid)?;
+        let anchors = Certificate::load_pem_chain(pem.as_bytes())
+            .map_err(|_| IdentityError::EncodingInvalid)?;
         if anchors.is_empty() || anchors.len() > ANCHORS_MAX {
             return Err(IdentityError::InputTooLarge);
         }
@@ -73,7 +74,8 @@ impl TrustStore {
             }
             let mut next = None;
             for candidate in supplied {
-                if purposes_of(candidate)?.certificate_authority && issued_by(&current, candidate)? {
+                if purposes_of(candidate)?.certificate_authority && issued_by(&current, candidate)?
+                {
                     next = Some(candidate.clone());
                     break;
                 }
@@ -96,7 +98,12 @@ impl TrustStore {
     }
 }
 
-fn not_revoked(revocation: &dyn RevocationCheck, certificate: &Certificate, issuer: &Certificate, now: DateTime<Utc>) -> Result<(), IdentityError> {
+fn not_revoked(
+    revocation: &dyn RevocationCheck,
+    certificate: &Certificate,
+    issuer: &Certificate,
+    now: DateTime<Utc>,
+) -> Result<(), IdentityError> {
     if revocation.is_revoked(certificate, issuer, now)? {
         Err(IdentityError::CertificateRevoked)
     } else {

@@ -90,7 +90,9 @@ impl SignatureVerifier for RsaVerifier {
             KeyPurpose::Authentication if !purposes.is_authentication() => {
                 return Err(IdentityError::WrongKeyPurpose { expected: "authentication" })
             }
-            KeyPurpose::Signing if !purposes.is_signing() => return Err(IdentityError::WrongKeyPurpose { expected: "signing" }),
+            KeyPurpose::Signing if !purposes.is_signing() => {
+                return Err(IdentityError::WrongKeyPurpose { expected: "signing" })
+            }
             _ => {}
         }
         let subject = subject_of(&certificate.tbs_certificate.subject);
@@ -103,18 +105,17 @@ impl SignatureVerifier for RsaVerifier {
         if request.expected_iin.is_some_and(|expected| expected != iin) {
             return Err(IdentityError::SignerMismatch);
         }
-        let name = subject
-            .common_name
-            .clone()
-            .or_else(|| subject.surname.clone())
-            .unwrap_or_default();
+        let name =
+            subject.common_name.clone().or_else(|| subject.surname.clone()).unwrap_or_default();
         Ok(VerifiedSigner {
             iin,
             bin: subject.bin,
             name,
             certificate_serial: serial_hex(&certificate),
             issuer: certificate.tbs_certificate.issuer.to_string(),
-            certificate_der: certificate.to_der().map_err(|_| IdentityError::DerInvalid { what: "certificate" })?,
+            certificate_der: certificate
+                .to_der()
+                .map_err(|_| IdentityError::DerInvalid { what: "certificate" })?,
         })
     }
 }

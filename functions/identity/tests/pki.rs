@@ -23,7 +23,11 @@ pub fn pki() -> &'static Path {
         let _ = std::fs::remove_dir_all(&directory);
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pki/make.sh");
         let status = Command::new("bash").arg(script).arg(&directory).status().expect("bash runs");
-        assert!(status.success(), "test PKI generation failed; see {}/openssl.log", directory.display());
+        assert!(
+            status.success(),
+            "test PKI generation failed; see {}/openssl.log",
+            directory.display()
+        );
         directory
     })
 }
@@ -34,14 +38,18 @@ pub fn read(name: &str) -> String {
 
 /// Trust: the test root and intermediate, and the intermediate's CRL.
 pub fn trust() -> TrustStore {
-    let mut trust = TrustStore::from_pem_bundle(&(read("root.pem") + &read("intermediate.pem"))).expect("bundle");
+    let mut trust = TrustStore::from_pem_bundle(&(read("root.pem") + &read("intermediate.pem")))
+        .expect("bundle");
     trust.add_crl_pem(&read("intermediate.crl.pem")).expect("CRL signed by an anchor");
     trust
 }
 
 fn openssl(arguments: &[&str], input: &[u8]) -> Vec<u8> {
     let directory = pki();
-    let payload = directory.join(format!("payload-{}", std::thread::current().name().unwrap_or("main").replace("::", "-")));
+    let payload = directory.join(format!(
+        "payload-{}",
+        std::thread::current().name().unwrap_or("main").replace("::", "-")
+    ));
     std::fs::write(&payload, input).expect("write payload");
     // `dgst` takes its input as the last argument, `cms` after `-in`.
     let mut command = Command::new("openssl");
@@ -49,12 +57,12 @@ fn openssl(arguments: &[&str], input: &[u8]) -> Vec<u8> {
     if arguments.first() == Some(&"cms") {
         command.arg("-in");
     }
-    let output = command
-        .arg(&payload)
-        .current_dir(directory)
-        .output()
-        .expect("openssl runs");
-    assert!(output.status.success(), "openssl {arguments:?}: {}", String::from_utf8_lossy(&output.stderr));
+    let output = command.arg(&payload).current_dir(directory).output().expect("openssl runs");
+    assert!(
+        output.status.success(),
+        "openssl {arguments:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     output.stdout
 }
 
@@ -69,7 +77,20 @@ pub enum Cms {
 pub fn cms_der(holder: &str, payload: &[u8], shape: Cms, digest: &str) -> Vec<u8> {
     let certificate = format!("{holder}.pem");
     let key = format!("{holder}.key");
-    let mut arguments = vec!["cms", "-sign", "-binary", "-outform", "DER", "-nosmimecap", "-md", digest, "-signer", &certificate, "-inkey", &key];
+    let mut arguments = vec![
+        "cms",
+        "-sign",
+        "-binary",
+        "-outform",
+        "DER",
+        "-nosmimecap",
+        "-md",
+        digest,
+        "-signer",
+        &certificate,
+        "-inkey",
+        &key,
+    ];
     match shape {
         Cms::Detached => {}
         Cms::Attached => arguments.push("-nodetach"),
@@ -83,7 +104,12 @@ pub fn cms(holder: &str, payload: &[u8], shape: Cms) -> SignatureSubmission {
 }
 
 /// A raw RSA signature by `key_holder`'s key, presented with `certificate_holder`'s certificate.
-pub fn raw(key_holder: &str, certificate_holder: &str, payload: &[u8], pss: bool) -> SignatureSubmission {
+pub fn raw(
+    key_holder: &str,
+    certificate_holder: &str,
+    payload: &[u8],
+    pss: bool,
+) -> SignatureSubmission {
     let key = format!("{key_holder}.key");
     let mut arguments = vec!["dgst", "-sha256", "-sign", &key];
     if pss {
@@ -93,6 +119,10 @@ pub fn raw(key_holder: &str, certificate_holder: &str, payload: &[u8], pss: bool
     SignatureSubmission::Raw {
         signature: STANDARD.encode(signature),
         certificate: read(&format!("{certificate_holder}.pem")),
-        scheme: if pss { kezek_identity::submission::RawScheme::PssSha256 } else { kezek_identity::submission::RawScheme::Pkcs1Sha256 },
+        scheme: if pss {
+            kezek_identity::submission::RawScheme::PssSha256
+        } else {
+            kezek_identity::submission::RawScheme::Pkcs1Sha256
+        },
     }
 }

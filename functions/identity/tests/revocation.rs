@@ -8,7 +8,10 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeZone, Utc};
 use kezek_identity::revocation::{CrlFile, NoRevocation, RevocationCheck};
-use kezek_identity::{Holder, IdentityError, KeyPurpose, RsaVerifier, SignatureSubmission, SignatureVerifier, TrustStore, VerificationRequest};
+use kezek_identity::{
+    Holder, IdentityError, KeyPurpose, RsaVerifier, SignatureSubmission, SignatureVerifier,
+    TrustStore, VerificationRequest,
+};
 use pki::{cms, now, read, Cms};
 use x509_cert::Certificate;
 
@@ -18,7 +21,11 @@ fn anchors() -> TrustStore {
     TrustStore::from_pem_bundle(&(read("root.pem") + &read("intermediate.pem"))).expect("bundle")
 }
 
-fn check(verifier: &RsaVerifier, submission: &SignatureSubmission, at: DateTime<Utc>) -> Result<String, &'static str> {
+fn check(
+    verifier: &RsaVerifier,
+    submission: &SignatureSubmission,
+    at: DateTime<Utc>,
+) -> Result<String, &'static str> {
     let request = VerificationRequest {
         purpose: KeyPurpose::Signing,
         holder: Holder::Person,
@@ -35,7 +42,10 @@ fn a_crl_file_is_one_revocation_check() {
     let mut crls = CrlFile::new();
     assert_eq!(crls.add_pem(&read("intermediate.crl.pem"), &anchors()), Ok(1));
     let verifier = RsaVerifier::with_revocation(anchors(), Arc::new(crls));
-    assert_eq!(check(&verifier, &cms("revoked_sign", CHOICE, Cms::Detached), now()), Err("certificate_revoked"));
+    assert_eq!(
+        check(&verifier, &cms("revoked_sign", CHOICE, Cms::Detached), now()),
+        Err("certificate_revoked")
+    );
     assert!(check(&verifier, &cms("sign", CHOICE, Cms::Detached), now()).is_ok());
 }
 
@@ -46,7 +56,10 @@ fn a_certificate_is_revoked_from_its_revocation_date() {
     let before = Utc.with_ymd_and_hms(2024, 12, 31, 23, 59, 59).single().expect("instant");
     assert!(check(&verifier, &cms("revoked_sign", CHOICE, Cms::Detached), before).is_ok());
     let from = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().expect("instant");
-    assert_eq!(check(&verifier, &cms("revoked_sign", CHOICE, Cms::Detached), from), Err("certificate_revoked"));
+    assert_eq!(
+        check(&verifier, &cms("revoked_sign", CHOICE, Cms::Detached), from),
+        Err("certificate_revoked")
+    );
 }
 
 #[test]
@@ -65,15 +78,22 @@ struct Responder {
 }
 
 impl RevocationCheck for Responder {
-    fn is_revoked(&self, certificate: &Certificate, issuer: &Certificate, _now: DateTime<Utc>) -> Result<bool, IdentityError> {
-        self.asked
-            .lock()
-            .expect("lock")
-            .push((certificate.tbs_certificate.subject.to_string(), issuer.tbs_certificate.subject.to_string()));
+    fn is_revoked(
+        &self,
+        certificate: &Certificate,
+        issuer: &Certificate,
+        _now: DateTime<Utc>,
+    ) -> Result<bool, IdentityError> {
+        self.asked.lock().expect("lock").push((
+            certificate.tbs_certificate.subject.to_string(),
+            issuer.tbs_certificate.subject.to_string(),
+        ));
         if self.unreachable {
             return Err(IdentityError::CertificateUntrusted);
         }
-        Ok(self.revoked_serials.iter().any(|serial| serial.as_slice() == certificate.tbs_certificate.serial_number.as_bytes()))
+        Ok(self.revoked_serials.iter().any(|serial| {
+            serial.as_slice() == certificate.tbs_certificate.serial_number.as_bytes()
+        }))
     }
 }
 
@@ -81,9 +101,15 @@ impl RevocationCheck for Responder {
 fn another_check_is_asked_with_the_issuer_and_its_answer_decides() {
     use der::DecodePem;
     let sign = Certificate::from_pem(read("sign.pem").as_bytes()).expect("certificate");
-    let responder = Arc::new(Responder { revoked_serials: vec![sign.tbs_certificate.serial_number.as_bytes().to_vec()], ..Responder::default() });
+    let responder = Arc::new(Responder {
+        revoked_serials: vec![sign.tbs_certificate.serial_number.as_bytes().to_vec()],
+        ..Responder::default()
+    });
     let verifier = RsaVerifier::with_revocation(anchors(), responder.clone());
-    assert_eq!(check(&verifier, &cms("sign", CHOICE, Cms::Detached), now()), Err("certificate_revoked"));
+    assert_eq!(
+        check(&verifier, &cms("sign", CHOICE, Cms::Detached), now()),
+        Err("certificate_revoked")
+    );
     let asked = responder.asked.lock().expect("lock").clone();
     assert_eq!(asked.len(), 1, "only the certificate below the anchor is asked about");
     assert!(asked[0].1.contains("TEST NCA INTERMEDIATE"), "{asked:?}");
@@ -91,7 +117,10 @@ fn another_check_is_asked_with_the_issuer_and_its_answer_decides() {
     let verifier = RsaVerifier::with_revocation(pki::trust(), Arc::new(Responder::default()));
     assert!(check(&verifier, &cms("revoked_sign", CHOICE, Cms::Detached), now()).is_ok());
     // A check that cannot answer refuses.
-    let verifier = RsaVerifier::with_revocation(anchors(), Arc::new(Responder { unreachable: true, ..Responder::default() }));
+    let verifier = RsaVerifier::with_revocation(
+        anchors(),
+        Arc::new(Responder { unreachable: true, ..Responder::default() }),
+    );
     assert!(check(&verifier, &cms("sign", CHOICE, Cms::Detached), now()).is_err());
 }
 
@@ -105,6 +134,12 @@ fn a_bundle_of_crls_loads_and_a_bad_one_loads_nothing() {
     let root_only = TrustStore::from_pem_bundle(&read("root.pem")).expect("root");
     assert_eq!(crls.add_pem(&crl, &root_only).map_err(|e| e.code()), Err("certificate_untrusted"));
     assert!(crls.is_empty());
-    assert_eq!(crls.add_pem("not PEM", &anchors()).map_err(|e| e.code()), Err("signature_encoding_invalid"));
-    assert_eq!(crls.add_pem(&read("sign.pem"), &anchors()).map_err(|e| e.code()), Err("signature_encoding_invalid"));
+    assert_eq!(
+        crls.add_pem("not PEM", &anchors()).map_err(|e| e.code()),
+        Err("signature_encoding_invalid")
+    );
+    assert_eq!(
+        crls.add_pem(&read("sign.pem"), &anchors()).map_err(|e| e.code()),
+        Err("signature_encoding_invalid")
+    );
 }

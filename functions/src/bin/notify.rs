@@ -17,7 +17,10 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let sns = sns_client(config.endpoint_url.as_deref()).await;
     let (store, sns, config) = (&store, &sns, &config);
     lambda_runtime::run(service_fn(move |_event: LambdaEvent<serde_json::Value>| async move {
-        let report: Result<NotifyReport, String> = run_notify(store, sns, config, Clock::System.now()).await.map_err(|error| error.to_string());
+        let report: Result<NotifyReport, String> =
+            run_notify(store, sns, config, Clock::System.now())
+                .await
+                .map_err(|error| error.to_string());
         if let Ok(report) = &report {
             tracing::info!(?report, "notify done");
         }

@@ -13,7 +13,8 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let store = Store::from_env(table).await;
     let store = &store;
     lambda_runtime::run(service_fn(move |_event: LambdaEvent<serde_json::Value>| async move {
-        let report: Result<SweepReport, String> = sweep(store, Clock::System.now()).await.map_err(|error| error.to_string());
+        let report: Result<SweepReport, String> =
+            sweep(store, Clock::System.now()).await.map_err(|error| error.to_string());
         if let Ok(report) = &report {
             tracing::info!(?report, "sweep done");
         }

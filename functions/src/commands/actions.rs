@@ -76,20 +76,76 @@ struct ActionRequest<'a> {
     expected_version: Option<u64>,
 }
 
-pub async fn withdraw(store: &Store, applicant_iin: &str, id: &ApplicationId, input: &ActionInput, key: Option<&str>, now: Instant) -> Result<ActionOutput> {
-    act(store, Actor::Applicant(applicant_iin), id, Command::Withdraw, input.expected_version, key, now).await
+pub async fn withdraw(
+    store: &Store,
+    applicant_iin: &str,
+    id: &ApplicationId,
+    input: &ActionInput,
+    key: Option<&str>,
+    now: Instant,
+) -> Result<ActionOutput> {
+    act(
+        store,
+        Actor::Applicant(applicant_iin),
+        id,
+        Command::Withdraw,
+        input.expected_version,
+        key,
+        now,
+    )
+    .await
 }
 
-pub async fn extend(store: &Store, applicant_iin: &str, id: &ApplicationId, input: &ExtendInput, key: Option<&str>, now: Instant) -> Result<ActionOutput> {
-    act(store, Actor::Applicant(applicant_iin), id, Command::Extend { days: input.days }, input.expected_version, key, now).await
+pub async fn extend(
+    store: &Store,
+    applicant_iin: &str,
+    id: &ApplicationId,
+    input: &ExtendInput,
+    key: Option<&str>,
+    now: Instant,
+) -> Result<ActionOutput> {
+    act(
+        store,
+        Actor::Applicant(applicant_iin),
+        id,
+        Command::Extend { days: input.days },
+        input.expected_version,
+        key,
+        now,
+    )
+    .await
 }
 
-pub async fn cancel(store: &Store, applicant_iin: &str, id: &ApplicationId, input: &ActionInput, key: Option<&str>, now: Instant) -> Result<ActionOutput> {
-    act(store, Actor::Applicant(applicant_iin), id, Command::Cancel, input.expected_version, key, now).await
+pub async fn cancel(
+    store: &Store,
+    applicant_iin: &str,
+    id: &ApplicationId,
+    input: &ActionInput,
+    key: Option<&str>,
+    now: Instant,
+) -> Result<ActionOutput> {
+    act(
+        store,
+        Actor::Applicant(applicant_iin),
+        id,
+        Command::Cancel,
+        input.expected_version,
+        key,
+        now,
+    )
+    .await
 }
 
-pub async fn enrol(store: &Store, kindergarten_id: &str, id: &ApplicationId, input: &ActionInput, key: Option<&str>, now: Instant) -> Result<ActionOutput> {
-    act(store, Actor::Staff(kindergarten_id), id, Command::Enrol, input.expected_version, key, now).await
+pub async fn enrol(
+    store: &Store,
+    kindergarten_id: &str,
+    id: &ApplicationId,
+    input: &ActionInput,
+    key: Option<&str>,
+    now: Instant,
+) -> Result<ActionOutput> {
+    act(store, Actor::Staff(kindergarten_id), id, Command::Enrol, input.expected_version, key, now)
+        .await
 }
 
 /// Applies `command` for `actor`; runs the turn engine when the rules released a place.
@@ -104,7 +160,10 @@ pub async fn act(
 ) -> Result<ActionOutput> {
     let request = ActionRequest { application_id: id, command: &command, expected_version };
     let idempotency = key.map(|key| Idempotency::new(&actor.scope(), key, &request)).transpose()?;
-    let result = super::retrying(|| attempt(store, actor, id, &command, expected_version, idempotency.as_ref(), now)).await;
+    let result = super::retrying(|| {
+        attempt(store, actor, id, &command, expected_version, idempotency.as_ref(), now)
+    })
+    .await;
     let (mut output, run_turn_engine) = match result {
         Ok(done) => done,
         Err(error) => (or_replay(store, idempotency.as_ref(), Err(error)).await?, false),
@@ -118,8 +177,12 @@ pub async fn act(
 /// Staff act only on referrals to their own kindergarten's groups.
 fn staff_may_act(kindergarten_id: &str, item: &ApplicationItem, view: &PoolView) -> Result<()> {
     let group_id = match &item.application.state {
-        ApplicationState::Referred { referral } | ApplicationState::Enrolled { referral, .. } => &referral.group_id,
-        _ => return Err(Error::forbidden("the application holds no referral to this kindergarten")),
+        ApplicationState::Referred { referral } | ApplicationState::Enrolled { referral, .. } => {
+            &referral.group_id
+        }
+        _ => {
+            return Err(Error::forbidden("the application holds no referral to this kindergarten"))
+        }
     };
     match view.group(group_id) {
         Some(group) if group.kindergarten_id == kindergarten_id => Ok(()),
@@ -204,7 +267,13 @@ struct PeopleChange {
 }
 
 impl PeopleChange {
-    fn of(before: &ApplicationItem, command: &str, actor_iin: &str, now: Instant, change: impl FnOnce(&mut ApplicationItem)) -> Self {
+    fn of(
+        before: &ApplicationItem,
+        command: &str,
+        actor_iin: &str,
+        now: Instant,
+        change: impl FnOnce(&mut ApplicationItem),
+    ) -> Self {
         let mut application = before.application.clone();
         application.version += 1;
         let mut after = before.with_application(application);
@@ -261,22 +330,41 @@ where
     }
 }
 
-pub async fn name_second_parent(store: &Store, applicant_iin: &str, id: &ApplicationId, input: &SecondParentInput, key: Option<&str>, now: Instant) -> Result<LinkOutput> {
+pub async fn name_second_parent(
+    store: &Store,
+    applicant_iin: &str,
+    id: &ApplicationId,
+    input: &SecondParentInput,
+    key: Option<&str>,
+    now: Instant,
+) -> Result<LinkOutput> {
     Iin::parse(&input.second_parent_iin)?;
-    let request = LinkRequest { application_id: id, action: "name_second_parent", second_parent_iin: Some(&input.second_parent_iin) };
+    let request = LinkRequest {
+        application_id: id,
+        action: "name_second_parent",
+        second_parent_iin: Some(&input.second_parent_iin),
+    };
     let idempotency = key.map(|key| Idempotency::new(applicant_iin, key, &request)).transpose()?;
     let result = with_fresh_reads(|| async {
         let item = store.application(id).await?;
         if item.applicant_iin != applicant_iin {
-            return Err(Error::forbidden("only the applicant who submitted the application names the second parent"));
+            return Err(Error::forbidden(
+                "only the applicant who submitted the application names the second parent",
+            ));
         }
         if input.second_parent_iin == applicant_iin {
             return Err(Error::invalid("the second parent is another person than the applicant"));
         }
         if item.linked_iins.iter().any(|linked| linked != &input.second_parent_iin) {
-            return Err(Error::new("second_parent_linked", 409, "another second parent has linked this application already"));
+            return Err(Error::new(
+                "second_parent_linked",
+                409,
+                "another second parent has linked this application already",
+            ));
         }
-        let change = PeopleChange::of(&item, "name_second_parent", applicant_iin, now, |after| after.second_parent_iin = Some(input.second_parent_iin.clone()));
+        let change = PeopleChange::of(&item, "name_second_parent", applicant_iin, now, |after| {
+            after.second_parent_iin = Some(input.second_parent_iin.clone())
+        });
         let output = LinkOutput::of(&change.after);
         write_people(store, &item, &change, None, idempotency.as_ref(), &output, now).await?;
         Ok(output)
@@ -286,21 +374,32 @@ pub async fn name_second_parent(store: &Store, applicant_iin: &str, id: &Applica
 }
 
 /// R3, second half: the named parent links the application to their own account.
-pub async fn link(store: &Store, iin: &str, id: &ApplicationId, key: Option<&str>, now: Instant) -> Result<LinkOutput> {
+pub async fn link(
+    store: &Store,
+    iin: &str,
+    id: &ApplicationId,
+    key: Option<&str>,
+    now: Instant,
+) -> Result<LinkOutput> {
     let request = LinkRequest { application_id: id, action: "link", second_parent_iin: None };
     let idempotency = key.map(|key| Idempotency::new(iin, key, &request)).transpose()?;
     let result = with_fresh_reads(|| async {
         let item = store.application(id).await?;
         if item.second_parent_iin.as_deref() != Some(iin) {
-            return Err(Error::forbidden("only the parent the applicant named can link this application"));
+            return Err(Error::forbidden(
+                "only the parent the applicant named can link this application",
+            ));
         }
         if item.linked_iins.iter().any(|linked| linked == iin) {
             return Ok(LinkOutput::of(&item));
         }
-        let change = PeopleChange::of(&item, "link", iin, now, |after| after.linked_iins.push(iin.to_owned()));
+        let change = PeopleChange::of(&item, "link", iin, now, |after| {
+            after.linked_iins.push(iin.to_owned())
+        });
         let output = LinkOutput::of(&change.after);
         let index = ApplicantIndexItem::new(iin, id.clone(), Relation::Linked, now);
-        write_people(store, &item, &change, Some(&index), idempotency.as_ref(), &output, now).await?;
+        write_people(store, &item, &change, Some(&index), idempotency.as_ref(), &output, now)
+            .await?;
         Ok(output)
     })
     .await;

@@ -58,7 +58,11 @@ pub async fn stored_calendar(store: &Store) -> Result<WorkingCalendar> {
     for item in stored_years(store).await? {
         let year = item.data.year;
         if let Err(error) = calendar.add_year(item.data) {
-            tracing::error!(year, code = error.code(), "a stored calendar year is refused by the rules");
+            tracing::error!(
+                year,
+                code = error.code(),
+                "a stored calendar year is refused by the rules"
+            );
         }
     }
     Ok(calendar)
@@ -66,7 +70,12 @@ pub async fn stored_calendar(store: &Store) -> Result<WorkingCalendar> {
 
 /// Validates `data` with the rules against the calendar in force (built-in and stored years)
 /// and stores it, replacing the same year; this process counts with it at once.
-pub async fn load_calendar_year(store: &Store, data: &CalendarYear, operator_iin: &str, now: Instant) -> Result<CalendarLoaded> {
+pub async fn load_calendar_year(
+    store: &Store,
+    data: &CalendarYear,
+    operator_iin: &str,
+    now: Instant,
+) -> Result<CalendarLoaded> {
     let mut calendar = stored_calendar(store).await?;
     // An operator's data is input: every refusal of the rules is the caller's (400).
     calendar.add_year(data.clone()).map_err(|error| Error { status: 400, ..Error::from(error) })?;

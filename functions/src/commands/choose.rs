@@ -39,7 +39,14 @@ pub struct ChooseOutput {
 }
 
 /// The canonical text of a choice: fixed field order, one `name: value` per line.
-pub fn canonical_choice(application: &ApplicationId, group: &GroupId, kindergarten_id: &str, applicant_iin: &str, nonce: &str, expires_at: Instant) -> String {
+pub fn canonical_choice(
+    application: &ApplicationId,
+    group: &GroupId,
+    kindergarten_id: &str,
+    applicant_iin: &str,
+    nonce: &str,
+    expires_at: Instant,
+) -> String {
     format!(
         "kezek choice v1\napplication: {}\ngroup: {}\nkindergarten: {kindergarten_id}\napplicant: {applicant_iin}\nnonce: {nonce}\nexpires: {}\n",
         application.0,
@@ -49,7 +56,11 @@ pub fn canonical_choice(application: &ApplicationId, group: &GroupId, kindergart
 }
 
 /// Loads the application for `applicant_iin`, refusing anyone else (R3).
-pub(crate) async fn own_application(store: &Store, id: &ApplicationId, applicant_iin: &str) -> Result<ApplicationItem> {
+pub(crate) async fn own_application(
+    store: &Store,
+    id: &ApplicationId,
+    applicant_iin: &str,
+) -> Result<ApplicationItem> {
     let item = store.application(id).await?;
     if !item.visible_to(applicant_iin) {
         return Err(Error::forbidden("this application is not yours"));
@@ -60,7 +71,13 @@ pub(crate) async fn own_application(store: &Store, id: &ApplicationId, applicant
 /// The years of `calendar` that are not the built-in ones (loaded by operators).
 fn loaded_years(calendar: &WorkingCalendar) -> Vec<CalendarYear> {
     let built_in = WorkingCalendar::kazakhstan();
-    calendar.years().into_iter().filter_map(|year| calendar.year_data(year).filter(|data| built_in.year_data(year) != Some(*data)).cloned()).collect()
+    calendar
+        .years()
+        .into_iter()
+        .filter_map(|year| {
+            calendar.year_data(year).filter(|data| built_in.year_data(year) != Some(*data)).cloned()
+        })
+        .collect()
 }
 
 /// The calendar `loaded_years` were taken from: the built-in one with them laid over it.
@@ -72,16 +89,34 @@ pub(crate) fn calendar_with(years: &[CalendarYear]) -> Result<WorkingCalendar> {
     Ok(calendar)
 }
 
-pub async fn choose(store: &Store, applicant_iin: &str, input: &ChooseInput, now: Instant) -> Result<ChooseOutput> {
+pub async fn choose(
+    store: &Store,
+    applicant_iin: &str,
+    input: &ChooseInput,
+    now: Instant,
+) -> Result<ChooseOutput> {
     let item = own_application(store, &input.application_id, applicant_iin).await?;
     let rules = RegionRules::load(store, &item.application.pool.region_id, now).await?;
     let view = store.load_pool(&item.application.pool).await?;
     // Ask the rules whether signing this choice would be allowed now (R4); nothing is written.
-    item.application.apply(&Command::Sign { group_id: input.group_id.clone() }, &view.pool, &rules.context())?;
-    let group = view.group(&input.group_id).ok_or_else(|| Error::internal("the rules accepted a group the pool lacks"))?;
+    item.application.apply(
+        &Command::Sign { group_id: input.group_id.clone() },
+        &view.pool,
+        &rules.context(),
+    )?;
+    let group = view
+        .group(&input.group_id)
+        .ok_or_else(|| Error::internal("the rules accepted a group the pool lacks"))?;
     let nonce = ids::nonce()?;
     let expires_at = now + Duration::minutes(CHOICE_TTL_MINUTES);
-    let signed_text = canonical_choice(&input.application_id, &input.group_id, &group.kindergarten_id, applicant_iin, &nonce, expires_at);
+    let signed_text = canonical_choice(
+        &input.application_id,
+        &input.group_id,
+        &group.kindergarten_id,
+        applicant_iin,
+        &nonce,
+        expires_at,
+    );
     let nonce_item = NonceItem {
         keys: Keys::base(keys::choice_nonce(&nonce)),
         nonce: nonce.clone(),

@@ -42,16 +42,23 @@ pub struct RegionRules {
 
 impl RegionRules {
     pub async fn load(store: &Store, region_id: &str, now: Instant) -> Result<Self> {
-        let item: RegionItem = store.get(&keys::region(region_id)).await?.ok_or_else(|| Error::not_found("region"))?;
+        let item: RegionItem =
+            store.get(&keys::region(region_id)).await?.ok_or_else(|| Error::not_found("region"))?;
         let today = item.region.clock.local_date(now);
         let policy = item.policy.policy_on(today)?.clone();
-        let mut rules = Self { region: item.region, policy, now, calendar: Arc::new(WorkingCalendar::empty()) };
+        let mut rules =
+            Self { region: item.region, policy, now, calendar: Arc::new(WorkingCalendar::empty()) };
         rules.calendar = calendar(store, |calendar| rules.counts_with(calendar)).await?;
         Ok(rules)
     }
 
     pub fn context(&self) -> RuleContext<'_> {
-        RuleContext { policy: &self.policy, calendar: &self.calendar, clock: &self.region.clock, now: self.now }
+        RuleContext {
+            policy: &self.policy,
+            calendar: &self.calendar,
+            clock: &self.region.clock,
+            now: self.now,
+        }
     }
 
     /// Whether `calendar` counts every working-day deadline of the policy from now.
@@ -88,7 +95,10 @@ pub(crate) fn remember(table: &str, calendar: Arc<WorkingCalendar>) {
 
 /// The calendar of `store`'s table: this process's copy while fresh and `sufficient`, else
 /// the stored years read again.
-async fn calendar(store: &Store, sufficient: impl Fn(&WorkingCalendar) -> bool) -> Result<Arc<WorkingCalendar>> {
+async fn calendar(
+    store: &Store,
+    sufficient: impl Fn(&WorkingCalendar) -> bool,
+) -> Result<Arc<WorkingCalendar>> {
     if let Some(entry) = cached(store.table()) {
         let age = entry.read_at.elapsed();
         if age < CALENDAR_TTL && (age < CALENDAR_MISSING_RETRY || sufficient(&entry.calendar)) {

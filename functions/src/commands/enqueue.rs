@@ -32,13 +32,27 @@ pub struct EnqueueOutput {
 
 /// Puts the child in the queue of its pool. Refusals: the rules' (region not served, IIN,
 /// age), `duplicate_application`; a repeat with the same idempotency key returns the first result.
-pub async fn enqueue(store: &Store, applicant_iin: &str, input: &EnqueueInput, idempotency_key: Option<&str>, now: Instant) -> Result<EnqueueOutput> {
-    let idempotency = idempotency_key.map(|key| Idempotency::new(applicant_iin, key, input)).transpose()?;
-    let result = super::retrying(|| attempt(store, applicant_iin, input, idempotency.as_ref(), now)).await;
+pub async fn enqueue(
+    store: &Store,
+    applicant_iin: &str,
+    input: &EnqueueInput,
+    idempotency_key: Option<&str>,
+    now: Instant,
+) -> Result<EnqueueOutput> {
+    let idempotency =
+        idempotency_key.map(|key| Idempotency::new(applicant_iin, key, input)).transpose()?;
+    let result =
+        super::retrying(|| attempt(store, applicant_iin, input, idempotency.as_ref(), now)).await;
     or_replay(store, idempotency.as_ref(), result).await
 }
 
-async fn attempt(store: &Store, applicant_iin: &str, input: &EnqueueInput, idempotency: Option<&Idempotency>, now: Instant) -> Result<EnqueueOutput> {
+async fn attempt(
+    store: &Store,
+    applicant_iin: &str,
+    input: &EnqueueInput,
+    idempotency: Option<&Idempotency>,
+    now: Instant,
+) -> Result<EnqueueOutput> {
     Iin::parse(applicant_iin)?;
     if let Some(second) = &input.second_parent_iin {
         Iin::parse(second)?;
@@ -51,13 +65,21 @@ async fn attempt(store: &Store, applicant_iin: &str, input: &EnqueueInput, idemp
     };
     let (application, audit) = application::enqueue(request, &rules.region, &rules.policy, now)?;
     let table = store.table();
-    let item = ApplicationItem::new(application.clone(), applicant_iin.to_owned(), input.second_parent_iin.clone(), Vec::new());
+    let item = ApplicationItem::new(
+        application.clone(),
+        applicant_iin.to_owned(),
+        input.second_parent_iin.clone(),
+        Vec::new(),
+    );
     let output = EnqueueOutput { application };
     let mut transaction = Transaction::new();
     if let Some(idempotency) = idempotency {
         idempotency.put(&mut transaction, table, &output, now)?;
     }
-    let child = ChildItem { keys: Keys::base(keys::child(&item.application.child_iin)), application_id: item.application.id.clone() };
+    let child = ChildItem {
+        keys: Keys::base(keys::child(&item.application.child_iin)),
+        application_id: item.application.id.clone(),
+    };
     transaction.put_new(Role::Child, table, &child)?;
     transaction.put_new(Role::Application, table, &item)?;
     let audit = AuditItem {
@@ -66,7 +88,12 @@ async fn attempt(store: &Store, applicant_iin: &str, input: &EnqueueInput, idemp
         actor: format!("applicant:{applicant_iin}"),
     };
     transaction.put_new(Role::Record, table, &audit)?;
-    let index = ApplicantIndexItem::new(applicant_iin, item.application.id.clone(), Relation::Submitted, now);
+    let index = ApplicantIndexItem::new(
+        applicant_iin,
+        item.application.id.clone(),
+        Relation::Submitted,
+        now,
+    );
     transaction.put_new(Role::Record, table, &index)?;
     store.commit(transaction).await?;
     Ok(output)

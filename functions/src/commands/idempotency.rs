@@ -29,11 +29,18 @@ impl Idempotency {
         Ok(Self { scope: scope.to_owned(), key: key.to_owned(), request_hash })
     }
 
-    pub fn put(&self, transaction: &mut Transaction, table: &str, response: &impl Serialize, now: Instant) -> Result<()> {
+    pub fn put(
+        &self,
+        transaction: &mut Transaction,
+        table: &str,
+        response: &impl Serialize,
+        now: Instant,
+    ) -> Result<()> {
         let item = IdempotencyItem {
             keys: Keys::base(keys::idempotency(&self.scope, &self.key)),
             request_hash: self.request_hash.clone(),
-            response: serde_json::to_string(response).map_err(|e| Error::internal(e.to_string()))?,
+            response: serde_json::to_string(response)
+                .map_err(|e| Error::internal(e.to_string()))?,
             created_at: now,
         };
         transaction.put_new(Role::Idempotency, table, &item)
@@ -41,11 +48,17 @@ impl Idempotency {
 
     /// The stored first result, if this key was used; refused when used for another request.
     pub async fn replay<T: DeserializeOwned>(&self, store: &Store) -> Result<Option<T>> {
-        let Some(item) = store.get::<IdempotencyItem>(&keys::idempotency(&self.scope, &self.key)).await? else {
+        let Some(item) =
+            store.get::<IdempotencyItem>(&keys::idempotency(&self.scope, &self.key)).await?
+        else {
             return Ok(None);
         };
         if item.request_hash != self.request_hash {
-            return Err(Error::new("idempotency_key_reused", 422, "this idempotency key was used for a different request"));
+            return Err(Error::new(
+                "idempotency_key_reused",
+                422,
+                "this idempotency key was used for a different request",
+            ));
         }
         serde_json::from_str(&item.response).map(Some).map_err(|e| Error::internal(e.to_string()))
     }
@@ -53,7 +66,11 @@ impl Idempotency {
 
 /// Runs a command; when it fails and an idempotency key was given, answers with the first
 /// result of that key instead (the failure was then the repeat itself).
-pub(crate) async fn or_replay<T: DeserializeOwned>(store: &Store, idempotency: Option<&Idempotency>, result: Result<T>) -> Result<T> {
+pub(crate) async fn or_replay<T: DeserializeOwned>(
+    store: &Store,
+    idempotency: Option<&Idempotency>,
+    result: Result<T>,
+) -> Result<T> {
     match (result, idempotency) {
         (Ok(value), _) => Ok(value),
         (Err(error), Some(idempotency)) => match idempotency.replay(store).await? {

@@ -25,17 +25,26 @@ pub struct JournalEntry {
 
 /// The caller's applications: submitted and linked, oldest first.
 pub async fn journal(store: &Store, iin: &str) -> Result<Vec<JournalEntry>> {
-    let index: Vec<ApplicantIndexItem> = store.query_prefix(&applicant_index::applicant_pk(iin), applicant_index::APP_PREFIX).await?;
+    let index: Vec<ApplicantIndexItem> = store
+        .query_prefix(&applicant_index::applicant_pk(iin), applicant_index::APP_PREFIX)
+        .await?;
     let mut entries = Vec::with_capacity(index.len());
     for line in index {
-        let Some(item) = store.get::<ApplicationItem>(&keys::application(&line.application_id)).await? else {
+        let Some(item) =
+            store.get::<ApplicationItem>(&keys::application(&line.application_id)).await?
+        else {
             continue;
         };
         if item.visible_to(iin) {
             entries.push(JournalEntry { relation: line.relation, application: item.application });
         }
     }
-    entries.sort_by(|a, b| a.application.registered_at.cmp(&b.application.registered_at).then_with(|| a.application.id.cmp(&b.application.id)));
+    entries.sort_by(|a, b| {
+        a.application
+            .registered_at
+            .cmp(&b.application.registered_at)
+            .then_with(|| a.application.id.cmp(&b.application.id))
+    });
     Ok(entries)
 }
 
@@ -63,7 +72,12 @@ pub async fn visible(store: &Store, iin: &str, id: &ApplicationId) -> Result<App
     Ok(item)
 }
 
-pub async fn details(store: &Store, iin: &str, id: &ApplicationId, now: Instant) -> Result<Details> {
+pub async fn details(
+    store: &Store,
+    iin: &str,
+    id: &ApplicationId,
+    now: Instant,
+) -> Result<Details> {
     let item = visible(store, iin, id).await?;
     let application = &item.application;
     let rules = RegionRules::load(store, &application.pool.region_id, now).await?;
@@ -80,7 +94,10 @@ pub async fn details(store: &Store, iin: &str, id: &ApplicationId, now: Instant)
         birth_date: application.child_birth_date,
         state: &application.state,
         free_choice_places: view.pool.counters.free_choice,
-        groups_with_free_places: u32::try_from(view.pool.groups.iter().filter(|group| group.free > 0).count()).unwrap_or(u32::MAX),
+        groups_with_free_places: u32::try_from(
+            view.pool.groups.iter().filter(|group| group.free > 0).count(),
+        )
+        .unwrap_or(u32::MAX),
     };
     let eligibility = evaluate_choice(situation, &rules.policy, &rules.region.clock, now);
     let deadlines = application_deadlines(ApplicationDeadlinesInput {
@@ -103,12 +120,22 @@ pub async fn details(store: &Store, iin: &str, id: &ApplicationId, now: Instant)
 }
 
 async fn documents(store: &Store, id: &ApplicationId) -> Result<Vec<ReferralDocument>> {
-    let items: Vec<DocumentItem> = store.query_prefix(&keys::application_pk(id), keys::DOC_PREFIX).await?;
+    let items: Vec<DocumentItem> =
+        store.query_prefix(&keys::application_pk(id), keys::DOC_PREFIX).await?;
     Ok(items.into_iter().map(|item| item.referral).collect())
 }
 
 /// One referral document of a visible application (JSON download).
-pub async fn document(store: &Store, iin: &str, id: &ApplicationId, number: &str) -> Result<ReferralDocument> {
+pub async fn document(
+    store: &Store,
+    iin: &str,
+    id: &ApplicationId,
+    number: &str,
+) -> Result<ReferralDocument> {
     visible(store, iin, id).await?;
-    documents(store, id).await?.into_iter().find(|document| document.number == number).ok_or_else(|| Error::not_found("document"))
+    documents(store, id)
+        .await?
+        .into_iter()
+        .find(|document| document.number == number)
+        .ok_or_else(|| Error::not_found("document"))
 }

@@ -66,7 +66,12 @@ pub async fn challenge(store: &Store, now: Instant) -> Result<Challenge> {
     let mut transaction = Transaction::new();
     transaction.put_new(Role::Nonce, store.table(), &item)?;
     store.commit(transaction).await?;
-    Ok(Challenge { nonce, signed_base64: STANDARD.encode(signed_text.as_bytes()), signed_text, expires_at })
+    Ok(Challenge {
+        nonce,
+        signed_base64: STANDARD.encode(signed_text.as_bytes()),
+        signed_text,
+        expires_at,
+    })
 }
 
 /// What an organisation's BIN gives its people.
@@ -108,34 +113,69 @@ pub struct LoginOutput {
 }
 
 /// Verifies a signed challenge and consumes it; refusals have their own codes.
-pub async fn login(store: &Store, verifier: &EdsVerifier, directory: &Directory, input: &LoginInput, now: Instant) -> Result<LoginOutput> {
+pub async fn login(
+    store: &Store,
+    verifier: &EdsVerifier,
+    directory: &Directory,
+    input: &LoginInput,
+    now: Instant,
+) -> Result<LoginOutput> {
     let key = keys::login_challenge(&input.nonce);
-    let challenge: ChallengeItem = store.get(&key).await?.ok_or_else(|| Error::new("nonce_unknown", 401, "no login challenge was issued with this nonce"))?;
+    let challenge: ChallengeItem = store.get(&key).await?.ok_or_else(|| {
+        Error::new("nonce_unknown", 401, "no login challenge was issued with this nonce")
+    })?;
     if challenge.used_at.is_some() {
-        return Err(Error::new("nonce_used", 401, "this challenge was used already; ask for a new one"));
+        return Err(Error::new(
+            "nonce_used",
+            401,
+            "this challenge was used already; ask for a new one",
+        ));
     }
     if now >= challenge.expires_at {
         return Err(Error::new("nonce_expired", 401, "the challenge expired; ask for a new one"));
     }
     let submission = submission_of(&input.signature);
     let issued = challenge.signed_text.as_bytes();
-    let signer = match verifier.check(KeyPurpose::Authentication, Holder::Person, issued, &submission, None, now) {
-        Err(error) if error.code == IdentityError::OrganisationCertificate.code() => {
-            verifier.check(KeyPurpose::Authentication, Holder::Organisation, issued, &submission, None, now)?
-        }
+    let signer = match verifier.check(
+        KeyPurpose::Authentication,
+        Holder::Person,
+        issued,
+        &submission,
+        None,
+        now,
+    ) {
+        Err(error) if error.code == IdentityError::OrganisationCertificate.code() => verifier
+            .check(
+                KeyPurpose::Authentication,
+                Holder::Organisation,
+                issued,
+                &submission,
+                None,
+                now,
+            )?,
         other => other?,
     };
     // Every refusal comes before the challenge is used: a refused login writes nothing.
     let identity = match &signer.bin {
         None => Identity::Applicant { iin: signer.iin.clone() },
         Some(bin) => match directory.0.get(bin) {
-            Some(OrganisationRole::Staff { kindergarten_id }) => {
-                Identity::Staff { iin: signer.iin.clone(), bin: bin.clone(), kindergarten_id: kindergarten_id.clone() }
+            Some(OrganisationRole::Staff { kindergarten_id }) => Identity::Staff {
+                iin: signer.iin.clone(),
+                bin: bin.clone(),
+                kindergarten_id: kindergarten_id.clone(),
+            },
+            Some(OrganisationRole::Operator { region_id }) => Identity::Operator {
+                iin: signer.iin.clone(),
+                bin: bin.clone(),
+                region_id: region_id.clone(),
+            },
+            None => {
+                return Err(Error::new(
+                    "organisation_not_registered",
+                    403,
+                    "this organisation is not registered with the service",
+                ))
             }
-            Some(OrganisationRole::Operator { region_id }) => {
-                Identity::Operator { iin: signer.iin.clone(), bin: bin.clone(), region_id: region_id.clone() }
-            }
-            None => return Err(Error::new("organisation_not_registered", 403, "this organisation is not registered with the service")),
         },
     };
     let mut transaction = Transaction::new();

@@ -7,11 +7,11 @@ pub mod catalog;
 pub mod choose;
 mod context;
 pub mod enqueue;
+mod idempotency;
 pub mod journal;
 pub mod login;
-pub mod profile;
-mod idempotency;
 pub mod places;
+pub mod profile;
 pub mod sign;
 pub mod sweep;
 pub mod turn_engine;
@@ -30,7 +30,8 @@ pub(crate) const CONFLICTS_MAX: u32 = 12;
 
 /// The jittered backoff before retry number `conflicts` of a transaction.
 pub(crate) async fn pause(conflicts: u32) {
-    let jitter = crate::ids::random_hex(1).ok().and_then(|h| u64::from_str_radix(&h, 16).ok()).unwrap_or(0);
+    let jitter =
+        crate::ids::random_hex(1).ok().and_then(|h| u64::from_str_radix(&h, 16).ok()).unwrap_or(0);
     tokio::time::sleep(Duration::from_millis(5 * u64::from(conflicts) + jitter % 20)).await;
 }
 
@@ -50,7 +51,11 @@ where
                 conflicts += 1;
                 pause(conflicts).await;
             }
-            Err(error) if (error.is("no_free_places") || error.is("group_full")) && error.status == 409 && stale_places < 3 => {
+            Err(error)
+                if (error.is("no_free_places") || error.is("group_full"))
+                    && error.status == 409
+                    && stale_places < 3 =>
+            {
                 stale_places += 1;
             }
             other => return other,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::idempotency::or_replay;
 use super::Idempotency;
 use crate::error::{Error, Result};
-use crate::store::items::{KindergartenItem, Keys, PoolAuditItem};
+use crate::store::items::{Keys, KindergartenItem, PoolAuditItem};
 use crate::store::{keys, Role, Store, Transaction};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,10 +39,18 @@ pub struct PlacesOutput {
 }
 
 /// Staff of `kindergarten_id` publish or withdraw places of one of its groups.
-pub async fn change_places(store: &Store, kindergarten_id: &str, input: &PlacesInput, idempotency_key: Option<&str>, now: Instant) -> Result<PlacesOutput> {
+pub async fn change_places(
+    store: &Store,
+    kindergarten_id: &str,
+    input: &PlacesInput,
+    idempotency_key: Option<&str>,
+    now: Instant,
+) -> Result<PlacesOutput> {
     let scope = format!("staff:{kindergarten_id}");
-    let idempotency = idempotency_key.map(|key| Idempotency::new(&scope, key, input)).transpose()?;
-    let result = super::retrying(|| attempt(store, kindergarten_id, input, idempotency.as_ref(), now)).await;
+    let idempotency =
+        idempotency_key.map(|key| Idempotency::new(&scope, key, input)).transpose()?;
+    let result =
+        super::retrying(|| attempt(store, kindergarten_id, input, idempotency.as_ref(), now)).await;
     let mut output = or_replay(store, idempotency.as_ref(), result).await?;
     if output.place_move.delta().unreserved > 0 {
         output.offered = super::turn_engine::run(store, &output.pool, now).await?;
@@ -50,23 +58,37 @@ pub async fn change_places(store: &Store, kindergarten_id: &str, input: &PlacesI
     Ok(output)
 }
 
-async fn attempt(store: &Store, kindergarten_id: &str, input: &PlacesInput, idempotency: Option<&Idempotency>, now: Instant) -> Result<PlacesOutput> {
-    let kindergarten: KindergartenItem = store.get(&keys::kindergarten(kindergarten_id)).await?.ok_or_else(|| Error::not_found("kindergarten"))?;
+async fn attempt(
+    store: &Store,
+    kindergarten_id: &str,
+    input: &PlacesInput,
+    idempotency: Option<&Idempotency>,
+    now: Instant,
+) -> Result<PlacesOutput> {
+    let kindergarten: KindergartenItem = store
+        .get(&keys::kindergarten(kindergarten_id))
+        .await?
+        .ok_or_else(|| Error::not_found("kindergarten"))?;
     let kindergarten = kindergarten.kindergarten;
     // Staff act only on their own kindergarten's groups.
-    let group = kindergarten
-        .groups
-        .iter()
-        .find(|group| group.group_id == input.group_id)
-        .ok_or_else(|| Error::forbidden("the group is not one of this kindergarten's groups"))?;
-    let pool_key = PoolKey { region_id: kindergarten.region_id.clone(), group_year: group.group_year };
+    let group =
+        kindergarten.groups.iter().find(|group| group.group_id == input.group_id).ok_or_else(
+            || Error::forbidden("the group is not one of this kindergarten's groups"),
+        )?;
+    let pool_key =
+        PoolKey { region_id: kindergarten.region_id.clone(), group_year: group.group_year };
     let mut view = store.load_pool(&pool_key).await?;
     let place_move = match input.action {
         PlacesAction::Publish => view.pool.publish(&input.group_id, input.count)?,
         PlacesAction::Withdraw => view.pool.withdraw(&input.group_id, input.count)?,
     };
     view.pool.apply(&place_move)?;
-    let output = PlacesOutput { pool: pool_key.clone(), place_move: place_move.clone(), counters: view.pool.counters, offered: Vec::new() };
+    let output = PlacesOutput {
+        pool: pool_key.clone(),
+        place_move: place_move.clone(),
+        counters: view.pool.counters,
+        offered: Vec::new(),
+    };
     let table = store.table();
     let mut transaction = Transaction::new();
     if let Some(idempotency) = idempotency {

@@ -40,7 +40,12 @@ pub struct ProfileItem {
 fn check(input: &ProfileInput) -> Result<()> {
     let email = input.email.trim();
     let well_formed = email.len() <= EMAIL_LENGTH_MAX
-        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'))
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        })
         && !email.chars().any(char::is_whitespace);
     if !well_formed {
         return Err(Error::new("email_invalid", 400, "give a valid e-mail address"));
@@ -48,7 +53,11 @@ fn check(input: &ProfileInput) -> Result<()> {
     if let Some(phone) = &input.phone {
         let digits = phone.strip_prefix('+').unwrap_or_default();
         if !(8..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::new("phone_invalid", 400, "give the phone in international form, e.g. +77011234567"));
+            return Err(Error::new(
+                "phone_invalid",
+                400,
+                "give the phone in international form, e.g. +77011234567",
+            ));
         }
     }
     if !matches!(input.language.as_str(), "kk" | "ru" | "en") {
@@ -58,7 +67,12 @@ fn check(input: &ProfileInput) -> Result<()> {
 }
 
 /// Writes the caller's profile (replacing the previous one).
-pub async fn set_profile(store: &Store, iin: &str, input: &ProfileInput, now: Instant) -> Result<ProfileItem> {
+pub async fn set_profile(
+    store: &Store,
+    iin: &str,
+    input: &ProfileInput,
+    now: Instant,
+) -> Result<ProfileItem> {
     check(input)?;
     let item = ProfileItem {
         keys: Keys::base(keys::profile(iin)),

@@ -20,7 +20,10 @@ use super::idempotency::or_replay;
 use super::{writes, Idempotency, RegionRules};
 use crate::error::{Error, Result};
 use crate::signature::{SignatureVerifier, SignedChoice};
-use crate::store::items::{ApplicationItem, ChoiceBasisItem, DocumentItem, GroupItem, Keys, NonceItem, ReferralDocument, SignatureEvidence};
+use crate::store::items::{
+    ApplicationItem, ChoiceBasisItem, DocumentItem, GroupItem, Keys, NonceItem, ReferralDocument,
+    SignatureEvidence,
+};
 use crate::store::{keys, Role, Store, Transaction};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,13 +78,21 @@ async fn signed(
     idempotency_key: Option<&str>,
     now: Instant,
 ) -> Result<SignOutput> {
-    let idempotency = idempotency_key.map(|key| Idempotency::new(applicant_iin, key, input)).transpose()?;
-    let (nonce, basis) = store.choice(&input.nonce).await?.ok_or_else(|| Error::new("nonce_unknown", 404, "no choice was issued with this nonce"))?;
+    let idempotency =
+        idempotency_key.map(|key| Idempotency::new(applicant_iin, key, input)).transpose()?;
+    let (nonce, basis) = store
+        .choice(&input.nonce)
+        .await?
+        .ok_or_else(|| Error::new("nonce_unknown", 404, "no choice was issued with this nonce"))?;
     if nonce.applicant_iin != applicant_iin {
         return Err(Error::forbidden("this choice was issued to another applicant"));
     }
     if application_id.is_some_and(|id| *id != nonce.application_id) {
-        return Err(Error::new("nonce_application_mismatch", 409, "this choice was issued for another application"));
+        return Err(Error::new(
+            "nonce_application_mismatch",
+            409,
+            "this choice was issued for another application",
+        ));
     }
     let result = match nonce.used_at {
         Some(_) => Err(Error::new("nonce_used", 409, "this choice was signed already")),
@@ -118,7 +129,13 @@ impl Basis {
         let item = own_application(store, &nonce.application_id, &nonce.applicant_iin).await?;
         let rules = RegionRules::load(store, &item.application.pool.region_id, now).await?;
         let view = store.load_pool(&item.application.pool).await?;
-        let group = view.group(&nonce.group_id).cloned().ok_or_else(|| Error::new("group_not_in_pool", 422, "the chosen group is not in the application's pool"))?;
+        let group = view.group(&nonce.group_id).cloned().ok_or_else(|| {
+            Error::new(
+                "group_not_in_pool",
+                422,
+                "the chosen group is not in the application's pool",
+            )
+        })?;
         Ok(Self { item, pool: view.pool, group, rules })
     }
 }
@@ -141,7 +158,12 @@ async fn take_place(
     if now >= nonce.expires_at {
         return Err(Error::new("nonce_expired", 422, "the choice expired; choose again"));
     }
-    let evidence = verifier.verify(nonce.signed_text.as_bytes(), &input.signature, &nonce.applicant_iin, now)?;
+    let evidence = verifier.verify(
+        nonce.signed_text.as_bytes(),
+        &input.signature,
+        &nonce.applicant_iin,
+        now,
+    )?;
     if let Some(basis) = basis.and_then(|basis| Basis::stored(basis, now)) {
         match attempt(store, nonce, &basis, &evidence, input, idempotency, now).await {
             Err(error) if worth_fresh_reads(&error) => {}
@@ -168,12 +190,17 @@ async fn attempt(
     if let Some(expected) = input.expected_version {
         item.application.check_version(expected)?;
     }
-    let transition = item.application.apply(&Command::Sign { group_id: nonce.group_id.clone() }, &basis.pool, &basis.rules.context())?;
+    let transition = item.application.apply(
+        &Command::Sign { group_id: nonce.group_id.clone() },
+        &basis.pool,
+        &basis.rules.context(),
+    )?;
     let ApplicationState::Referred { referral } = &transition.application.state else {
         return Err(Error::internal("a signed choice must yield a referral"));
     };
     let group = &basis.group;
-    let number = format!("KZ-{}-{}", item.application.id.0.to_uppercase(), transition.application.version);
+    let number =
+        format!("KZ-{}-{}", item.application.id.0.to_uppercase(), transition.application.version);
     let document = ReferralDocument {
         number: number.clone(),
         application_id: item.application.id.clone(),
@@ -190,15 +217,25 @@ async fn attempt(
         valid_until_at: referral.valid_until_at,
         evidence: evidence.clone(),
     };
-    let output = SignOutput { application: transition.application.clone(), referral: document.clone() };
+    let output =
+        SignOutput { application: transition.application.clone(), referral: document.clone() };
     let table = store.table();
     let mut transaction = Transaction::new();
     if let Some(idempotency) = idempotency {
         idempotency.put(&mut transaction, table, &output, now)?;
     }
     transaction.use_nonce(table, &keys::choice_nonce(&nonce.nonce), now)?;
-    writes::transition(&mut transaction, table, item, &transition, &format!("applicant:{}", nonce.applicant_iin))?;
-    let document = DocumentItem { keys: Keys::base(keys::referral_document(&item.application.id, &number)), referral: document };
+    writes::transition(
+        &mut transaction,
+        table,
+        item,
+        &transition,
+        &format!("applicant:{}", nonce.applicant_iin),
+    )?;
+    let document = DocumentItem {
+        keys: Keys::base(keys::referral_document(&item.application.id, &number)),
+        referral: document,
+    };
     transaction.put_new(Role::Record, table, &document)?;
     store.commit(transaction).await?;
     Ok(output)

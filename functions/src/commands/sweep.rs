@@ -50,7 +50,12 @@ struct RunCache {
 }
 
 impl RunCache {
-    async fn rules(&mut self, store: &Store, region_id: &str, now: Instant) -> Result<&RegionRules> {
+    async fn rules(
+        &mut self,
+        store: &Store,
+        region_id: &str,
+        now: Instant,
+    ) -> Result<&RegionRules> {
         if !self.rules.contains_key(region_id) {
             let rules = RegionRules::load(store, region_id, now).await?;
             self.rules.insert(region_id.to_owned(), rules);
@@ -101,7 +106,12 @@ pub async fn sweep(store: &Store, now: Instant) -> Result<SweepReport> {
 /// the whole item): `Some(pool to run the turn engine for, if the rules ask)`, or `None` when
 /// another writer got there first or the deadline is no longer due. The transaction's
 /// version condition keeps an index entry that is behind from writing anything.
-async fn apply_due(store: &Store, cache: &mut RunCache, indexed: ApplicationItem, now: Instant) -> Result<Option<Option<PoolKey>>> {
+async fn apply_due(
+    store: &Store,
+    cache: &mut RunCache,
+    indexed: ApplicationItem,
+    now: Instant,
+) -> Result<Option<Option<PoolKey>>> {
     let Some(command) = due_command(&indexed.application.state) else {
         return Ok(None);
     };
@@ -111,10 +121,18 @@ async fn apply_due(store: &Store, cache: &mut RunCache, indexed: ApplicationItem
     let mut fresh_pool = false;
     loop {
         let view = cache.pool(store, &pool_key).await?;
-        match writes::apply_system(store, indexed.clone(), &command, &view.pool, &context, "sweep").await {
+        match writes::apply_system(store, indexed.clone(), &command, &view.pool, &context, "sweep")
+            .await
+        {
             Ok(Some(transition)) => {
                 // Keep the run's pool current; a view that cannot take the moves is read again.
-                if transition.effects.places.iter().try_for_each(|place_move| view.pool.apply(place_move)).is_err() {
+                if transition
+                    .effects
+                    .places
+                    .iter()
+                    .try_for_each(|place_move| view.pool.apply(place_move))
+                    .is_err()
+                {
                     cache.pools.remove(&pool_key);
                 }
                 return Ok(Some(transition.effects.run_turn_engine.then_some(pool_key)));

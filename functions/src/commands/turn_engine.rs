@@ -22,7 +22,11 @@ pub async fn run(store: &Store, pool_key: &PoolKey, now: Instant) -> Result<Vec<
 }
 
 /// [`run`] with the region's rules already loaded (a sweep loads each region once).
-pub async fn run_with(store: &Store, rules: &RegionRules, pool_key: &PoolKey) -> Result<Vec<ApplicationId>> {
+pub async fn run_with(
+    store: &Store,
+    rules: &RegionRules,
+    pool_key: &PoolKey,
+) -> Result<Vec<ApplicationId>> {
     let context = rules.context();
     let Some(rule) = OfferRule::on(&rules.policy, &rules.region.clock, rules.now) else {
         return Ok(Vec::new());
@@ -50,10 +54,20 @@ pub async fn run_with(store: &Store, rules: &RegionRules, pool_key: &PoolKey) ->
         // rules refuse one that is no longer queued.
         let mut items = store.applications(&batch).await?;
         for id in batch {
-            let Some(item) = items.remove(&id).filter(|item| item.application.pool == *pool_key) else {
+            let Some(item) = items.remove(&id).filter(|item| item.application.pool == *pool_key)
+            else {
                 continue;
             };
-            match writes::apply_system(store, item, &Command::Offer, &view.pool, &context, "turn_engine").await {
+            match writes::apply_system(
+                store,
+                item,
+                &Command::Offer,
+                &view.pool,
+                &context,
+                "turn_engine",
+            )
+            .await
+            {
                 Ok(Some(transition)) => {
                     for place_move in &transition.effects.places {
                         view.pool.apply(place_move)?;

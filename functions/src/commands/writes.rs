@@ -11,14 +11,25 @@ use crate::error::Result;
 use crate::store::items::{ApplicationItem, AuditItem, Keys, NoticeItem};
 use crate::store::{keys, Role, Store, Transaction};
 
-pub fn transition(transaction: &mut Transaction, table: &str, before: &ApplicationItem, transition: &Transition, actor: &str) -> Result<ApplicationItem> {
+pub fn transition(
+    transaction: &mut Transaction,
+    table: &str,
+    before: &ApplicationItem,
+    transition: &Transition,
+    actor: &str,
+) -> Result<ApplicationItem> {
     let application = &transition.application;
     let after = before.with_application(application.clone());
     transaction.put_versioned(Role::Application, table, &after, before.version)?;
     transaction.place_moves(table, &application.pool, &transition.effects.places)?;
     for (index, notice) in transition.effects.notices.iter().enumerate() {
         let notice_id = format!("{}-{}-{index}", application.id.0, application.version);
-        let item = NoticeItem::pending(notice_id, notice.clone(), before.applicant_iin.clone(), transition.effects.audit.at);
+        let item = NoticeItem::pending(
+            notice_id,
+            notice.clone(),
+            before.applicant_iin.clone(),
+            transition.effects.audit.at,
+        );
         transaction.put_new(Role::Record, table, &item)?;
     }
     let audit = AuditItem {
@@ -28,7 +39,12 @@ pub fn transition(transaction: &mut Transaction, table: &str, before: &Applicati
     };
     transaction.put_new(Role::Record, table, &audit)?;
     if application.state.name().frees_child() && !before.application.state.name().frees_child() {
-        transaction.delete_existing(Role::Record, table, &keys::child(&application.child_iin), Some(&application.id.0))?;
+        transaction.delete_existing(
+            Role::Record,
+            table,
+            &keys::child(&application.child_iin),
+            Some(&application.id.0),
+        )?;
     }
     Ok(after)
 }
@@ -39,7 +55,14 @@ pub fn transition(transaction: &mut Transaction, table: &str, before: &Applicati
 /// another in flight is retried; one that found another version re-reads the application
 /// (strongly consistent) once and tries again while the rules still allow the command. A
 /// failed place condition (`no_free_places`, `group_full`) is the caller's to handle.
-pub async fn apply_system(store: &Store, mut item: ApplicationItem, command: &Command, pool: &Pool, context: &RuleContext<'_>, actor: &str) -> Result<Option<Transition>> {
+pub async fn apply_system(
+    store: &Store,
+    mut item: ApplicationItem,
+    command: &Command,
+    pool: &Pool,
+    context: &RuleContext<'_>,
+    actor: &str,
+) -> Result<Option<Transition>> {
     let (mut conflicts, mut reread) = (0, false);
     loop {
         let Ok(change) = item.application.apply(command, pool, context) else {
@@ -55,12 +78,15 @@ pub async fn apply_system(store: &Store, mut item: ApplicationItem, command: &Co
             }
             Err(error) if error.is("version_conflict") && !reread => {
                 reread = true;
-                match store.get::<ApplicationItem>(&keys::application(&item.application.id)).await? {
+                match store.get::<ApplicationItem>(&keys::application(&item.application.id)).await?
+                {
                     Some(fresh) if fresh.version != item.version => item = fresh,
                     _ => return Ok(None),
                 }
             }
-            Err(error) if error.is("version_conflict") || error.is("transaction_conflict") => return Ok(None),
+            Err(error) if error.is("version_conflict") || error.is("transaction_conflict") => {
+                return Ok(None)
+            }
             Err(error) => return Err(error),
         }
     }

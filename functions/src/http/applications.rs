@@ -39,13 +39,21 @@ struct Journal {
 }
 
 fn application_id(segment: &str) -> Result<ApplicationId> {
-    if segment.is_empty() || segment.len() > 64 || !segment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if segment.is_empty()
+        || segment.len() > 64
+        || !segment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Err(Error::invalid("not an application id"));
     }
     Ok(ApplicationId(segment.to_owned()))
 }
 
-pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &[&str]) -> Result<Reply> {
+pub(super) async fn route(
+    router: &Router,
+    call: &Call,
+    method: &Method,
+    path: &[&str],
+) -> Result<Reply> {
     let claims = router.claims(call, SessionRole::Applicant)?;
     let iin = claims.sub.as_str();
     let store = &router.store;
@@ -56,22 +64,34 @@ pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &
             let input: EnqueueInput = call.body()?;
             Reply::json(201, &enqueue(store, iin, &input, key, now).await?)
         }
-        (&Method::GET, []) => Reply::ok(&Journal { applications: journal::journal(store, iin).await? }),
-        (&Method::GET, [id]) => Reply::ok(&journal::details(store, iin, &application_id(id)?, now).await?),
-        (&Method::GET, [id, "documents", number]) => Reply::ok(&journal::document(store, iin, &application_id(id)?, number).await?),
+        (&Method::GET, []) => {
+            Reply::ok(&Journal { applications: journal::journal(store, iin).await? })
+        }
+        (&Method::GET, [id]) => {
+            Reply::ok(&journal::details(store, iin, &application_id(id)?, now).await?)
+        }
+        (&Method::GET, [id, "documents", number]) => {
+            Reply::ok(&journal::document(store, iin, &application_id(id)?, number).await?)
+        }
         (&Method::POST, [id, action]) => {
             let id = application_id(id)?;
             match *action {
                 "second-parent" => {
                     let input: SecondParentInput = call.body()?;
-                    Reply::ok(&actions::name_second_parent(store, iin, &id, &input, key, now).await?)
+                    Reply::ok(
+                        &actions::name_second_parent(store, iin, &id, &input, key, now).await?,
+                    )
                 }
                 "link" => {
                     let _: ActionInput = call.body()?;
                     Reply::ok(&actions::link(store, iin, &id, key, now).await?)
                 }
-                "withdraw" => Reply::ok(&actions::withdraw(store, iin, &id, &call.body()?, key, now).await?),
-                "cancel" => Reply::ok(&actions::cancel(store, iin, &id, &call.body()?, key, now).await?),
+                "withdraw" => {
+                    Reply::ok(&actions::withdraw(store, iin, &id, &call.body()?, key, now).await?)
+                }
+                "cancel" => {
+                    Reply::ok(&actions::cancel(store, iin, &id, &call.body()?, key, now).await?)
+                }
                 "extend" => {
                     let input: ExtendInput = call.body()?;
                     Reply::ok(&actions::extend(store, iin, &id, &input, key, now).await?)
@@ -79,15 +99,24 @@ pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &
                 "choose" => {
                     let body: ChooseBody = call.body()?;
                     let input = ChooseInput { application_id: id, group_id: body.group_id };
-                    let output = router.once(iin, call, "choose", &input, choose(store, iin, &input, now)).await?;
+                    let output = router
+                        .once(iin, call, "choose", &input, choose(store, iin, &input, now))
+                        .await?;
                     Reply::ok(&output)
                 }
                 "sign" => {
                     let body: SignBody = call.body()?;
-                    let input = SignInput { nonce: body.nonce, signature: body.signature, expected_version: body.expected_version };
+                    let input = SignInput {
+                        nonce: body.nonce,
+                        signature: body.signature,
+                        expected_version: body.expected_version,
+                    };
                     // The nonce names the application it was issued for (to this applicant
                     // only); signing it under another application's path is refused.
-                    Reply::ok(&sign_application(store, router.verifier()?, iin, &id, &input, key, now).await?)
+                    Reply::ok(
+                        &sign_application(store, router.verifier()?, iin, &id, &input, key, now)
+                            .await?,
+                    )
                 }
                 _ => Err(no_route()),
             }

@@ -56,7 +56,13 @@ struct ProfileView {
 
 impl From<ProfileItem> for ProfileView {
     fn from(item: ProfileItem) -> Self {
-        Self { iin: item.iin, email: item.email, phone: item.phone, language: item.language, updated_at: item.updated_at }
+        Self {
+            iin: item.iin,
+            email: item.email,
+            phone: item.phone,
+            language: item.language,
+            updated_at: item.updated_at,
+        }
     }
 }
 
@@ -71,30 +77,55 @@ struct Profile {
 fn claims_of(identity: &Identity, expires_at: Instant, email_required: bool) -> Claims {
     let mut claims = match identity {
         Identity::Applicant { iin } => Claims::applicant(iin, expires_at),
-        Identity::Staff { iin, kindergarten_id, .. } => Claims::staff(iin, kindergarten_id, expires_at),
+        Identity::Staff { iin, kindergarten_id, .. } => {
+            Claims::staff(iin, kindergarten_id, expires_at)
+        }
         Identity::Operator { iin, region_id, .. } => Claims::operator(iin, region_id, expires_at),
     };
     claims.email_required = email_required;
     claims
 }
 
-pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &[&str]) -> Result<Reply> {
+pub(super) async fn route(
+    router: &Router,
+    call: &Call,
+    method: &Method,
+    path: &[&str],
+) -> Result<Reply> {
     let store = &router.store;
     let now = call.now;
     match (method, path) {
         (&Method::POST, ["challenge"]) => Reply::json(201, &login::challenge(store, now).await?),
         (&Method::POST, ["login"]) => {
-            let authentication = router.authentication.as_deref().ok_or_else(|| Error::internal("the EDS login is not configured"))?;
+            let authentication = router
+                .authentication
+                .as_deref()
+                .ok_or_else(|| Error::internal("the EDS login is not configured"))?;
             let input: LoginInput = call.body()?;
-            let output = login::login(store, &authentication.verifier, &authentication.directory, &input, now).await?;
+            let output = login::login(
+                store,
+                &authentication.verifier,
+                &authentication.directory,
+                &input,
+                now,
+            )
+            .await?;
             let expires_at = now + Duration::minutes(SESSION_TTL_MINUTES);
             let claims = claims_of(&output.identity, expires_at, output.email_required);
             let token = session::issue(&claims, &router.session_key);
-            Reply::ok(&Session { token, expires_at, identity: output.identity, name: output.name, email_required: output.email_required })
+            Reply::ok(&Session {
+                token,
+                expires_at,
+                identity: output.identity,
+                name: output.name,
+                email_required: output.email_required,
+            })
         }
         (&Method::GET, ["profile"]) => {
             let claims = router.session(call)?;
-            let profile = profile::profile(store, &claims.sub).await?.ok_or_else(|| Error::not_found("profile"))?;
+            let profile = profile::profile(store, &claims.sub)
+                .await?
+                .ok_or_else(|| Error::not_found("profile"))?;
             Reply::ok(&ProfileView::from(profile))
         }
         (&Method::POST, ["profile"]) => {
@@ -102,7 +133,10 @@ pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &
             let input: ProfileInput = call.body()?;
             let profile = profile::set_profile(store, &claims.sub, &input, now).await?;
             claims.email_required = false;
-            Reply::ok(&Profile { profile: profile.into(), token: session::issue(&claims, &router.session_key) })
+            Reply::ok(&Profile {
+                profile: profile.into(),
+                token: session::issue(&claims, &router.session_key),
+            })
         }
         (_, ["challenge" | "login" | "profile"]) => Err(method_not_allowed()),
         _ => Err(no_route()),

@@ -46,20 +46,34 @@ struct FreePlaces {
     groups: Vec<FreeGroup>,
 }
 
-pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &[&str]) -> Result<Reply> {
+pub(super) async fn route(
+    router: &Router,
+    call: &Call,
+    method: &Method,
+    path: &[&str],
+) -> Result<Reply> {
     let _ = call;
     if method != Method::GET {
         return Err(method_not_allowed());
     }
     let store = &router.store;
     match path {
-        [] => Reply::ok(&Regions { regions: store.regions().await?.into_iter().map(|item| item.region).collect() }),
-        [region, "kindergartens"] => {
-            Reply::ok(&Kindergartens { kindergartens: store.kindergartens(region).await?.into_iter().map(|item| item.kindergarten).collect() })
-        }
+        [] => Reply::ok(&Regions {
+            regions: store.regions().await?.into_iter().map(|item| item.region).collect(),
+        }),
+        [region, "kindergartens"] => Reply::ok(&Kindergartens {
+            kindergartens: store
+                .kindergartens(region)
+                .await?
+                .into_iter()
+                .map(|item| item.kindergarten)
+                .collect(),
+        }),
         [region, "pools", year, "places"] => {
-            let group_year: i32 = year.parse().map_err(|_| Error::invalid("the group year is a number"))?;
-            let view = store.load_pool(&PoolKey { region_id: (*region).to_owned(), group_year }).await?;
+            let group_year: i32 =
+                year.parse().map_err(|_| Error::invalid("the group year is a number"))?;
+            let view =
+                store.load_pool(&PoolKey { region_id: (*region).to_owned(), group_year }).await?;
             if view.item.is_none() {
                 return Err(Error::not_found("pool"));
             }
@@ -80,7 +94,11 @@ pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &
                     location: item.location,
                 })
                 .collect();
-            groups.sort_by(|a, b| a.kindergarten_id.cmp(&b.kindergarten_id).then_with(|| a.group_id.0.cmp(&b.group_id.0)));
+            groups.sort_by(|a, b| {
+                a.kindergarten_id
+                    .cmp(&b.kindergarten_id)
+                    .then_with(|| a.group_id.0.cmp(&b.group_id.0))
+            });
             Reply::ok(&FreePlaces { pool: view.pool.key, counters: view.pool.counters, groups })
         }
         _ => Err(no_route()),

@@ -31,7 +31,8 @@ impl Router {
     /// gets the signature verifier ([`verifier_from_env`]), `Group::Auth` the EDS login
     /// ([`authentication_from_env`]).
     pub async fn from_env(groups: &[Group]) -> Result<Self> {
-        let table = std::env::var("KEZEK_TABLE").map_err(|_| Error::internal("KEZEK_TABLE is not set"))?;
+        let table =
+            std::env::var("KEZEK_TABLE").map_err(|_| Error::internal("KEZEK_TABLE is not set"))?;
         // The store's AWS configuration and the SSM reads are independent round trips of the
         // cold start: run them side by side rather than one after the other. Each is boxed:
         // the SDK futures are large, and joined on the stack they overflow a 2 MiB thread in
@@ -68,12 +69,16 @@ impl Router {
 /// The EDS verifier over the trust anchors (`TRUST_ANCHORS`) with the revocation lists of
 /// `CRL` (optional).
 pub async fn eds_verifier_from_env() -> Result<EdsVerifier> {
-    let (pem, crl) = tokio::join!(Box::pin(config::required_setting(config::TRUST_ANCHORS)), Box::pin(setting(config::CRL)));
+    let (pem, crl) = tokio::join!(
+        Box::pin(config::required_setting(config::TRUST_ANCHORS)),
+        Box::pin(setting(config::CRL))
+    );
     eds_verifier(&pem?, crl?.as_deref())
 }
 
 fn eds_verifier(pem: &str, crl: Option<&str>) -> Result<EdsVerifier> {
-    let mut trust = kezek_identity::TrustStore::from_pem_bundle(pem).map_err(|e| Error::internal(format!("trust anchors: {e}")))?;
+    let mut trust = kezek_identity::TrustStore::from_pem_bundle(pem)
+        .map_err(|e| Error::internal(format!("trust anchors: {e}")))?;
     if let Some(crl) = crl.filter(|crl| !crl.trim().is_empty()) {
         trust.add_crl_pem(crl).map_err(|e| Error::internal(format!("revocation list: {e}")))?;
     }
@@ -84,7 +89,8 @@ fn eds_verifier(pem: &str, crl: Option<&str>) -> Result<EdsVerifier> {
 /// for local runs only, without trust anchors, `KEZEK_TEST_SIGNING_SECRET` selects the HMAC
 /// test verifier instead.
 pub async fn verifier_from_env() -> Result<Arc<dyn SignatureVerifier>> {
-    let (pem, crl) = tokio::join!(Box::pin(setting(config::TRUST_ANCHORS)), Box::pin(setting(config::CRL)));
+    let (pem, crl) =
+        tokio::join!(Box::pin(setting(config::TRUST_ANCHORS)), Box::pin(setting(config::CRL)));
     if let Some(pem) = pem? {
         return Ok(Arc::new(eds_verifier(&pem, crl?.as_deref())?));
     }
@@ -97,9 +103,11 @@ pub async fn verifier_from_env() -> Result<Arc<dyn SignatureVerifier>> {
 /// The EDS login: the verifier and the organisations of `ORGANISATIONS` (JSON, may be
 /// absent: then only applicants can log in).
 pub async fn authentication_from_env() -> Result<Authentication> {
-    let (verifier, organisations) = tokio::join!(Box::pin(eds_verifier_from_env()), Box::pin(setting(config::ORGANISATIONS)));
+    let (verifier, organisations) =
+        tokio::join!(Box::pin(eds_verifier_from_env()), Box::pin(setting(config::ORGANISATIONS)));
     let directory = match organisations? {
-        Some(json) => serde_json::from_str::<Directory>(&json).map_err(|e| Error::internal(format!("KEZEK_ORGANISATIONS: {e}")))?,
+        Some(json) => serde_json::from_str::<Directory>(&json)
+            .map_err(|e| Error::internal(format!("KEZEK_ORGANISATIONS: {e}")))?,
         None => Directory::default(),
     };
     Ok(Authentication { verifier: verifier?, directory })

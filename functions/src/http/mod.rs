@@ -40,8 +40,8 @@ mod applications;
 mod auth;
 mod catalog;
 mod environment;
-mod operator;
 pub mod openapi;
+mod operator;
 pub mod routes;
 mod staff;
 
@@ -72,7 +72,9 @@ pub enum Clock {
     System,
     Fixed(Instant),
     /// The system clock plus `offset` seconds (shared, changed while running).
-    Shifted { offset_seconds: Arc<AtomicI64> },
+    Shifted {
+        offset_seconds: Arc<AtomicI64>,
+    },
 }
 
 impl Clock {
@@ -80,13 +82,16 @@ impl Clock {
         match self {
             Clock::Fixed(instant) => *instant,
             Clock::System => system_now(),
-            Clock::Shifted { offset_seconds } => system_now() + chrono::Duration::seconds(offset_seconds.load(Ordering::SeqCst)),
+            Clock::Shifted { offset_seconds } => {
+                system_now() + chrono::Duration::seconds(offset_seconds.load(Ordering::SeqCst))
+            }
         }
     }
 }
 
 fn system_now() -> Instant {
-    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let since =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let seconds = i64::try_from(since.as_secs()).unwrap_or(i64::MAX);
     Instant::from_timestamp(seconds, since.subsec_nanos()).unwrap_or_default()
 }
@@ -104,8 +109,16 @@ pub enum Group {
     Auth,
 }
 
-pub const ALL_GROUPS: [Group; 8] =
-    [Group::Catalog, Group::Enqueue, Group::Applications, Group::Choose, Group::Sign, Group::Staff, Group::Operator, Group::Auth];
+pub const ALL_GROUPS: [Group; 8] = [
+    Group::Catalog,
+    Group::Enqueue,
+    Group::Applications,
+    Group::Choose,
+    Group::Sign,
+    Group::Staff,
+    Group::Operator,
+    Group::Auth,
+];
 
 impl Group {
     /// The Lambda binary serving this group (`functions/src/bin/<name>.rs`).
@@ -217,18 +230,31 @@ impl Router {
     }
 
     async fn route(&self, call: &Call) -> Result<Reply> {
-        let path: Vec<&str> = call.request.uri().path().trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+        let path: Vec<&str> = call
+            .request
+            .uri()
+            .path()
+            .trim_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
         let method = call.request.method();
         let group = group_of(method, call.request.uri().path()).ok_or_else(no_route)?;
         if !self.groups.contains(&group) {
             return Err(no_route());
         }
         if method == Method::POST && call.idempotency_key().is_none() {
-            return Err(Error::new("idempotency_key_missing", 400, "every POST needs an Idempotency-Key header"));
+            return Err(Error::new(
+                "idempotency_key_missing",
+                400,
+                "every POST needs an Idempotency-Key header",
+            ));
         }
         match group {
             Group::Catalog => catalog::route(self, call, method, &path[1..]).await,
-            Group::Enqueue | Group::Applications | Group::Choose | Group::Sign => applications::route(self, call, method, &path[1..]).await,
+            Group::Enqueue | Group::Applications | Group::Choose | Group::Sign => {
+                applications::route(self, call, method, &path[1..]).await
+            }
             Group::Staff => staff::route(self, call, method, &path[1..]).await,
             Group::Operator => operator::route(self, call, method, &path[1..]).await,
             Group::Auth => auth::route(self, call, method, &path[1..]).await,
@@ -239,7 +265,11 @@ impl Router {
     fn claims(&self, call: &Call, role: SessionRole) -> Result<Claims> {
         let claims = self.session(call)?;
         if claims.email_required {
-            return Err(Error::new("email_required", 403, "give your e-mail address first (POST /auth/profile)"));
+            return Err(Error::new(
+                "email_required",
+                403,
+                "give your e-mail address first (POST /auth/profile)",
+            ));
         }
         if claims.role != role {
             return Err(Error::forbidden(format!("this needs the {role:?} role").to_lowercase()));
@@ -250,22 +280,37 @@ impl Router {
     /// The verified claims of any session, with or without an e-mail address.
     fn session(&self, call: &Call) -> Result<Claims> {
         let Some(header) = call.header("authorization").filter(|header| !header.is_empty()) else {
-            return Err(Error::new("token_missing", 401, "a session token is required (Authorization: Bearer ...)"));
+            return Err(Error::new(
+                "token_missing",
+                401,
+                "a session token is required (Authorization: Bearer ...)",
+            ));
         };
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
-            .ok_or_else(|| Error::new("token_invalid", 401, "the Authorization header is not a Bearer token"))?;
+            .ok_or_else(|| {
+                Error::new("token_invalid", 401, "the Authorization header is not a Bearer token")
+            })?;
         session::verify(token, &self.session_key, call.now)
     }
 
     fn verifier(&self) -> Result<&dyn SignatureVerifier> {
-        self.verifier.as_deref().ok_or_else(|| Error::internal("no signature verifier is configured"))
+        self.verifier
+            .as_deref()
+            .ok_or_else(|| Error::internal("no signature verifier is configured"))
     }
 
     /// Idempotency for commands that do not write one in their own transaction (choose,
     /// operator loads): the first result is replayed; a new one is recorded afterwards.
-    async fn once<I, O, F>(&self, scope: &str, call: &Call, route: &str, input: &I, run: F) -> Result<O>
+    async fn once<I, O, F>(
+        &self,
+        scope: &str,
+        call: &Call,
+        route: &str,
+        input: &I,
+        run: F,
+    ) -> Result<O>
     where
         I: Serialize,
         O: Serialize + DeserializeOwned,
@@ -281,7 +326,9 @@ impl Router {
         idempotency.put(&mut transaction, self.store.table(), &output, call.now)?;
         match self.store.commit(transaction).await {
             Ok(()) => Ok(output),
-            Err(error) if error.is("idempotency_replay") => idempotency.replay(&self.store).await?.ok_or(error),
+            Err(error) if error.is("idempotency_replay") => {
+                idempotency.replay(&self.store).await?.ok_or(error)
+            }
             Err(error) => Err(error),
         }
     }
@@ -291,7 +338,10 @@ impl Router {
 /// digits, `-` or `_`. Anything else is refused before it reaches a key (DynamoDB keys have
 /// their own limits, and an id is never free text).
 pub(crate) fn identifier(what: &str, value: &str) -> Result<()> {
-    if value.is_empty() || value.len() > 64 || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if value.is_empty()
+        || value.len() > 64
+        || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Err(Error::invalid(format!("{what} must be 1–64 letters, digits, '-' or '_'")));
     }
     Ok(())
@@ -320,8 +370,10 @@ impl Call {
     /// The JSON body; an empty body reads as `{}`.
     fn body<T: DeserializeOwned>(&self) -> Result<T> {
         let bytes: &[u8] = self.request.body().as_ref();
-        let bytes = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { bytes };
-        serde_json::from_slice(bytes).map_err(|e| Error::invalid(format!("the request body is not valid: {e}")))
+        let bytes =
+            if bytes.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { bytes };
+        serde_json::from_slice(bytes)
+            .map_err(|e| Error::invalid(format!("the request body is not valid: {e}")))
     }
 }
 
@@ -341,13 +393,20 @@ impl Reply {
         Self::json(200, value)
     }
     fn error(error: &Error) -> Self {
-        Self { status: error.status, body: serde_json::to_string(error).unwrap_or_else(|_| r#"{"code":"internal","message":""}"#.to_owned()) }
+        Self {
+            status: error.status,
+            body: serde_json::to_string(error)
+                .unwrap_or_else(|_| r#"{"code":"internal","message":""}"#.to_owned()),
+        }
     }
     fn into_response(self) -> Response<Body> {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = Response::new(Body::Text(self.body));
         *response.status_mut() = status;
-        response.headers_mut().insert("content-type", lambda_http::http::HeaderValue::from_static("application/json"));
+        response.headers_mut().insert(
+            "content-type",
+            lambda_http::http::HeaderValue::from_static("application/json"),
+        );
         response
     }
 }

@@ -35,7 +35,8 @@ struct Loaded {
 /// A policy history as the rules accept it (non-empty, valid, distinct dates).
 fn validated(policy: &PolicyHistory) -> Result<PolicyHistory> {
     // An operator's policy is input: every refusal of the rules is the caller's (400).
-    PolicyHistory::new(policy.versions().to_vec()).map_err(|error| Error { status: 400, ..Error::from(error) })
+    PolicyHistory::new(policy.versions().to_vec())
+        .map_err(|error| Error { status: 400, ..Error::from(error) })
 }
 
 fn own_region(claims_region: &str, region_id: &str) -> Result<()> {
@@ -46,9 +47,17 @@ fn own_region(claims_region: &str, region_id: &str) -> Result<()> {
     }
 }
 
-pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &[&str]) -> Result<Reply> {
+pub(super) async fn route(
+    router: &Router,
+    call: &Call,
+    method: &Method,
+    path: &[&str],
+) -> Result<Reply> {
     let claims = router.claims(call, SessionRole::Operator)?;
-    let region_id = claims.region_id.as_deref().ok_or_else(|| Error::forbidden("the session names no region"))?;
+    let region_id = claims
+        .region_id
+        .as_deref()
+        .ok_or_else(|| Error::forbidden("the session names no region"))?;
     let scope = format!("operator:{}", claims.sub);
     let store = &router.store;
     match (method, path) {
@@ -56,7 +65,10 @@ pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &
             let body: RegionBody = call.body()?;
             own_region(region_id, &body.region.id)?;
             // The region's clock is the operator's input too: a refusal is theirs (400).
-            body.region.clock.validate().map_err(|error| Error { status: 400, ..Error::from(error) })?;
+            body.region
+                .clock
+                .validate()
+                .map_err(|error| Error { status: 400, ..Error::from(error) })?;
             let run = async {
                 let policy = match body.policy.clone() {
                     Some(policy) => validated(&policy)?,
@@ -75,7 +87,10 @@ pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &
             let policy: PolicyHistory = call.body()?;
             let policy = validated(&policy)?;
             let run = async {
-                let item: RegionItem = store.get(&keys::region(region)).await?.ok_or_else(|| Error::not_found("region"))?;
+                let item: RegionItem = store
+                    .get(&keys::region(region))
+                    .await?
+                    .ok_or_else(|| Error::not_found("region"))?;
                 store.load_region(item.region, policy.clone()).await?;
                 Ok(Loaded { region_id: (*region).to_owned(), loaded: "policy".to_owned() })
             };
@@ -90,7 +105,10 @@ pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &
             }
             let run = async {
                 store.load_kindergarten(kindergarten.clone()).await?;
-                Ok(Loaded { region_id: kindergarten.region_id.clone(), loaded: format!("kindergarten {}", kindergarten.id) })
+                Ok(Loaded {
+                    region_id: kindergarten.region_id.clone(),
+                    loaded: format!("kindergarten {}", kindergarten.id),
+                })
             };
             Reply::ok(&router.once(&scope, call, "load_kindergarten", &kindergarten, run).await?)
         }
@@ -100,7 +118,9 @@ pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &
             let run = load_calendar_year(store, &data, &claims.sub, call.now);
             Reply::ok(&router.once(&scope, call, "load_calendar", &data, run).await?)
         }
-        (_, ["regions"] | ["regions", _, "policy"] | ["kindergartens"] | ["calendar"]) => Err(method_not_allowed()),
+        (_, ["regions"] | ["regions", _, "policy"] | ["kindergartens"] | ["calendar"]) => {
+            Err(method_not_allowed())
+        }
         _ => Err(no_route()),
     }
 }

@@ -41,7 +41,11 @@ mod tests {
     fn every_route_goes_to_its_group() {
         for (method, path, group) in ROUTES {
             let method = Method::from_bytes(method.as_bytes()).expect("method");
-            let concrete = path.replace("{region}", "kz-x").replace("{year}", "2024").replace("{id}", "a1").replace("{number}", "R-1");
+            let concrete = path
+                .replace("{region}", "kz-x")
+                .replace("{year}", "2024")
+                .replace("{id}", "a1")
+                .replace("{number}", "R-1");
             assert_eq!(super::super::group_of(&method, &concrete), Some(*group), "{method} {path}");
         }
     }

@@ -10,9 +10,17 @@ use crate::commands::places::{change_places, PlacesInput};
 use crate::error::{Error, Result};
 use crate::session::SessionRole;
 
-pub(super) async fn route(router: &Router, call: &Call, method: &Method, path: &[&str]) -> Result<Reply> {
+pub(super) async fn route(
+    router: &Router,
+    call: &Call,
+    method: &Method,
+    path: &[&str],
+) -> Result<Reply> {
     let claims = router.claims(call, SessionRole::Staff)?;
-    let kindergarten_id = claims.kindergarten_id.as_deref().ok_or_else(|| Error::forbidden("the session names no kindergarten"))?;
+    let kindergarten_id = claims
+        .kindergarten_id
+        .as_deref()
+        .ok_or_else(|| Error::forbidden("the session names no kindergarten"))?;
     let store = &router.store;
     let key = call.idempotency_key();
     match (method, path) {

@@ -31,7 +31,9 @@ pub struct Contact {
 
 /// `+` followed by 8 to 15 digits.
 pub fn is_e164(phone: &str) -> bool {
-    phone.strip_prefix('+').is_some_and(|digits| (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+    phone.strip_prefix('+').is_some_and(|digits| {
+        (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 /// The applicant's contact, or `None` when there is no profile or no e-mail address yet.
@@ -52,6 +54,11 @@ mod tests {
     #[test]
     fn e164_numbers() {
         assert!(is_e164("+77011234567"));
-        assert!(!is_e164("87011234567") && !is_e164("+7701") && !is_e164("+7701123456a") && !is_e164("+7701123456789012"));
+        assert!(
+            !is_e164("87011234567")
+                && !is_e164("+7701")
+                && !is_e164("+7701123456a")
+                && !is_e164("+7701123456789012")
+        );
     }
 }

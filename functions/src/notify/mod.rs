@@ -69,16 +69,20 @@ impl NotifyConfig {
     /// From the environment: `KEZEK_EMAIL_TOPIC_ARN` (required), `KEZEK_SNS_ENDPOINT`
     /// (optional, a local SNS such as moto).
     pub fn from_env() -> Result<Self> {
-        let topic = std::env::var("KEZEK_EMAIL_TOPIC_ARN").map_err(|_| Error::internal("KEZEK_EMAIL_TOPIC_ARN is not set"))?;
+        let topic = std::env::var("KEZEK_EMAIL_TOPIC_ARN")
+            .map_err(|_| Error::internal("KEZEK_EMAIL_TOPIC_ARN is not set"))?;
         let mut config = Self::new(topic);
-        config.endpoint_url = std::env::var("KEZEK_SNS_ENDPOINT").ok().filter(|url| !url.is_empty());
+        config.endpoint_url =
+            std::env::var("KEZEK_SNS_ENDPOINT").ok().filter(|url| !url.is_empty());
         Ok(config)
     }
 
     /// The wait after the `attempt`-th failed attempt (1-based).
     pub fn backoff(&self, attempt: u32) -> Duration {
         let factor = 1i32.checked_shl(attempt.saturating_sub(1).min(30)).unwrap_or(i32::MAX);
-        self.backoff_base.checked_mul(factor).map_or(self.backoff_max, |wait| wait.min(self.backoff_max))
+        self.backoff_base
+            .checked_mul(factor)
+            .map_or(self.backoff_max, |wait| wait.min(self.backoff_max))
     }
 }
 
@@ -103,13 +107,23 @@ pub struct NotifyReport {
 }
 
 /// The entry point of the `notify` Lambda and of the local process's loop.
-pub async fn run_notify(store: &Store, sns: &aws_sdk_sns::Client, config: &NotifyConfig, now: Instant) -> Result<NotifyReport> {
+pub async fn run_notify(
+    store: &Store,
+    sns: &aws_sdk_sns::Client,
+    config: &NotifyConfig,
+    now: Instant,
+) -> Result<NotifyReport> {
     let publisher = SnsPublisher::new(sns.clone(), config.email_topic_arn.clone());
     run_notify_with(store, &publisher, config, now).await
 }
 
 /// [`run_notify`] through any [`Publisher`].
-pub async fn run_notify_with<P: Publisher>(store: &Store, publisher: &P, config: &NotifyConfig, now: Instant) -> Result<NotifyReport> {
+pub async fn run_notify_with<P: Publisher>(
+    store: &Store,
+    publisher: &P,
+    config: &NotifyConfig,
+    now: Instant,
+) -> Result<NotifyReport> {
     let mut report = NotifyReport::default();
     for shard in 0..DUE_SHARDS {
         let room = config.per_run.saturating_sub(report.claimed);
@@ -119,13 +133,15 @@ pub async fn run_notify_with<P: Publisher>(store: &Store, publisher: &P, config:
         let due = store.due_notices(shard, now, config.per_shard.min(room)).await?;
         report.due_read += due.len();
         for seen in due {
-            let Some((claim, notice)) = store.claim_notice(&seen, now, now + config.lease).await? else {
+            let Some((claim, notice)) = store.claim_notice(&seen, now, now + config.lease).await?
+            else {
                 report.skipped += 1;
                 continue;
             };
             report.claimed += 1;
             let mut published = 0;
-            let outcome = deliver(store, publisher, config, &claim, &notice, now, &mut published).await;
+            let outcome =
+                deliver(store, publisher, config, &claim, &notice, now, &mut published).await;
             report.messages += published;
             match outcome {
                 Ok(skipped) => {
@@ -141,7 +157,14 @@ pub async fn run_notify_with<P: Publisher>(store: &Store, publisher: &P, config:
                 }
                 Err(error) => {
                     tracing::info!(notice = %claim.notice_id, attempt = claim.attempt, %error, "notice will be retried");
-                    if store.retry_notice(&claim, now + config.backoff(claim.attempt), &error.to_string()).await? {
+                    if store
+                        .retry_notice(
+                            &claim,
+                            now + config.backoff(claim.attempt),
+                            &error.to_string(),
+                        )
+                        .await?
+                    {
                         report.retried += 1;
                     }
                 }
@@ -163,9 +186,13 @@ async fn deliver<P: Publisher>(
     now: Instant,
     published: &mut usize,
 ) -> Result<Vec<Channel>> {
-    let contact = load_contact(store, &notice.item.applicant_iin)
-        .await?
-        .ok_or_else(|| Error::new("contact_missing", 409, "the applicant has no profile with an e-mail address yet"))?;
+    let contact = load_contact(store, &notice.item.applicant_iin).await?.ok_or_else(|| {
+        Error::new(
+            "contact_missing",
+            409,
+            "the applicant has no profile with an e-mail address yet",
+        )
+    })?;
     let details = details(store, notice).await?;
     let text = render(&notice.item.notice.kind, contact.language, &config.clock, &details);
     let mut skipped = Vec::new();
@@ -212,8 +239,13 @@ async fn details(store: &Store, notice: &OutboxNotice) -> Result<Details> {
     let application_id = notice.item.notice.application_id.clone();
     let mut details = Details { application_id: application_id.0.clone(), ..Details::default() };
     if let NoticeKind::ReferralIssued { group_id, .. } = &notice.item.notice.kind {
-        let documents: Vec<DocumentItem> = store.query_prefix(&keys::application_pk(&application_id), keys::DOC_PREFIX).await?;
-        let referral = documents.into_iter().map(|d| d.referral).filter(|r| &r.group_id == group_id).max_by_key(|r| r.issued_at);
+        let documents: Vec<DocumentItem> =
+            store.query_prefix(&keys::application_pk(&application_id), keys::DOC_PREFIX).await?;
+        let referral = documents
+            .into_iter()
+            .map(|d| d.referral)
+            .filter(|r| &r.group_id == group_id)
+            .max_by_key(|r| r.issued_at);
         if let Some(referral) = referral {
             details.kindergarten_kk = Some(referral.kindergarten_name_kk);
             details.kindergarten_ru = Some(referral.kindergarten_name_ru);

@@ -90,7 +90,12 @@ fn hh_mm(time: NaiveTime) -> String {
 }
 
 /// Renders `kind` in `language` for the region of `clock`.
-pub fn render(kind: &NoticeKind, language: Language, clock: &RegionClock, details: &Details) -> Text {
+pub fn render(
+    kind: &NoticeKind,
+    language: Language,
+    clock: &RegionClock,
+    details: &Details,
+) -> Text {
     match language {
         Language::Kk => kk(kind, clock, details),
         Language::Ru => ru(kind, clock, details),
@@ -101,7 +106,20 @@ pub fn render(kind: &NoticeKind, language: Language, clock: &RegionClock, detail
 // ---------------------------------------------------------------------------------------
 // Қазақша
 
-const KK_MONTHS: [&str; 12] = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан"];
+const KK_MONTHS: [&str; 12] = [
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
+    "желтоқсан",
+];
 
 fn kk_date(date: NaiveDate) -> String {
     format!("{} жылғы {} {}", date.year(), date.day(), KK_MONTHS[date.month0() as usize])
@@ -111,7 +129,9 @@ fn kk_date(date: NaiveDate) -> String {
 fn kk_until(clock: &RegionClock, at: Instant) -> String {
     match until(clock, at) {
         Until::EndOf(date) => format!("{} күнінің соңына дейін", kk_date(date)),
-        Until::At(date, time) => format!("{} күні сағат {} болғанға дейін", kk_date(date), hh_mm(time)),
+        Until::At(date, time) => {
+            format!("{} күні сағат {} болғанға дейін", kk_date(date), hh_mm(time))
+        }
     }
 }
 
@@ -195,7 +215,20 @@ fn kk(kind: &NoticeKind, clock: &RegionClock, details: &Details) -> Text {
 // ---------------------------------------------------------------------------------------
 // Русский
 
-const RU_MONTHS: [&str; 12] = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
+const RU_MONTHS: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
 
 fn ru_date(date: NaiveDate) -> String {
     format!("{} {} {} г.", date.day(), RU_MONTHS[date.month0() as usize], date.year())
@@ -289,7 +322,20 @@ fn ru(kind: &NoticeKind, clock: &RegionClock, details: &Details) -> Text {
 // ---------------------------------------------------------------------------------------
 // English (development)
 
-const EN_MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const EN_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 fn en_date(date: NaiveDate) -> String {
     format!("{} {} {}", date.day(), EN_MONTHS[date.month0() as usize], date.year())
@@ -388,7 +434,11 @@ mod tests {
     }
 
     fn details() -> Details {
-        Details { application_id: "a1".into(), kindergarten_kk: Some("«Балапан»".into()), kindergarten_ru: Some("«Балапан»".into()) }
+        Details {
+            application_id: "a1".into(),
+            kindergarten_kk: Some("«Балапан»".into()),
+            kindergarten_ru: Some("«Балапан»".into()),
+        }
     }
 
     fn every_kind() -> Vec<NoticeKind> {
@@ -408,18 +458,42 @@ mod tests {
     #[test]
     fn the_turn_came_in_kazakh_names_the_last_local_day() {
         // 00:00 +05:00 on Friday 6 March: the last day is Thursday 5 March.
-        let text = render(&NoticeKind::TurnCame { expires_at: at(2026, 3, 5, 19) }, Language::Kk, &RegionClock::default(), &details());
+        let text = render(
+            &NoticeKind::TurnCame { expires_at: at(2026, 3, 5, 19) },
+            Language::Kk,
+            &RegionClock::default(),
+            &details(),
+        );
         assert_eq!(text.sms, "Кезегіңіз келді: балабақшаны 2026 жылғы 5 наурыз күнінің соңына дейін таңдап, қол қойыңыз.");
-        let text = render(&NoticeKind::TurnCame { expires_at: at(2026, 3, 5, 19) }, Language::Ru, &RegionClock::default(), &details());
+        let text = render(
+            &NoticeKind::TurnCame { expires_at: at(2026, 3, 5, 19) },
+            Language::Ru,
+            &RegionClock::default(),
+            &details(),
+        );
         assert_eq!(text.sms, "Подошла ваша очередь: выберите детский сад и подпишите выбор до конца дня 5 марта 2026 г.");
     }
 
     #[test]
     fn an_instant_that_is_not_midnight_reads_with_its_local_time() {
-        let text = render(&NoticeKind::ExtensionConfirmed { valid_until_at: at(2026, 12, 31, 9) }, Language::Ru, &RegionClock::default(), &details());
+        let text = render(
+            &NoticeKind::ExtensionConfirmed { valid_until_at: at(2026, 12, 31, 9) },
+            Language::Ru,
+            &RegionClock::default(),
+            &details(),
+        );
         assert!(text.sms.ends_with("действительно до 14:00 31 декабря 2026 г."), "{}", text.sms);
-        let text = render(&NoticeKind::ExtensionConfirmed { valid_until_at: at(2026, 12, 31, 9) }, Language::Kk, &RegionClock::default(), &details());
-        assert!(text.sms.contains("2026 жылғы 31 желтоқсан күні сағат 14:00 болғанға дейін"), "{}", text.sms);
+        let text = render(
+            &NoticeKind::ExtensionConfirmed { valid_until_at: at(2026, 12, 31, 9) },
+            Language::Kk,
+            &RegionClock::default(),
+            &details(),
+        );
+        assert!(
+            text.sms.contains("2026 жылғы 31 желтоқсан күні сағат 14:00 болғанға дейін"),
+            "{}",
+            text.sms
+        );
     }
 
     #[test]
@@ -428,9 +502,21 @@ mod tests {
             let mut seen = Vec::new();
             for language in [Language::Kk, Language::Ru, Language::En] {
                 let text = render(&kind, language, &RegionClock::default(), &details());
-                assert!(!text.sms.is_empty() && text.subject.starts_with("kezek: ") && text.email.contains("a1"), "{kind:?} {language:?}");
-                assert!(text.sms.chars().count() <= 201, "an SMS of at most 3 UCS-2 parts: {}", text.sms);
-                assert!(text.subject.chars().count() < 100, "SNS subjects are under 100 characters");
+                assert!(
+                    !text.sms.is_empty()
+                        && text.subject.starts_with("kezek: ")
+                        && text.email.contains("a1"),
+                    "{kind:?} {language:?}"
+                );
+                assert!(
+                    text.sms.chars().count() <= 201,
+                    "an SMS of at most 3 UCS-2 parts: {}",
+                    text.sms
+                );
+                assert!(
+                    text.subject.chars().count() < 100,
+                    "SNS subjects are under 100 characters"
+                );
                 seen.push(text.sms);
             }
             seen.dedup();

@@ -44,6 +44,11 @@ pub struct ApplicantIndexItem {
 
 impl ApplicantIndexItem {
     pub fn new(iin: &str, application_id: ApplicationId, relation: Relation, at: Instant) -> Self {
-        Self { keys: Keys::base(applicant_application(iin, &application_id)), application_id, relation, at }
+        Self {
+            keys: Keys::base(applicant_application(iin, &application_id)),
+            application_id,
+            relation,
+            at,
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! The item types of the table, mapped with serde_dynamo. Key attributes are written by
 //! the constructors here from `keys`, never by hand elsewhere.
 
-use kezek_rules::application::{Application, ApplicationId, AuditEvent, Notice, Region};
 use chrono::NaiveDate;
+use kezek_rules::application::{Application, ApplicationId, AuditEvent, Notice, Region};
 use kezek_rules::calendar::CalendarYear;
 use kezek_rules::places::{GroupId, PlaceCounters, Pool, PoolKey};
 use kezek_rules::policy::{Policy, PolicyHistory};
@@ -122,7 +122,11 @@ impl PoolItem {
         PoolKey { region_id: self.region_id.clone(), group_year: self.group_year }
     }
     pub fn counters(&self) -> PlaceCounters {
-        PlaceCounters { unreserved: self.unreserved, offered: self.offered, free_choice: self.free_choice }
+        PlaceCounters {
+            unreserved: self.unreserved,
+            offered: self.offered,
+            free_choice: self.free_choice,
+        }
     }
 }
 
@@ -164,7 +168,12 @@ pub struct ApplicationItem {
 
 impl ApplicationItem {
     /// The item of `application`, with index attributes derived from its state.
-    pub fn new(application: Application, applicant_iin: String, second_parent_iin: Option<String>, linked_iins: Vec<String>) -> Self {
+    pub fn new(
+        application: Application,
+        applicant_iin: String,
+        second_parent_iin: Option<String>,
+        linked_iins: Vec<String>,
+    ) -> Self {
         let queue = application.queue_entry();
         let mut item_keys = Keys::base(keys::application(&application.id));
         if let Some(entry) = &queue {
@@ -189,7 +198,12 @@ impl ApplicationItem {
 
     /// The same people, a new application value.
     pub fn with_application(&self, application: Application) -> Self {
-        Self::new(application, self.applicant_iin.clone(), self.second_parent_iin.clone(), self.linked_iins.clone())
+        Self::new(
+            application,
+            self.applicant_iin.clone(),
+            self.second_parent_iin.clone(),
+            self.linked_iins.clone(),
+        )
     }
 
     /// R3: the submitting applicant and linked parents.
@@ -235,13 +249,26 @@ pub struct NoticeItem {
 }
 
 impl NoticeItem {
-    pub fn pending(notice_id: String, notice: Notice, applicant_iin: String, created_at: Instant) -> Self {
+    pub fn pending(
+        notice_id: String,
+        notice: Notice,
+        applicant_iin: String,
+        created_at: Instant,
+    ) -> Self {
         let keys = Keys::listed(
             keys::notice(&notice_id),
             keys::outbox_pk(keys::shard_of(&notice_id)),
             keys::outbox_sk(created_at, &notice_id),
         );
-        Self { keys, notice_id, notice, applicant_iin, created_at, status: "pending".to_owned(), attempts: 0 }
+        Self {
+            keys,
+            notice_id,
+            notice,
+            applicant_iin,
+            created_at,
+            status: "pending".to_owned(),
+            attempts: 0,
+        }
     }
 }
 

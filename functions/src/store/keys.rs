@@ -128,7 +128,8 @@ fn priority_class(priority: Priority) -> &'static str {
         Priority::General => "general",
     }
 }
-pub const PRIORITIES: [Priority; 3] = [Priority::OutOfTurn, Priority::FirstPriority, Priority::General];
+pub const PRIORITIES: [Priority; 3] =
+    [Priority::OutOfTurn, Priority::FirstPriority, Priority::General];
 
 /// GSI1: one partition per pool and priority class, so the rules' merge can be applied.
 pub fn queue_pk(pool: &PoolKey, priority: Priority) -> String {
@@ -140,7 +141,9 @@ pub fn queue_sk(registered_at: Instant, id: &ApplicationId) -> String {
 
 /// A stable shard of `DUE_SHARDS` for an id (FNV-1a).
 pub fn shard_of(id: &str) -> u32 {
-    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let hash = id
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     (hash % u64::from(DUE_SHARDS)) as u32
 }
 pub fn due_pk(shard: u32) -> String {
@@ -189,7 +192,9 @@ mod tests {
         assert!(instant_key(a) < instant_key(b) && instant_key(b) < instant_key(c));
         assert_eq!(instant_key(a), "2026-03-01T09:00:00.000000000Z");
         let id = ApplicationId("zzzz".into());
-        assert!(due_sk(a, &id) <= due_upper(a) && due_upper(a) < due_sk(b, &ApplicationId("0".into())));
+        assert!(
+            due_sk(a, &id) <= due_upper(a) && due_upper(a) < due_sk(b, &ApplicationId("0".into()))
+        );
     }
 
     #[test]
@@ -197,4 +202,3 @@ mod tests {
         assert!((0..100).all(|i| shard_of(&format!("app{i}")) < DUE_SHARDS));
     }
 }
-

@@ -28,9 +28,11 @@ pub struct Usage {
 impl Meter {
     pub fn record(&self, elapsed: Duration, capacity_units: f64, items_read: u64) {
         self.round_trips.fetch_add(1, Ordering::Relaxed);
-        self.capacity_milli_units.fetch_add((capacity_units * 1000.0).round() as u64, Ordering::Relaxed);
+        self.capacity_milli_units
+            .fetch_add((capacity_units * 1000.0).round() as u64, Ordering::Relaxed);
         self.items_read.fetch_add(items_read, Ordering::Relaxed);
-        self.store_nanos.fetch_add(u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX), Ordering::Relaxed);
+        self.store_nanos
+            .fetch_add(u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX), Ordering::Relaxed);
     }
 
     pub fn usage(&self) -> Usage {

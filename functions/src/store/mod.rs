@@ -65,7 +65,11 @@ impl Store {
     /// Writes `item` whole over any previous item of its key. Only for descriptions whose last
     /// write wins (a profile, a calendar year, a region, a kindergarten); state changes go
     /// through a conditioned [`Transaction`].
-    pub async fn put_description<T: serde::Serialize>(&self, item: &T, what: &str) -> crate::error::Result<()> {
+    pub async fn put_description<T: serde::Serialize>(
+        &self,
+        item: &T,
+        what: &str,
+    ) -> crate::error::Result<()> {
         let started = std::time::Instant::now();
         let output = self
             .client
@@ -76,7 +80,8 @@ impl Store {
             .send()
             .await
             .map_err(|error| crate::error::Error::store(format!("{what}: {}", describe(&error))))?;
-        let capacity = output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
+        let capacity =
+            output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
         self.meter.record(started.elapsed(), capacity, 0);
         Ok(())
     }

@@ -141,7 +141,11 @@ impl Store {
 
     /// Runs an update; `Ok(None)` when its condition failed, else the attributes `returning`
     /// asks for.
-    async fn update_returning(&self, update: Update<'_>, returning: ReturnValue) -> Result<Option<HashMap<String, AttributeValue>>> {
+    async fn update_returning(
+        &self,
+        update: Update<'_>,
+        returning: ReturnValue,
+    ) -> Result<Option<HashMap<String, AttributeValue>>> {
         let mut request = self
             .client
             .update_item()
@@ -159,17 +163,35 @@ impl Store {
         }
         let started = std::time::Instant::now();
         let result = request.send().await;
-        let capacity = result.as_ref().ok().and_then(|o| o.consumed_capacity.as_ref()).and_then(|c| c.capacity_units).unwrap_or(0.0);
+        let capacity = result
+            .as_ref()
+            .ok()
+            .and_then(|o| o.consumed_capacity.as_ref())
+            .and_then(|c| c.capacity_units)
+            .unwrap_or(0.0);
         self.meter.record(started.elapsed(), capacity, 0);
         match result {
             Ok(output) => Ok(Some(output.attributes.unwrap_or_default())),
-            Err(SdkError::ServiceError(context)) if matches!(context.err(), UpdateItemError::ConditionalCheckFailedException(_)) => Ok(None),
-            Err(error) => Err(Error::store(format!("update {}: {}", update.key.pk, crate::store::describe(&error)))),
+            Err(SdkError::ServiceError(context))
+                if matches!(context.err(), UpdateItemError::ConditionalCheckFailedException(_)) =>
+            {
+                Ok(None)
+            }
+            Err(error) => Err(Error::store(format!(
+                "update {}: {}",
+                update.key.pk,
+                crate::store::describe(&error)
+            ))),
         }
     }
 
     /// One GSI2 partition, sort keys up to `upper` (inclusive) when given, oldest first.
-    async fn outbox_query(&self, gsi2pk: &str, upper: Option<&str>, limit: usize) -> Result<Vec<OutboxNotice>> {
+    async fn outbox_query(
+        &self,
+        gsi2pk: &str,
+        upper: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<OutboxNotice>> {
         let mut found: Vec<HashMap<String, AttributeValue>> = Vec::new();
         let mut start: Option<HashMap<String, AttributeValue>> = None;
         let condition = if upper.is_some() { "#pk = :pk AND #sk <= :upper" } else { "#pk = :pk" };
@@ -186,12 +208,21 @@ impl Store {
                 .limit(i32::try_from(limit - found.len()).unwrap_or(i32::MAX))
                 .return_consumed_capacity(ReturnConsumedCapacity::Total);
             if let Some(upper) = upper {
-                request = request.expression_attribute_names("#sk", GSI2SK).expression_attribute_values(":upper", s(upper));
+                request = request
+                    .expression_attribute_names("#sk", GSI2SK)
+                    .expression_attribute_values(":upper", s(upper));
             }
             let started = std::time::Instant::now();
-            let output = request.send().await.map_err(|e| Error::store(format!("query {gsi2pk}: {}", crate::store::describe(&e))))?;
-            let capacity = output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
-            self.meter.record(started.elapsed(), capacity, u64::try_from(output.count).unwrap_or(0));
+            let output = request.send().await.map_err(|e| {
+                Error::store(format!("query {gsi2pk}: {}", crate::store::describe(&e)))
+            })?;
+            let capacity =
+                output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
+            self.meter.record(
+                started.elapsed(),
+                capacity,
+                u64::try_from(output.count).unwrap_or(0),
+            );
             found.extend(output.items.unwrap_or_default());
             start = output.last_evaluated_key.filter(|key| !key.is_empty());
             if start.is_none() {
@@ -204,7 +235,12 @@ impl Store {
     /// Notices of one outbox shard due at `now` (pending ones, and claims whose lease
     /// ended), oldest first, at most `limit`. Read from GSI2 (eventually consistent: the
     /// claim re-checks the item).
-    pub async fn due_notices(&self, shard: u32, now: Instant, limit: usize) -> Result<Vec<OutboxNotice>> {
+    pub async fn due_notices(
+        &self,
+        shard: u32,
+        now: Instant,
+        limit: usize,
+    ) -> Result<Vec<OutboxNotice>> {
         self.outbox_query(&keys::outbox_pk(shard), Some(&keys::due_upper(now)), limit).await
     }
 
@@ -231,7 +267,12 @@ impl Store {
     /// Claims `seen` for one delivery attempt until `lease_until`: the claim and the item as
     /// it is now (strongly consistent, so a retry knows which channels were delivered).
     /// `Ok(None)` when another run claimed or finished it since it was read.
-    pub async fn claim_notice(&self, seen: &OutboxNotice, now: Instant, lease_until: Instant) -> Result<Option<(Claim, OutboxNotice)>> {
+    pub async fn claim_notice(
+        &self,
+        seen: &OutboxNotice,
+        now: Instant,
+        lease_until: Instant,
+    ) -> Result<Option<(Claim, OutboxNotice)>> {
         let Some(seen_sk) = seen.item.keys.gsi2sk.as_deref() else { return Ok(None) };
         let attempt = seen.item.attempts + 1;
         let update = Update {
@@ -251,14 +292,22 @@ impl Store {
             ],
         };
         match self.update_returning(update, ReturnValue::AllNew).await? {
-            Some(item) => Ok(Some((Claim { notice_id: seen.item.notice_id.clone(), attempt }, from_item(item)?))),
+            Some(item) => Ok(Some((
+                Claim { notice_id: seen.item.notice_id.clone(), attempt },
+                from_item(item)?,
+            ))),
             None => Ok(None),
         }
     }
 
     /// Records that `channel` of the notice was delivered (never cleared, whoever holds the
     /// claim now: it is true).
-    pub async fn mark_channel_sent(&self, claim: &Claim, channel: Channel, now: Instant) -> Result<()> {
+    pub async fn mark_channel_sent(
+        &self,
+        claim: &Claim,
+        channel: Channel,
+        now: Instant,
+    ) -> Result<()> {
         self.update_if(Update {
             key: keys::notice(&claim.notice_id),
             expression: "SET #channel = if_not_exists(#channel, :now)",
@@ -272,7 +321,12 @@ impl Store {
 
     /// Every channel is done: `sent`, out of the outbox index. `skipped` are the channels that
     /// did not apply (e.g. SMS without a phone). `Ok(false)` when the claim was lost.
-    pub async fn finish_notice(&self, claim: &Claim, skipped: &[Channel], now: Instant) -> Result<bool> {
+    pub async fn finish_notice(
+        &self,
+        claim: &Claim,
+        skipped: &[Channel],
+        now: Instant,
+    ) -> Result<bool> {
         let skipped: Vec<AttributeValue> = skipped.iter().map(|c| s(c.as_str())).collect();
         self.update_if(Update {
             key: keys::notice(&claim.notice_id),
@@ -312,7 +366,12 @@ impl Store {
 
     /// The last attempt failed: `dead_letter`, listed under GSI2 `DEADLETTER`. `Ok(false)`
     /// when the claim was lost.
-    pub async fn dead_letter_notice(&self, claim: &Claim, now: Instant, error: &str) -> Result<bool> {
+    pub async fn dead_letter_notice(
+        &self,
+        claim: &Claim,
+        now: Instant,
+        error: &str,
+    ) -> Result<bool> {
         self.update_if(Update {
             key: keys::notice(&claim.notice_id),
             expression: "SET #status = :dead, #pk = :dead_pk, #sk = :dead_sk, deadLetteredAt = :now, lastError = :error \

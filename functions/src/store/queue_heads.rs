@@ -67,7 +67,14 @@ fn placed_mut(placed: &mut ClassCounts, class: usize) -> &mut u64 {
 
 impl<'a> QueueHeads<'a> {
     pub fn new(store: &'a Store, pool: PoolKey, ratio: PriorityRatio) -> Self {
-        Self { store, pool, ratio, classes: Default::default(), placed: ClassCounts::default(), items_read: 0 }
+        Self {
+            store,
+            pool,
+            ratio,
+            classes: Default::default(),
+            placed: ClassCounts::default(),
+            items_read: 0,
+        }
     }
 
     fn more(&self) -> [bool; 3] {
@@ -97,7 +104,8 @@ impl<'a> QueueHeads<'a> {
     /// not yet read to its end unbounded; plus slack; at least twice the last page.
     fn page_size(&self, class: usize, wanted: usize) -> usize {
         let mut placed = self.placed;
-        let more = [!self.classes[0].exhausted, !self.classes[1].exhausted, !self.classes[2].exhausted];
+        let more =
+            [!self.classes[0].exhausted, !self.classes[1].exhausted, !self.classes[2].exhausted];
         let mut ours = 0;
         for _ in 0..wanted.min(PAGE_MAX) {
             let Some(priority) = next_class(placed, more, self.ratio) else { break };
@@ -110,7 +118,10 @@ impl<'a> QueueHeads<'a> {
 
     async fn read_page(&mut self, priority: Priority, limit: usize) -> Result<()> {
         let head = &mut self.classes[class_of(priority)];
-        let (items, start) = self.store.query_page(GSI1, &keys::queue_pk(&self.pool, priority), head.start.take(), limit).await?;
+        let (items, start) = self
+            .store
+            .query_page(GSI1, &keys::queue_pk(&self.pool, priority), head.start.take(), limit)
+            .await?;
         self.items_read += items.len();
         head.last_page = limit;
         head.exhausted = start.is_none();
@@ -118,7 +129,8 @@ impl<'a> QueueHeads<'a> {
         for mut item in items {
             if let Some(queue) = item.remove("queue") {
                 let entry: QueueEntry =
-                    serde_dynamo::aws_sdk_dynamodb_1::from_attribute_value(queue).map_err(|e| Error::internal(format!("queue entry: {e}")))?;
+                    serde_dynamo::aws_sdk_dynamodb_1::from_attribute_value(queue)
+                        .map_err(|e| Error::internal(format!("queue entry: {e}")))?;
                 head.read.push_back(entry);
             }
         }

@@ -23,7 +23,8 @@ pub(crate) type StartKey = HashMap<String, AttributeValue>;
 const BATCH_GET_MAX: usize = 100;
 
 pub fn from_item<T: DeserializeOwned>(item: HashMap<String, AttributeValue>) -> Result<T> {
-    serde_dynamo::aws_sdk_dynamodb_1::from_item(item).map_err(|e| Error::internal(format!("cannot read item: {e}")))
+    serde_dynamo::aws_sdk_dynamodb_1::from_item(item)
+        .map_err(|e| Error::internal(format!("cannot read item: {e}")))
 }
 
 /// A pool as the rules see it, with its stored items (the choice list of R7 reads them).
@@ -68,13 +69,22 @@ impl Store {
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await
-            .map_err(|e| Error::store(format!("get {}/{}: {}", key.pk, key.sk, crate::store::describe(&e))))?;
-        let capacity = output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
+            .map_err(|e| {
+                Error::store(format!("get {}/{}: {}", key.pk, key.sk, crate::store::describe(&e)))
+            })?;
+        let capacity =
+            output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
         self.meter.record(started.elapsed(), capacity, u64::from(output.item.is_some()));
         output.item.map(from_item).transpose()
     }
 
-    async fn query_raw(&self, index: Option<&str>, pk: &str, sort: SortKey<'_>, limit: Option<usize>) -> Result<Vec<HashMap<String, AttributeValue>>> {
+    async fn query_raw(
+        &self,
+        index: Option<&str>,
+        pk: &str,
+        sort: SortKey<'_>,
+        limit: Option<usize>,
+    ) -> Result<Vec<HashMap<String, AttributeValue>>> {
         let (pk_name, sk_name) = match index {
             None => (keys::PK, keys::SK),
             Some(GSI1) => (keys::GSI1PK, keys::GSI1SK),
@@ -98,13 +108,17 @@ impl Store {
                 .set_exclusive_start_key(start.take())
                 .consistent_read(index.is_none());
             if let SortKey::BeginsWith(value) | SortKey::AtMost(value) = sort {
-                request = request.expression_attribute_names("#sk", sk_name).expression_attribute_values(":sk", AttributeValue::S(value.to_owned()));
+                request = request
+                    .expression_attribute_names("#sk", sk_name)
+                    .expression_attribute_values(":sk", AttributeValue::S(value.to_owned()));
             }
             if let Some(index) = index {
                 request = request.index_name(index);
             }
             if let Some(limit) = limit {
-                request = request.limit(i32::try_from(limit.saturating_sub(items.len()).max(1)).unwrap_or(i32::MAX));
+                request = request.limit(
+                    i32::try_from(limit.saturating_sub(items.len()).max(1)).unwrap_or(i32::MAX),
+                );
             }
             let started = std::time::Instant::now();
             let output = request
@@ -112,8 +126,13 @@ impl Store {
                 .send()
                 .await
                 .map_err(|e| Error::store(format!("query {pk}: {}", crate::store::describe(&e))))?;
-            let capacity = output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
-            self.meter.record(started.elapsed(), capacity, u64::try_from(output.count).unwrap_or(0));
+            let capacity =
+                output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
+            self.meter.record(
+                started.elapsed(),
+                capacity,
+                u64::try_from(output.count).unwrap_or(0),
+            );
             items.extend(output.items.unwrap_or_default());
             start = output.last_evaluated_key.filter(|key| !key.is_empty());
             if start.is_none() || limit.is_some_and(|limit| items.len() >= limit) {
@@ -124,7 +143,13 @@ impl Store {
 
     /// One page of a Query of an index partition in sort order, from `start` (the previous
     /// page's last key): the items and the key to go on from (`None` at the end).
-    pub(crate) async fn query_page(&self, index: &str, pk: &str, start: Option<StartKey>, limit: usize) -> Result<(Vec<RawItem>, Option<StartKey>)> {
+    pub(crate) async fn query_page(
+        &self,
+        index: &str,
+        pk: &str,
+        start: Option<StartKey>,
+        limit: usize,
+    ) -> Result<(Vec<RawItem>, Option<StartKey>)> {
         let pk_name = if index == GSI1 { keys::GSI1PK } else { keys::GSI2PK };
         let started = std::time::Instant::now();
         let output = self
@@ -141,21 +166,29 @@ impl Store {
             .send()
             .await
             .map_err(|e| Error::store(format!("query {pk}: {}", crate::store::describe(&e))))?;
-        let capacity = output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
+        let capacity =
+            output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
         self.meter.record(started.elapsed(), capacity, u64::try_from(output.count).unwrap_or(0));
-        Ok((output.items.unwrap_or_default(), output.last_evaluated_key.filter(|key| !key.is_empty())))
+        Ok((
+            output.items.unwrap_or_default(),
+            output.last_evaluated_key.filter(|key| !key.is_empty()),
+        ))
     }
 
     /// Applications by id, strongly consistent, in BatchGetItem calls of up to 100 keys;
     /// ids without an application are absent from the answer.
-    pub async fn applications(&self, ids: &[ApplicationId]) -> Result<HashMap<ApplicationId, ApplicationItem>> {
+    pub async fn applications(
+        &self,
+        ids: &[ApplicationId],
+    ) -> Result<HashMap<ApplicationId, ApplicationItem>> {
         let mut found = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(BATCH_GET_MAX) {
             let mut request = KeysAndAttributes::builder().consistent_read(true);
             for id in chunk {
                 request = request.keys(keys::application(id).to_map());
             }
-            let mut pending = Some(request.build().map_err(|e| Error::internal(format!("batch get: {e}")))?);
+            let mut pending =
+                Some(request.build().map_err(|e| Error::internal(format!("batch get: {e}")))?);
             while let Some(keys_and_attributes) = pending.take() {
                 let started = std::time::Instant::now();
                 let output = self
@@ -165,15 +198,27 @@ impl Store {
                     .return_consumed_capacity(ReturnConsumedCapacity::Total)
                     .send()
                     .await
-                    .map_err(|e| Error::store(format!("batch get applications: {}", crate::store::describe(&e))))?;
-                let capacity: f64 = output.consumed_capacity().iter().filter_map(|c| c.capacity_units).sum();
-                let items = output.responses.and_then(|mut tables| tables.remove(&self.table)).unwrap_or_default();
+                    .map_err(|e| {
+                        Error::store(format!(
+                            "batch get applications: {}",
+                            crate::store::describe(&e)
+                        ))
+                    })?;
+                let capacity: f64 =
+                    output.consumed_capacity().iter().filter_map(|c| c.capacity_units).sum();
+                let items = output
+                    .responses
+                    .and_then(|mut tables| tables.remove(&self.table))
+                    .unwrap_or_default();
                 self.meter.record(started.elapsed(), capacity, items.len() as u64);
                 for item in items {
                     let item: ApplicationItem = from_item(item)?;
                     found.insert(item.application.id.clone(), item);
                 }
-                pending = output.unprocessed_keys.and_then(|mut left| left.remove(&self.table)).filter(|left| !left.keys().is_empty());
+                pending = output
+                    .unprocessed_keys
+                    .and_then(|mut left| left.remove(&self.table))
+                    .filter(|left| !left.keys().is_empty());
                 if pending.is_some() {
                     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                 }
@@ -183,12 +228,17 @@ impl Store {
     }
 
     /// A choice nonce with the basis `choose` stored for `sign`, in one consistent Query.
-    pub async fn choice(&self, nonce: &str) -> Result<Option<(NonceItem, Option<ChoiceBasisItem>)>> {
+    pub async fn choice(
+        &self,
+        nonce: &str,
+    ) -> Result<Option<(NonceItem, Option<ChoiceBasisItem>)>> {
         let mut nonce_item = None;
         let mut basis = None;
         for item in self.query_raw(None, &keys::choice_nonce_pk(nonce), SortKey::Any, None).await? {
             match item.get(keys::SK) {
-                Some(AttributeValue::S(sk)) if sk == keys::NONCE_SK => nonce_item = Some(from_item(item)?),
+                Some(AttributeValue::S(sk)) if sk == keys::NONCE_SK => {
+                    nonce_item = Some(from_item(item)?)
+                }
                 // A basis that no longer maps (an older item shape) only costs the fresh reads.
                 Some(AttributeValue::S(sk)) if sk == keys::BASIS_SK => basis = from_item(item).ok(),
                 _ => {}
@@ -198,13 +248,25 @@ impl Store {
     }
 
     /// Every item of a base-table partition whose sort key starts with `prefix`.
-    pub async fn query_prefix<T: DeserializeOwned>(&self, pk: &str, prefix: &str) -> Result<Vec<T>> {
-        self.query_raw(None, pk, SortKey::BeginsWith(prefix), None).await?.into_iter().map(from_item).collect()
+    pub async fn query_prefix<T: DeserializeOwned>(
+        &self,
+        pk: &str,
+        prefix: &str,
+    ) -> Result<Vec<T>> {
+        self.query_raw(None, pk, SortKey::BeginsWith(prefix), None)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 
     /// Every item of a GSI2 listing partition (`REGIONS`, `KGS#<region>`, `POOLS`).
     pub async fn list<T: DeserializeOwned>(&self, gsi2pk: &str) -> Result<Vec<T>> {
-        self.query_raw(Some(GSI2), gsi2pk, SortKey::Any, None).await?.into_iter().map(from_item).collect()
+        self.query_raw(Some(GSI2), gsi2pk, SortKey::Any, None)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 
     /// The pool's counters and groups in one strongly consistent Query of its partition.
@@ -214,14 +276,20 @@ impl Store {
         for item in raw {
             match item.get(keys::SK) {
                 Some(AttributeValue::S(sk)) if sk == "POOL" => view.item = Some(from_item(item)?),
-                Some(AttributeValue::S(sk)) if sk.starts_with(keys::GROUP_PREFIX) => view.groups.push(from_item(item)?),
+                Some(AttributeValue::S(sk)) if sk.starts_with(keys::GROUP_PREFIX) => {
+                    view.groups.push(from_item(item)?)
+                }
                 _ => {}
             }
         }
         if let Some(item) = &view.item {
             view.pool.counters = item.counters();
         }
-        view.pool.groups = view.groups.iter().map(|g| GroupPlaces { group_id: g.group.group_id.clone(), free: g.free }).collect();
+        view.pool.groups = view
+            .groups
+            .iter()
+            .map(|g| GroupPlaces { group_id: g.group.group_id.clone(), free: g.free })
+            .collect();
         Ok(view)
     }
 
@@ -229,12 +297,15 @@ impl Store {
     pub async fn read_queue(&self, key: &PoolKey) -> Result<QueueRead> {
         let mut read = QueueRead::default();
         for priority in keys::PRIORITIES {
-            let raw = self.query_raw(Some(GSI1), &keys::queue_pk(key, priority), SortKey::Any, None).await?;
+            let raw = self
+                .query_raw(Some(GSI1), &keys::queue_pk(key, priority), SortKey::Any, None)
+                .await?;
             read.items_read += raw.len();
             for mut item in raw {
                 if let Some(queue) = item.remove("queue") {
-                    let entry: QueueEntry = serde_dynamo::aws_sdk_dynamodb_1::from_attribute_value(queue)
-                        .map_err(|e| Error::internal(format!("queue entry: {e}")))?;
+                    let entry: QueueEntry =
+                        serde_dynamo::aws_sdk_dynamodb_1::from_attribute_value(queue)
+                            .map_err(|e| Error::internal(format!("queue entry: {e}")))?;
                     read.entries.push(entry);
                 }
             }
@@ -243,7 +314,12 @@ impl Store {
     }
 
     /// Applications of one due shard whose deadline is at or before `now`, oldest first.
-    pub async fn due(&self, shard: u32, now: Instant, limit: usize) -> Result<Vec<ApplicationItem>> {
+    pub async fn due(
+        &self,
+        shard: u32,
+        now: Instant,
+        limit: usize,
+    ) -> Result<Vec<ApplicationItem>> {
         let upper = keys::due_upper(now);
         self.query_raw(Some(GSI2), &keys::due_pk(shard), SortKey::AtMost(&upper), Some(limit))
             .await?

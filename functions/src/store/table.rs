@@ -1,8 +1,8 @@
 //! The table definition: base keys and the two global secondary indexes.
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, TableStatus,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TableStatus,
 };
 
 use super::keys::{GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK, PK, SK};
@@ -10,7 +10,11 @@ use super::Store;
 use crate::error::{Error, Result};
 
 fn key(name: &str, key_type: KeyType) -> Result<KeySchemaElement> {
-    KeySchemaElement::builder().attribute_name(name).key_type(key_type).build().map_err(|e| Error::internal(e.to_string()))
+    KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(key_type)
+        .build()
+        .map_err(|e| Error::internal(e.to_string()))
 }
 
 fn attribute(name: &str) -> Result<AttributeDefinition> {
@@ -35,7 +39,10 @@ impl Store {
     /// Creates the table (on-demand capacity) and waits until it is active.
     pub async fn create_table(&self) -> Result<()> {
         // The queue index carries only what the queue order needs.
-        let queue_projection = Projection::builder().projection_type(ProjectionType::Include).non_key_attributes("queue").build();
+        let queue_projection = Projection::builder()
+            .projection_type(ProjectionType::Include)
+            .non_key_attributes("queue")
+            .build();
         let all = Projection::builder().projection_type(ProjectionType::All).build();
         let mut request = self
             .client
@@ -49,7 +56,10 @@ impl Store {
         for name in [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK] {
             request = request.attribute_definitions(attribute(name)?);
         }
-        request.send().await.map_err(|e| Error::store(format!("create table: {}", crate::store::describe(&e))))?;
+        request
+            .send()
+            .await
+            .map_err(|e| Error::store(format!("create table: {}", crate::store::describe(&e))))?;
         for _ in 0..100 {
             let described = self.client.describe_table().table_name(&self.table).send().await;
             if let Ok(output) = described {

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConditionCheck, Delete, Put, TransactWriteItem, Update,
+};
 use kezek_rules::places::{GroupId, PlaceMove, PoolKey, PLACE_COUNT_MAX};
 use serde::Serialize;
 
@@ -35,13 +37,31 @@ pub enum Role {
 impl Role {
     fn failure(self) -> Error {
         match self {
-            Role::Idempotency => Error::new("idempotency_replay", 409, "this idempotency key was used before"),
-            Role::Child => Error::new("duplicate_application", 409, "the child already has an application in a queue or a place by referral"),
-            Role::Nonce => Error::new("nonce_used", 409, "the choice was already signed or its nonce is unknown"),
-            Role::Application => Error::new("version_conflict", 409, "the application changed meanwhile; reload and retry"),
+            Role::Idempotency => {
+                Error::new("idempotency_replay", 409, "this idempotency key was used before")
+            }
+            Role::Child => Error::new(
+                "duplicate_application",
+                409,
+                "the child already has an application in a queue or a place by referral",
+            ),
+            Role::Nonce => Error::new(
+                "nonce_used",
+                409,
+                "the choice was already signed or its nonce is unknown",
+            ),
+            Role::Application => Error::new(
+                "version_conflict",
+                409,
+                "the application changed meanwhile; reload and retry",
+            ),
             Role::Group => Error::new("group_full", 409, "the chosen group has no free place left"),
-            Role::Pool => Error::new("no_free_places", 409, "the pool has no place left for this change"),
-            Role::Record => Error::new("duplicate_record", 409, "a record of this change exists already"),
+            Role::Pool => {
+                Error::new("no_free_places", 409, "the pool has no place left for this change")
+            }
+            Role::Record => {
+                Error::new("duplicate_record", 409, "a record of this change exists already")
+            }
         }
     }
 }
@@ -60,7 +80,8 @@ fn n(value: impl ToString) -> AttributeValue {
 }
 
 pub fn to_item<T: Serialize>(value: &T) -> Result<HashMap<String, AttributeValue>> {
-    serde_dynamo::aws_sdk_dynamodb_1::to_item(value).map_err(|e| Error::internal(format!("cannot map item: {e}")))
+    serde_dynamo::aws_sdk_dynamodb_1::to_item(value)
+        .map_err(|e| Error::internal(format!("cannot map item: {e}")))
 }
 
 impl Transaction {
@@ -95,7 +116,13 @@ impl Transaction {
     }
 
     /// Replaces an item whose `version` attribute is `expected_version`.
-    pub fn put_versioned<T: Serialize>(&mut self, role: Role, table: &str, item: &T, expected_version: u64) -> Result<()> {
+    pub fn put_versioned<T: Serialize>(
+        &mut self,
+        role: Role,
+        table: &str,
+        item: &T,
+        expected_version: u64,
+    ) -> Result<()> {
         let put = Put::builder()
             .table_name(table)
             .set_item(Some(to_item(item)?))
@@ -107,7 +134,13 @@ impl Transaction {
     }
 
     /// Deletes an item that must exist (and, with `owner`, belong to that application).
-    pub fn delete_existing(&mut self, role: Role, table: &str, key: &Key, owner: Option<&str>) -> Result<()> {
+    pub fn delete_existing(
+        &mut self,
+        role: Role,
+        table: &str,
+        key: &Key,
+        owner: Option<&str>,
+    ) -> Result<()> {
         let mut delete = Delete::builder().table_name(table).set_key(Some(key.to_map()));
         delete = match owner {
             Some(id) => delete
@@ -120,26 +153,43 @@ impl Transaction {
     }
 
     /// Marks a one-time nonce used; fails when it is unknown or was used before.
-    pub fn use_nonce(&mut self, table: &str, key: &Key, now: kezek_rules::time::Instant) -> Result<()> {
+    pub fn use_nonce(
+        &mut self,
+        table: &str,
+        key: &Key,
+        now: kezek_rules::time::Instant,
+    ) -> Result<()> {
         let update = Update::builder()
             .table_name(table)
             .set_key(Some(key.to_map()))
             .update_expression("SET usedAt = :now")
             .condition_expression("attribute_exists(PK) AND attribute_not_exists(usedAt)")
             .expression_attribute_values(":now", s(keys::instant_key(now)));
-        self.push(Role::Nonce, TransactWriteItem::builder().update(Self::built(update.build())?).build());
+        self.push(
+            Role::Nonce,
+            TransactWriteItem::builder().update(Self::built(update.build())?).build(),
+        );
         Ok(())
     }
 
     /// Asserts an item exists with `version` = `expected` without writing it.
-    pub fn check_version(&mut self, role: Role, table: &str, key: &Key, expected: u64) -> Result<()> {
+    pub fn check_version(
+        &mut self,
+        role: Role,
+        table: &str,
+        key: &Key,
+        expected: u64,
+    ) -> Result<()> {
         let check = ConditionCheck::builder()
             .table_name(table)
             .set_key(Some(key.to_map()))
             .condition_expression("#version = :expected")
             .expression_attribute_names("#version", "version")
             .expression_attribute_values(":expected", n(expected));
-        self.push(role, TransactWriteItem::builder().condition_check(Self::built(check.build())?).build());
+        self.push(
+            role,
+            TransactWriteItem::builder().condition_check(Self::built(check.build())?).build(),
+        );
         Ok(())
     }
 
@@ -182,7 +232,10 @@ impl Transaction {
             }
         }
         let update = update.condition_expression(conditions.join(" AND "));
-        self.push(Role::Pool, TransactWriteItem::builder().update(Self::built(update.build())?).build());
+        self.push(
+            Role::Pool,
+            TransactWriteItem::builder().update(Self::built(update.build())?).build(),
+        );
         for (group_id, change) in groups {
             let (condition, bound) = if change < 0 {
                 ("attribute_exists(PK) AND #free >= :bound", -change)
@@ -197,7 +250,10 @@ impl Transaction {
                 .condition_expression(condition)
                 .expression_attribute_values(":d", n(change))
                 .expression_attribute_values(":bound", n(bound));
-            self.push(Role::Group, TransactWriteItem::builder().update(Self::built(update.build())?).build());
+            self.push(
+                Role::Group,
+                TransactWriteItem::builder().update(Self::built(update.build())?).build(),
+            );
         }
         Ok(())
     }
@@ -215,7 +271,8 @@ impl Store {
             return Err(Error::internal("a transaction holds at most 100 items"));
         }
         let roles: Vec<Role> = transaction.items.iter().map(|(role, _)| *role).collect();
-        let items: Vec<TransactWriteItem> = transaction.items.into_iter().map(|(_, item)| item).collect();
+        let items: Vec<TransactWriteItem> =
+            transaction.items.into_iter().map(|(_, item)| item).collect();
         let started = std::time::Instant::now();
         let result = self
             .client
@@ -224,7 +281,9 @@ impl Store {
             .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
             .send()
             .await;
-        let capacity = result.as_ref().map_or(0.0, |output| output.consumed_capacity().iter().filter_map(|c| c.capacity_units).sum());
+        let capacity = result.as_ref().map_or(0.0, |output| {
+            output.consumed_capacity().iter().filter_map(|c| c.capacity_units).sum()
+        });
         self.meter.record(started.elapsed(), capacity, 0);
         match result {
             Ok(_) => Ok(()),
@@ -238,7 +297,10 @@ impl Store {
                             Some("TransactionConflict") => conflict = true,
                             Some("None") | None => {}
                             Some(other) => {
-                                return Err(Error::store(format!("transaction cancelled: {other} {:?}", reason.message())));
+                                return Err(Error::store(format!(
+                                    "transaction cancelled: {other} {:?}",
+                                    reason.message()
+                                )));
                             }
                         }
                     }
@@ -246,13 +308,23 @@ impl Store {
                     match failed.first() {
                         Some(role) => Err(role.failure()),
                         None if conflict => Err(transaction_conflict()),
-                        None => Err(Error::store(format!("transaction cancelled: {:?}", cancelled.message()))),
+                        None => Err(Error::store(format!(
+                            "transaction cancelled: {:?}",
+                            cancelled.message()
+                        ))),
                     }
                 }
-                TransactWriteItemsError::TransactionInProgressException(_) => Err(transaction_conflict()),
-                other => Err(Error::store(format!("transaction failed: {}", crate::store::describe(&other)))),
+                TransactWriteItemsError::TransactionInProgressException(_) => {
+                    Err(transaction_conflict())
+                }
+                other => Err(Error::store(format!(
+                    "transaction failed: {}",
+                    crate::store::describe(&other)
+                ))),
             },
-            Err(other) => Err(Error::store(format!("transaction failed: {}", crate::store::describe(&other)))),
+            Err(other) => {
+                Err(Error::store(format!("transaction failed: {}", crate::store::describe(&other))))
+            }
         }
     }
 }

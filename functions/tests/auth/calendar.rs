@@ -51,7 +51,8 @@ async fn operator_loads_a_calendar_year_and_deadlines_in_it_are_computed() {
     let tuesday = Utc.with_ymd_and_hms(2027, 12, 28, 5, 0, 0).single().expect("instant");
     let applicant = api.session(tuesday, "auth").await;
     let path = format!("/applications/{id}/choose");
-    let refused = api.post(tuesday, &path, Some(&applicant), json!({ "groupId": crate::GROUP })).await;
+    let refused =
+        api.post(tuesday, &path, Some(&applicant), json!({ "groupId": crate::GROUP })).await;
     assert_eq!(refused.refusal(), (503, "calendar_year_missing".to_owned()), "{}", refused.body);
 
     // Only operators load calendars, and the rules validate the data.
@@ -62,14 +63,20 @@ async fn operator_loads_a_calendar_year_and_deadlines_in_it_are_computed() {
     weekday_worked["swaps"] = json!([{ "workedOn": "2028-01-05", "dayOff": "2028-01-06" }]);
     let answer = api.post(tuesday, "/operator/calendar", Some(&operator), weekday_worked).await;
     assert_eq!(answer.refusal(), (400, "calendar_data_invalid".to_owned()), "{}", answer.body);
-    let answer = api.post(tuesday, "/operator/calendar", Some(&operator), json!({ "year": 2028 })).await;
+    let answer =
+        api.post(tuesday, "/operator/calendar", Some(&operator), json!({ "year": 2028 })).await;
     assert_eq!(answer.refusal(), (400, "invalid_input".to_owned()));
-    assert!(api.store.get::<Value>(&keys::calendar_year(2028)).await.expect("read").is_none(), "refused data is not stored");
+    assert!(
+        api.store.get::<Value>(&keys::calendar_year(2028)).await.expect("read").is_none(),
+        "refused data is not stored"
+    );
 
-    let loaded = api.post(tuesday, "/operator/calendar", Some(&operator), calendar_2028()).await.ok(200);
+    let loaded =
+        api.post(tuesday, "/operator/calendar", Some(&operator), calendar_2028()).await.ok(200);
     assert_eq!(loaded["year"], 2028);
     assert_eq!(loaded["years"], json!([2024, 2025, 2026, 2027, 2028]));
-    let stored = api.store.get::<Value>(&keys::calendar_year(2028)).await.expect("read").expect("stored");
+    let stored =
+        api.store.get::<Value>(&keys::calendar_year(2028)).await.expect("read").expect("stored");
     assert_eq!(stored["data"]["year"], 2028);
     assert!(stored["loadedBy"].as_str().unwrap_or_default().ends_with(crate::OPERATOR_IIN));
 
@@ -77,7 +84,20 @@ async fn operator_loads_a_calendar_year_and_deadlines_in_it_are_computed() {
     // (holidays on a weekend) move their days off to Monday 3 and Tuesday 4 January, so the
     // fourth and fifth working days are 5 and 6 January: valid until 00:00 on 7 January.
     let choice = api.choose(tuesday, &applicant, &id).await;
-    let signed = api.sign(tuesday, &applicant, &id, &choice.nonce, pki::cms("sign", &choice.bytes, Shape::Detached)).await.ok(200);
+    let signed = api
+        .sign(
+            tuesday,
+            &applicant,
+            &id,
+            &choice.nonce,
+            pki::cms("sign", &choice.bytes, Shape::Detached),
+        )
+        .await
+        .ok(200);
     assert_eq!(signed["application"]["state"]["state"], "referred");
-    assert_eq!(signed["referral"]["validUntilAt"], "2028-01-06T19:00:00Z", "{}", signed["referral"]);
+    assert_eq!(
+        signed["referral"]["validUntilAt"], "2028-01-06T19:00:00Z",
+        "{}",
+        signed["referral"]
+    );
 }

@@ -5,11 +5,11 @@
 //! key), staff and operators with organisation certificates, R2, the attack table through
 //! HTTP with nothing written, the operator's calendar years, and `scripts/sign-with-p12.sh`.
 
+#[path = "../common/api_gateway.rs"]
+mod api_gateway;
 #[allow(dead_code)]
 #[path = "../backend/support.rs"]
 mod support;
-#[path = "../common/api_gateway.rs"]
-mod api_gateway;
 pub use api_gateway::event;
 
 mod attacks;
@@ -57,8 +57,14 @@ pub fn key(what: &str) -> String {
 pub fn directory() -> Directory {
     Directory(
         [
-            (STAFF_BIN.to_owned(), OrganisationRole::Staff { kindergarten_id: KINDERGARTEN.into() }),
-            (OPERATOR_BIN.to_owned(), OrganisationRole::Operator { region_id: support::REGION.into() }),
+            (
+                STAFF_BIN.to_owned(),
+                OrganisationRole::Staff { kindergarten_id: KINDERGARTEN.into() },
+            ),
+            (
+                OPERATOR_BIN.to_owned(),
+                OrganisationRole::Operator { region_id: support::REGION.into() },
+            ),
         ]
         .into(),
     )
@@ -95,8 +101,13 @@ pub struct Issued {
 
 impl Issued {
     fn of(body: &Value) -> Self {
-        let bytes = STANDARD.decode(body["signedBase64"].as_str().expect("signedBase64")).expect("base64");
-        assert_eq!(body["signedText"].as_str().map(str::as_bytes), Some(bytes.as_slice()), "text and base64 are the same bytes");
+        let bytes =
+            STANDARD.decode(body["signedBase64"].as_str().expect("signedBase64")).expect("base64");
+        assert_eq!(
+            body["signedText"].as_str().map(str::as_bytes),
+            Some(bytes.as_slice()),
+            "text and base64 are the same bytes"
+        );
         Self { nonce: body["nonce"].as_str().expect("nonce").to_owned(), bytes }
     }
 }
@@ -107,7 +118,6 @@ pub struct Api {
     pub router: Router,
     pub store: Store,
 }
-
 
 impl Api {
     pub async fn new() -> Self {
@@ -120,7 +130,14 @@ impl Api {
     }
 
     /// One request at `now` with an optional session token, idempotency key and JSON body.
-    pub async fn call(&self, now: Instant, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
+    pub async fn call(
+        &self,
+        now: Instant,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
         let mut headers = vec![("content-type", "application/json".to_owned())];
         if let Some(token) = token {
             headers.push(("authorization", format!("Bearer {token}")));
@@ -130,7 +147,9 @@ impl Api {
         }
         let body = body.map(|body| body.to_string());
         // Boxed: the router's future is large in debug builds (keeps the test's stack small).
-        let response = Box::pin(self.router.at(now).handle(event(method, path, &headers, body.as_deref()))).await;
+        let response =
+            Box::pin(self.router.at(now).handle(event(method, path, &headers, body.as_deref())))
+                .await;
         let status = response.status().as_u16();
         let bytes: &[u8] = response.body().as_ref();
         Answer { status, body: serde_json::from_slice(bytes).unwrap_or(Value::Null) }
@@ -158,11 +177,17 @@ impl Api {
     /// detached CMS; gives an e-mail address when asked (R2). The session token.
     pub async fn session(&self, now: Instant, holder: &str) -> String {
         let challenge = self.challenge(now).await;
-        let login = self.login(now, &challenge.nonce, pki::cms(holder, &challenge.bytes, pki::Shape::Detached)).await.ok(200);
+        let login = self
+            .login(now, &challenge.nonce, pki::cms(holder, &challenge.bytes, pki::Shape::Detached))
+            .await
+            .ok(200);
         let token = login["token"].as_str().expect("token").to_owned();
         if login["emailRequired"] == true {
             let profile = json!({ "email": format!("{holder}@example.kz"), "phone": "+77011234567", "language": "kk" });
-            return self.post(now, "/auth/profile", Some(&token), profile).await.ok(200)["token"].as_str().expect("token").to_owned();
+            return self.post(now, "/auth/profile", Some(&token), profile).await.ok(200)["token"]
+                .as_str()
+                .expect("token")
+                .to_owned();
         }
         token
     }
@@ -170,7 +195,10 @@ impl Api {
     /// `POST /applications` by the applicant for `child`; the application id.
     pub async fn enqueue(&self, now: Instant, token: &str, child: &str) -> String {
         let body = json!({ "regionId": support::REGION, "childIin": child, "priority": "general" });
-        self.post(now, "/applications", Some(token), body).await.ok(201)["application"]["id"].as_str().expect("id").to_owned()
+        self.post(now, "/applications", Some(token), body).await.ok(201)["application"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
     }
 
     /// Staff publish `count` places in [`GROUP`].
@@ -181,12 +209,35 @@ impl Api {
 
     /// `POST /applications/{id}/choose` of [`GROUP`]: the bytes to sign.
     pub async fn choose(&self, now: Instant, token: &str, id: &str) -> Issued {
-        Issued::of(&self.post(now, &format!("/applications/{id}/choose"), Some(token), json!({ "groupId": GROUP })).await.ok(200))
+        Issued::of(
+            &self
+                .post(
+                    now,
+                    &format!("/applications/{id}/choose"),
+                    Some(token),
+                    json!({ "groupId": GROUP }),
+                )
+                .await
+                .ok(200),
+        )
     }
 
     /// `POST /applications/{id}/sign`.
-    pub async fn sign(&self, now: Instant, token: &str, id: &str, nonce: &str, signature: Value) -> Answer {
-        self.post(now, &format!("/applications/{id}/sign"), Some(token), json!({ "nonce": nonce, "signature": signature })).await
+    pub async fn sign(
+        &self,
+        now: Instant,
+        token: &str,
+        id: &str,
+        nonce: &str,
+        signature: Value,
+    ) -> Answer {
+        self.post(
+            now,
+            &format!("/applications/{id}/sign"),
+            Some(token),
+            json!({ "nonce": nonce, "signature": signature }),
+        )
+        .await
     }
 
     /// Every item of the table, each as canonical JSON, sorted (a Scan: tests only).
@@ -205,7 +256,8 @@ impl Api {
                 .await
                 .expect("scan");
             for item in page.items() {
-                let value: BTreeMap<String, Value> = serde_dynamo::from_item(item.clone()).expect("item as JSON");
+                let value: BTreeMap<String, Value> =
+                    serde_dynamo::from_item(item.clone()).expect("item as JSON");
                 items.push(serde_json::to_string(&value).expect("JSON"));
             }
             start = page.last_evaluated_key().cloned();

@@ -19,7 +19,11 @@ pub fn directory() -> &'static Path {
         let _ = std::fs::remove_dir_all(&directory);
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("identity/tests/pki/make.sh");
         let status = Command::new("bash").arg(script).arg(&directory).status().expect("bash runs");
-        assert!(status.success(), "test PKI generation failed; see {}/openssl.log", directory.display());
+        assert!(
+            status.success(),
+            "test PKI generation failed; see {}/openssl.log",
+            directory.display()
+        );
         directory
     })
 }
@@ -30,7 +34,8 @@ pub fn read(name: &str) -> String {
 
 /// The EDS verifier over the test root and intermediate, with the intermediate's CRL.
 pub fn verifier() -> EdsVerifier {
-    let mut trust = TrustStore::from_pem_bundle(&(read("root.pem") + &read("intermediate.pem"))).expect("anchors");
+    let mut trust = TrustStore::from_pem_bundle(&(read("root.pem") + &read("intermediate.pem")))
+        .expect("anchors");
     trust.add_crl_pem(&read("intermediate.crl.pem")).expect("CRL signed by an anchor");
     EdsVerifier::new(RsaVerifier::new(trust))
 }
@@ -51,7 +56,11 @@ fn openssl(arguments: &[&str], input: &[u8]) -> Vec<u8> {
         command.arg("-in");
     }
     let output = command.arg(&payload).current_dir(directory()).output().expect("openssl runs");
-    assert!(output.status.success(), "openssl {arguments:?}: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "openssl {arguments:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     output.stdout
 }
 
@@ -65,7 +74,20 @@ pub enum Shape {
 pub fn cms_der(holder: &str, bytes: &[u8], shape: Shape, digest: &str) -> Vec<u8> {
     let certificate = format!("{holder}.pem");
     let key = format!("{holder}.key");
-    let mut arguments = vec!["cms", "-sign", "-binary", "-outform", "DER", "-nosmimecap", "-md", digest, "-signer", &certificate, "-inkey", &key];
+    let mut arguments = vec![
+        "cms",
+        "-sign",
+        "-binary",
+        "-outform",
+        "DER",
+        "-nosmimecap",
+        "-md",
+        digest,
+        "-signer",
+        &certificate,
+        "-inkey",
+        &key,
+    ];
     if shape == Shape::Attached {
         arguments.push("-nodetach");
     }
@@ -101,8 +123,12 @@ fn der_of_pem(pem: &str) -> (String, Vec<u8>) {
 /// attributes (the signature over them then no longer verifies).
 pub fn tamper_signing_time(der: &[u8]) -> Vec<u8> {
     let signing_time_oid = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x05];
-    let at = der.windows(signing_time_oid.len()).position(|window| window == signing_time_oid).expect("signing time attribute");
-    let time_at = at + der[at..].windows(2).position(|window| window == [0x17, 0x0D]).expect("UTCTime") + 2;
+    let at = der
+        .windows(signing_time_oid.len())
+        .position(|window| window == signing_time_oid)
+        .expect("signing time attribute");
+    let time_at =
+        at + der[at..].windows(2).position(|window| window == [0x17, 0x0D]).expect("UTCTime") + 2;
     let mut tampered = der.to_vec();
     let digit = time_at + 11;
     tampered[digit] = if tampered[digit] == b'0' { b'1' } else { b'0' };

@@ -50,7 +50,8 @@ async fn the_pkcs12_script_makes_the_bodies_of_login_and_sign() {
     api.publish(now, &staff, 2).await;
     for (id, options) in [(&first, &["--attached"][..]), (&second, &["--raw"][..])] {
         let choice = api.choose(now, &applicant, id).await;
-        let options: Vec<&str> = options.iter().copied().chain(["--json", choice.nonce.as_str()]).collect();
+        let options: Vec<&str> =
+            options.iter().copied().chain(["--json", choice.nonce.as_str()]).collect();
         let body = script("sign.p12", &choice.bytes, &options);
         let path = format!("/applications/{id}/sign");
         let signed = api.post(now, &path, Some(&applicant), body).await.ok(200);

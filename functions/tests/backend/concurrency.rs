@@ -19,7 +19,14 @@ async fn many_signers_for_fewer_free_choice_places_get_exactly_that_many_referra
     let (kk, ru) = (group("tk-001", 2022, "kk"), group("tk-002", 2022, "ru"));
     let mut ids = Vec::new();
     for n in 0..3u16 {
-        let kid = enqueue_child(&store, &parent(n), &child((2022, 1, 1 + u32::from(n)), n), Priority::General, monday() - Duration::days(40)).await;
+        let kid = enqueue_child(
+            &store,
+            &parent(n),
+            &child((2022, 1, 1 + u32::from(n)), n),
+            Priority::General,
+            monday() - Duration::days(40),
+        )
+        .await;
         ids.push(kid.id);
     }
     let publish = |group_id, count| PlacesInput { action: PlacesAction::Publish, group_id, count };
@@ -29,9 +36,19 @@ async fn many_signers_for_fewer_free_choice_places_get_exactly_that_many_referra
     let later = monday() + Duration::days(10);
     let report = sweep(&store, later).await.expect("sweep");
     assert_eq!(report.applied, 3);
-    assert_eq!(store.load_pool(&pool(2022)).await.expect("pool").pool.counters, PlaceCounters { unreserved: 0, offered: 0, free_choice: 3 });
+    assert_eq!(
+        store.load_pool(&pool(2022)).await.expect("pool").pool.counters,
+        PlaceCounters { unreserved: 0, offered: 0, free_choice: 3 }
+    );
     for n in 3..10u16 {
-        let kid = enqueue_child(&store, &parent(n), &child((2022, 2, 1 + u32::from(n)), n), Priority::General, later - Duration::days(1)).await;
+        let kid = enqueue_child(
+            &store,
+            &parent(n),
+            &child((2022, 2, 1 + u32::from(n)), n),
+            Priority::General,
+            later - Duration::days(1),
+        )
+        .await;
         ids.push(kid.id);
     }
 
@@ -40,14 +57,24 @@ async fn many_signers_for_fewer_free_choice_places_get_exactly_that_many_referra
     for (n, id) in ids.iter().enumerate() {
         let group_id = if n % 2 == 0 { kk.clone() } else { ru.clone() };
         let applicant = parent(n as u16);
-        let choice = choose(&store, &applicant, &ChooseInput { application_id: id.clone(), group_id }, later).await.expect("R4 allows free choice");
+        let choice = choose(
+            &store,
+            &applicant,
+            &ChooseInput { application_id: id.clone(), group_id },
+            later,
+        )
+        .await
+        .expect("R4 allows free choice");
         choices.push((applicant, choice));
     }
     let mut tasks = Vec::new();
     for (applicant, choice) in choices {
         let (store, verifier) = (store.clone(), verifier.clone());
         tasks.push(tokio::spawn(async move {
-            let signature = SignedChoice { signature_base64: verifier.sign_as(&applicant, choice.signed_text.as_bytes()), certificate_base64: None };
+            let signature = SignedChoice {
+                signature_base64: verifier.sign_as(&applicant, choice.signed_text.as_bytes()),
+                certificate_base64: None,
+            };
             let input = SignInput { nonce: choice.nonce, signature, expected_version: None };
             sign(&store, verifier.as_ref(), &applicant, &input, None, later).await
         }));
@@ -66,12 +93,19 @@ async fn many_signers_for_fewer_free_choice_places_get_exactly_that_many_referra
     let mut documents = 0;
     let mut referred_states = 0;
     for id in &ids {
-        documents += store.query_prefix::<DocumentItem>(&keys::application_pk(id), keys::DOC_PREFIX).await.expect("docs").len();
+        documents += store
+            .query_prefix::<DocumentItem>(&keys::application_pk(id), keys::DOC_PREFIX)
+            .await
+            .expect("docs")
+            .len();
         referred_states += usize::from(app(&store, id).await.state == "referred");
     }
     assert_eq!((documents, referred_states), (3, 3));
     let view = store.load_pool(&pool(2022)).await.expect("pool");
     assert_eq!(view.pool.counters, PlaceCounters::default());
-    assert_eq!((view.group(&kk).map(|g| g.free), view.group(&ru).map(|g| g.free)), (Some(0), Some(0)));
+    assert_eq!(
+        (view.group(&kk).map(|g| g.free), view.group(&ru).map(|g| g.free)),
+        (Some(0), Some(0))
+    );
     check_invariants(&store, &pool(2022), &ids).await;
 }

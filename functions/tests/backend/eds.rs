@@ -9,7 +9,9 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::Duration;
 use kezek_functions::commands::choose::{choose, ChooseInput};
-use kezek_functions::commands::login::{challenge, login, Directory, Identity, LoginInput, OrganisationRole};
+use kezek_functions::commands::login::{
+    challenge, login, Directory, Identity, LoginInput, OrganisationRole,
+};
 use kezek_functions::commands::places::{change_places, PlacesAction, PlacesInput};
 use kezek_functions::commands::profile::{set_profile, ProfileInput};
 use kezek_functions::commands::sign::{sign, SignInput};
@@ -29,17 +31,22 @@ const BIN: &str = "150440012344";
 fn pki() -> &'static Path {
     static DIRECTORY: OnceLock<PathBuf> = OnceLock::new();
     DIRECTORY.get_or_init(|| {
-        let directory = std::env::temp_dir().join(format!("kezek-functions-pki-{}", std::process::id()));
+        let directory =
+            std::env::temp_dir().join(format!("kezek-functions-pki-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&directory);
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("identity/tests/pki/make.sh");
-        assert!(Process::new("bash").arg(script).arg(&directory).status().expect("bash").success(), "test PKI");
+        assert!(
+            Process::new("bash").arg(script).arg(&directory).status().expect("bash").success(),
+            "test PKI"
+        );
         directory
     })
 }
 
 fn verifier() -> EdsVerifier {
     let read = |name: &str| std::fs::read_to_string(pki().join(name)).expect("PKI file");
-    let mut trust = TrustStore::from_pem_bundle(&(read("root.pem") + &read("intermediate.pem"))).expect("anchors");
+    let mut trust = TrustStore::from_pem_bundle(&(read("root.pem") + &read("intermediate.pem")))
+        .expect("anchors");
     trust.add_crl_pem(&read("intermediate.crl.pem")).expect("CRL");
     EdsVerifier::new(RsaVerifier::new(trust))
 }
@@ -49,7 +56,17 @@ fn cades(holder: &str, text: &str) -> SignedChoice {
     let payload = pki().join(format!("payload-{holder}-{}", text.len()));
     std::fs::write(&payload, text).expect("payload");
     let output = Process::new("openssl")
-        .args(["cms", "-sign", "-binary", "-nosmimecap", "-md", "sha256", "-outform", "DER", "-signer"])
+        .args([
+            "cms",
+            "-sign",
+            "-binary",
+            "-nosmimecap",
+            "-md",
+            "sha256",
+            "-outform",
+            "DER",
+            "-signer",
+        ])
         .arg(format!("{holder}.pem"))
         .arg("-inkey")
         .arg(format!("{holder}.key"))
@@ -63,7 +80,9 @@ fn cades(holder: &str, text: &str) -> SignedChoice {
 }
 
 fn directory() -> Directory {
-    Directory([(BIN.to_owned(), OrganisationRole::Staff { kindergarten_id: "tk-001".into() })].into())
+    Directory(
+        [(BIN.to_owned(), OrganisationRole::Staff { kindergarten_id: "tk-001".into() })].into(),
+    )
 }
 
 #[tokio::test]
@@ -71,20 +90,37 @@ async fn steps_3_to_5_login_with_the_authentication_key_then_e_mail_is_required_
     let store = store_with_demo().await;
     let verifier = verifier();
     let issued = challenge(&store, monday()).await.expect("challenge");
-    let input = LoginInput { nonce: issued.nonce.clone(), signature: cades("auth", &issued.signed_text) };
+    let input =
+        LoginInput { nonce: issued.nonce.clone(), signature: cades("auth", &issued.signed_text) };
     let first = login(&store, &verifier, &directory(), &input, monday()).await.expect("login");
     assert_eq!(first.identity, Identity::Applicant { iin: APPLICANT.into() });
     assert_eq!(first.name, "ТЕСТОВ ТЕСТ");
     assert!(first.email_required, "R2: the first login asks for an e-mail address");
     // The challenge is single-use.
-    assert_eq!(login(&store, &verifier, &directory(), &input, monday()).await.expect_err("replay").code, "nonce_used");
-    let profile = ProfileInput { email: "parent@example.kz".into(), phone: Some("+77011234567".into()), language: "kk".into() };
+    assert_eq!(
+        login(&store, &verifier, &directory(), &input, monday()).await.expect_err("replay").code,
+        "nonce_used"
+    );
+    let profile = ProfileInput {
+        email: "parent@example.kz".into(),
+        phone: Some("+77011234567".into()),
+        language: "kk".into(),
+    };
     set_profile(&store, APPLICANT, &profile, monday()).await.expect("profile");
     let bad = ProfileInput { email: "not-an-address".into(), phone: None, language: "kk".into() };
-    assert_eq!(set_profile(&store, APPLICANT, &bad, monday()).await.expect_err("R2").code, "email_invalid");
+    assert_eq!(
+        set_profile(&store, APPLICANT, &bad, monday()).await.expect_err("R2").code,
+        "email_invalid"
+    );
     let again = challenge(&store, monday()).await.expect("challenge");
-    let second = LoginInput { nonce: again.nonce.clone(), signature: cades("auth", &again.signed_text) };
-    assert!(!login(&store, &verifier, &directory(), &second, monday()).await.expect("login").email_required);
+    let second =
+        LoginInput { nonce: again.nonce.clone(), signature: cades("auth", &again.signed_text) };
+    assert!(
+        !login(&store, &verifier, &directory(), &second, monday())
+            .await
+            .expect("login")
+            .email_required
+    );
 }
 
 #[tokio::test]
@@ -92,16 +128,40 @@ async fn login_refusals_have_their_own_codes() {
     let store = store_with_demo().await;
     let verifier = verifier();
     let issued = challenge(&store, monday()).await.expect("challenge");
-    let attempt = |holder: &str| LoginInput { nonce: issued.nonce.clone(), signature: cades(holder, &issued.signed_text) };
-    let code = |result: kezek_functions::Result<_>| result.map(|_: kezek_functions::commands::login::LoginOutput| ()).expect_err("refused").code;
-    assert_eq!(code(login(&store, &verifier, &directory(), &attempt("sign"), monday()).await), "wrong_key_purpose");
-    assert_eq!(code(login(&store, &verifier, &directory(), &attempt("expired_sign"), monday()).await), "certificate_expired");
+    let attempt = |holder: &str| LoginInput {
+        nonce: issued.nonce.clone(),
+        signature: cades(holder, &issued.signed_text),
+    };
+    let code = |result: kezek_functions::Result<_>| {
+        result.map(|_: kezek_functions::commands::login::LoginOutput| ()).expect_err("refused").code
+    };
+    assert_eq!(
+        code(login(&store, &verifier, &directory(), &attempt("sign"), monday()).await),
+        "wrong_key_purpose"
+    );
+    assert_eq!(
+        code(login(&store, &verifier, &directory(), &attempt("expired_sign"), monday()).await),
+        "certificate_expired"
+    );
     let late = monday() + Duration::minutes(6);
-    assert_eq!(code(login(&store, &verifier, &directory(), &attempt("auth"), late).await), "nonce_expired");
-    let unknown = LoginInput { nonce: "0".repeat(64), signature: cades("auth", &issued.signed_text) };
-    assert_eq!(code(login(&store, &verifier, &directory(), &unknown, monday()).await), "nonce_unknown");
-    let other_text = LoginInput { nonce: issued.nonce.clone(), signature: cades("auth", "kezek login v1\nnonce: forged\n") };
-    assert_eq!(code(login(&store, &verifier, &directory(), &other_text, monday()).await), "message_digest_mismatch");
+    assert_eq!(
+        code(login(&store, &verifier, &directory(), &attempt("auth"), late).await),
+        "nonce_expired"
+    );
+    let unknown =
+        LoginInput { nonce: "0".repeat(64), signature: cades("auth", &issued.signed_text) };
+    assert_eq!(
+        code(login(&store, &verifier, &directory(), &unknown, monday()).await),
+        "nonce_unknown"
+    );
+    let other_text = LoginInput {
+        nonce: issued.nonce.clone(),
+        signature: cades("auth", "kezek login v1\nnonce: forged\n"),
+    };
+    assert_eq!(
+        code(login(&store, &verifier, &directory(), &other_text, monday()).await),
+        "message_digest_mismatch"
+    );
     // Refused attempts did not consume the challenge: the right key still logs in.
     assert!(login(&store, &verifier, &directory(), &attempt("auth"), monday()).await.is_ok());
 }
@@ -113,8 +173,13 @@ async fn staff_log_in_with_a_registered_organisation_certificate_only() {
     // The test PKI's organisation certificate is a signing one; an organisation's
     // authentication certificate is not in it, so only the mapping is checked here.
     let issued = challenge(&store, monday()).await.expect("challenge");
-    let input = LoginInput { nonce: issued.nonce.clone(), signature: cades("org_sign", &issued.signed_text) };
-    let refused = login(&store, &verifier, &Directory::default(), &input, monday()).await.expect_err("not an authentication key");
+    let input = LoginInput {
+        nonce: issued.nonce.clone(),
+        signature: cades("org_sign", &issued.signed_text),
+    };
+    let refused = login(&store, &verifier, &Directory::default(), &input, monday())
+        .await
+        .expect_err("not an authentication key");
     assert_eq!(refused.code, "wrong_key_purpose");
 }
 
@@ -122,31 +187,73 @@ async fn staff_log_in_with_a_registered_organisation_certificate_only() {
 async fn steps_11_to_14_the_signed_choice_verifies_and_the_referral_shows_the_signer() {
     let store = store_with_demo().await;
     let verifier = verifier();
-    let applicant = enqueue_child(&store, APPLICANT, &child((2023, 1, 5), 31), Priority::General, monday() - Duration::days(30)).await;
+    let applicant = enqueue_child(
+        &store,
+        APPLICANT,
+        &child((2023, 1, 5), 31),
+        Priority::General,
+        monday() - Duration::days(30),
+    )
+    .await;
     let kk = group("tk-001", 2023, "kk");
     let publish = PlacesInput { action: PlacesAction::Publish, group_id: kk.clone(), count: 1 };
-    change_places(&store, "tk-001", &publish, Some("eds-publish"), monday()).await.expect("published");
+    change_places(&store, "tk-001", &publish, Some("eds-publish"), monday())
+        .await
+        .expect("published");
     let choice = ChooseInput { application_id: applicant.id.clone(), group_id: kk.clone() };
     let issued = choose(&store, APPLICANT, &choice, monday()).await.expect("choose");
-    for (holder, code) in [("other_sign", "signer_mismatch"), ("auth", "wrong_key_purpose"), ("revoked_sign", "certificate_revoked"), ("weak_sign", "key_too_weak")] {
-        let input = SignInput { nonce: issued.nonce.clone(), signature: cades(holder, &issued.signed_text), expected_version: None };
-        let refused = sign(&store, &verifier, APPLICANT, &input, None, monday()).await.expect_err("refused");
+    for (holder, code) in [
+        ("other_sign", "signer_mismatch"),
+        ("auth", "wrong_key_purpose"),
+        ("revoked_sign", "certificate_revoked"),
+        ("weak_sign", "key_too_weak"),
+    ] {
+        let input = SignInput {
+            nonce: issued.nonce.clone(),
+            signature: cades(holder, &issued.signed_text),
+            expected_version: None,
+        };
+        let refused =
+            sign(&store, &verifier, APPLICANT, &input, None, monday()).await.expect_err("refused");
         assert_eq!(refused.code, code, "{holder}");
-        assert_eq!(app(&store, &applicant.id).await.state, "offered", "a refused signature writes nothing");
+        assert_eq!(
+            app(&store, &applicant.id).await.state,
+            "offered",
+            "a refused signature writes nothing"
+        );
     }
-    let input = SignInput { nonce: issued.nonce.clone(), signature: cades("sign", &issued.signed_text), expected_version: None };
-    let signed = sign(&store, &verifier, APPLICANT, &input, Some("eds-sign"), monday()).await.expect("signed");
+    let input = SignInput {
+        nonce: issued.nonce.clone(),
+        signature: cades("sign", &issued.signed_text),
+        expected_version: None,
+    };
+    let signed = sign(&store, &verifier, APPLICANT, &input, Some("eds-sign"), monday())
+        .await
+        .expect("signed");
     let evidence = &signed.referral.evidence;
     assert_eq!(evidence.verifier, "x509-rsa");
     assert_eq!(evidence.signer_iin, APPLICANT);
     assert_eq!(evidence.signer_name.as_deref(), Some("ТЕСТОВ ТЕСТ"));
     assert!(evidence.certificate_serial.as_deref().is_some_and(|serial| !serial.is_empty()));
-    assert!(evidence.certificate_issuer.as_deref().is_some_and(|issuer| issuer.contains("TEST NCA INTERMEDIATE")));
+    assert!(evidence
+        .certificate_issuer
+        .as_deref()
+        .is_some_and(|issuer| issuer.contains("TEST NCA INTERMEDIATE")));
     assert_eq!(evidence.signed_text, issued.signed_text);
-    let documents = store.query_prefix::<DocumentItem>(&format!("APP#{}", applicant.id.0), "DOC#").await.expect("documents");
+    let documents = store
+        .query_prefix::<DocumentItem>(&format!("APP#{}", applicant.id.0), "DOC#")
+        .await
+        .expect("documents");
     assert_eq!(documents.len(), 1);
     assert_eq!(documents[0].referral.evidence, *evidence);
     // The nonce is single-use.
-    let replay = SignInput { nonce: issued.nonce.clone(), signature: cades("sign", &issued.signed_text), expected_version: None };
-    assert_eq!(sign(&store, &verifier, APPLICANT, &replay, None, monday()).await.expect_err("replay").code, "nonce_used");
+    let replay = SignInput {
+        nonce: issued.nonce.clone(),
+        signature: cades("sign", &issued.signed_text),
+        expected_version: None,
+    };
+    assert_eq!(
+        sign(&store, &verifier, APPLICANT, &replay, None, monday()).await.expect_err("replay").code,
+        "nonce_used"
+    );
 }

@@ -17,8 +17,19 @@ use kezek_functions::store::items::{ApplicationItem, NoticeItem};
 use kezek_functions::store::keys;
 use kezek_functions::store::Store;
 
-pub async fn enqueue_child(store: &Store, parent: &str, child: &str, priority: Priority, now: Instant) -> Application {
-    let input = EnqueueInput { region_id: support::REGION.into(), child_iin: child.into(), priority, second_parent_iin: None };
+pub async fn enqueue_child(
+    store: &Store,
+    parent: &str,
+    child: &str,
+    priority: Priority,
+    now: Instant,
+) -> Application {
+    let input = EnqueueInput {
+        region_id: support::REGION.into(),
+        child_iin: child.into(),
+        priority,
+        second_parent_iin: None,
+    };
     enqueue(store, parent, &input, None, now).await.expect("enqueued").application
 }
 
@@ -52,5 +63,7 @@ pub async fn check_invariants(store: &Store, pool: &PoolKey, ids: &[ApplicationI
             offered += 1;
         }
     }
-    view.pool.check_invariants(offered).unwrap_or_else(|violation| panic!("invariant broken: {violation:?}"));
+    view.pool
+        .check_invariants(offered)
+        .unwrap_or_else(|violation| panic!("invariant broken: {violation:?}"));
 }

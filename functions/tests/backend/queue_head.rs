@@ -15,7 +15,13 @@ use crate::{app, check_invariants, pool};
 
 /// Writes queued applications directly (as a big queue would stand), `n`-th registered at
 /// `first + n ms`; returns their ids in writing order.
-async fn queued(store: &Store, year: i32, prefix: &str, people: &[(Priority, (i32, u32, u32))], first: chrono::DateTime<chrono::Utc>) -> Vec<ApplicationId> {
+async fn queued(
+    store: &Store,
+    year: i32,
+    prefix: &str,
+    people: &[(Priority, (i32, u32, u32))],
+    first: chrono::DateTime<chrono::Utc>,
+) -> Vec<ApplicationId> {
     let mut ids = Vec::new();
     let mut requests = Vec::new();
     for (n, (priority, birth)) in people.iter().enumerate() {
@@ -35,12 +41,27 @@ async fn queued(store: &Store, year: i32, prefix: &str, people: &[(Priority, (i3
         };
         ids.push(application.id.clone());
         let item = ApplicationItem::new(application, parent(n as u16), None, Vec::new());
-        requests.push(WriteRequest::builder().put_request(PutRequest::builder().set_item(Some(to_item(&item).expect("item"))).build().expect("put")).build());
+        requests.push(
+            WriteRequest::builder()
+                .put_request(
+                    PutRequest::builder()
+                        .set_item(Some(to_item(&item).expect("item")))
+                        .build()
+                        .expect("put"),
+                )
+                .build(),
+        );
     }
     for chunk in requests.chunks(25) {
         let mut pending = Some(chunk.to_vec());
         while let Some(batch) = pending.take().filter(|b| !b.is_empty()) {
-            let output = store.client().batch_write_item().request_items(store.table(), batch).send().await.expect("batch write");
+            let output = store
+                .client()
+                .batch_write_item()
+                .request_items(store.table(), batch)
+                .send()
+                .await
+                .expect("batch write");
             pending = output.unprocessed_items.and_then(|mut left| left.remove(store.table()));
         }
     }
@@ -48,7 +69,11 @@ async fn queued(store: &Store, year: i32, prefix: &str, people: &[(Priority, (i3
 }
 
 fn publish(kindergarten_group: &str, count: u32) -> PlacesInput {
-    PlacesInput { action: PlacesAction::Publish, group_id: kezek_functions::rules::places::GroupId(kindergarten_group.into()), count }
+    PlacesInput {
+        action: PlacesAction::Publish,
+        group_id: kezek_functions::rules::places::GroupId(kindergarten_group.into()),
+        count,
+    }
 }
 
 #[tokio::test]
@@ -66,14 +91,30 @@ async fn offers_follow_the_rules_order_reading_only_the_heads_of_the_classes() {
         })
         .collect();
     let ids = queued(&store, 2023, "q", &people, monday() - Duration::days(200)).await;
-    let of = |priority: Priority| -> Vec<ApplicationId> { ids.iter().zip(&people).filter(|(_, p)| p.0 == priority).map(|(id, _)| id.clone()).collect() };
-    let (oot, first, general) = (of(Priority::OutOfTurn), of(Priority::FirstPriority), of(Priority::General));
+    let of = |priority: Priority| -> Vec<ApplicationId> {
+        ids.iter().zip(&people).filter(|(_, p)| p.0 == priority).map(|(id, _)| id.clone()).collect()
+    };
+    let (oot, first, general) =
+        (of(Priority::OutOfTurn), of(Priority::FirstPriority), of(Priority::General));
 
     let before = store.usage();
-    let published = change_places(&store, "tk-001", &publish("tk-001-2023-kk", 10), None, monday()).await.expect("published");
+    let published = change_places(&store, "tk-001", &publish("tk-001-2023-kk", 10), None, monday())
+        .await
+        .expect("published");
     let usage = store.usage().since(before);
     // §1.4: out of turn first, then one first-priority child and three general ones.
-    let expected = [&oot[0], &oot[1], &first[0], &general[0], &general[1], &general[2], &first[1], &general[3], &general[4], &general[5]];
+    let expected = [
+        &oot[0],
+        &oot[1],
+        &first[0],
+        &general[0],
+        &general[1],
+        &general[2],
+        &first[1],
+        &general[3],
+        &general[4],
+        &general[5],
+    ];
     assert_eq!(published.offered.iter().collect::<Vec<_>>(), expected);
     // The heads only: 2 + about 2 + about 6 queue entries plus slack, 10 applications and
     // the pool, kindergarten and region; the whole queue would be 332.
@@ -84,8 +125,27 @@ async fn offers_follow_the_rules_order_reading_only_the_heads_of_the_classes() {
     check_invariants(&store, &pool(2023), &ids).await;
 
     // Ten more places: the walk goes on behind the offered heads.
-    let published = change_places(&store, "tk-001", &publish("tk-001-2023-kk", 10), None, monday() + Duration::hours(1)).await.expect("published");
-    let expected = [&first[2], &general[6], &general[7], &general[8], &first[3], &general[9], &general[10], &general[11], &first[4], &general[12]];
+    let published = change_places(
+        &store,
+        "tk-001",
+        &publish("tk-001-2023-kk", 10),
+        None,
+        monday() + Duration::hours(1),
+    )
+    .await
+    .expect("published");
+    let expected = [
+        &first[2],
+        &general[6],
+        &general[7],
+        &general[8],
+        &first[3],
+        &general[9],
+        &general[10],
+        &general[11],
+        &first[4],
+        &general[12],
+    ];
     assert_eq!(published.offered.iter().collect::<Vec<_>>(), expected);
     check_invariants(&store, &pool(2023), &ids).await;
 }
@@ -94,10 +154,13 @@ async fn offers_follow_the_rules_order_reading_only_the_heads_of_the_classes() {
 async fn too_young_children_at_the_head_are_skipped_across_pages_and_keep_their_place() {
     let store = store_with_demo().await;
     // On Monday 2 March 2026 a child born in June 2024 is one year old, one born in January two.
-    let mut people: Vec<(Priority, (i32, u32, u32))> = (0..40).map(|n| (Priority::General, (2024, 6, 1 + n % 28))).collect();
+    let mut people: Vec<(Priority, (i32, u32, u32))> =
+        (0..40).map(|n| (Priority::General, (2024, 6, 1 + n % 28))).collect();
     people.extend((0..5).map(|n| (Priority::General, (2024, 1, 1 + n))));
     let ids = queued(&store, 2024, "y", &people, monday() - Duration::days(100)).await;
-    let published = change_places(&store, "tk-001", &publish("tk-001-2024-kk", 3), None, monday()).await.expect("published");
+    let published = change_places(&store, "tk-001", &publish("tk-001-2024-kk", 3), None, monday())
+        .await
+        .expect("published");
     assert_eq!(published.offered, ids[40..43].to_vec());
     assert_eq!(app(&store, &ids[0]).await.state, "queued");
     check_invariants(&store, &pool(2024), &ids).await;

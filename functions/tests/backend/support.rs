@@ -37,7 +37,10 @@ fn jar_dir() -> PathBuf {
 /// this test process is gone, so nothing outlives the test run (hence no `wait`).
 #[allow(clippy::zombie_processes)]
 fn start_local() -> String {
-    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port");
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
     let dir = jar_dir();
     let log = std::env::temp_dir().join(format!("kezek-dynamodb-local-{port}.log"));
     let script = format!(
@@ -57,19 +60,25 @@ fn start_local() -> String {
         .expect("java (17+) must be installed to run DynamoDB Local");
     let started = StdInstant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(60), "DynamoDB Local did not start; see {}", log.display());
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "DynamoDB Local did not start; see {}",
+            log.display()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     format!("http://127.0.0.1:{port}")
 }
 
 pub fn endpoint() -> &'static str {
-    ENDPOINT.get_or_init(|| std::env::var("KEZEK_DYNAMODB_ENDPOINT").unwrap_or_else(|_| start_local()))
+    ENDPOINT
+        .get_or_init(|| std::env::var("KEZEK_DYNAMODB_ENDPOINT").unwrap_or_else(|_| start_local()))
 }
 
 /// An empty table of its own, with the demo regions and kindergartens.
 pub async fn store_with_demo() -> Store {
-    let table = format!("kezek-test-{}-{}", std::process::id(), TABLES.fetch_add(1, Ordering::SeqCst));
+    let table =
+        format!("kezek-test-{}-{}", std::process::id(), TABLES.fetch_add(1, Ordering::SeqCst));
     let store = Store::new(Store::local_client(endpoint()), table);
     let mut attempts = 0;
     while let Err(error) = store.create_table().await {
@@ -88,7 +97,9 @@ pub fn monday() -> Instant {
 
 pub fn iin(birth: (i32, u32, u32), sex: Sex, serial: u16) -> String {
     let date = NaiveDate::from_ymd_opt(birth.0, birth.1, birth.2).expect("date");
-    (serial..serial + 20).find_map(|s| Iin::compose(date, sex, s)).expect("a serial with a check digit")
+    (serial..serial + 20)
+        .find_map(|s| Iin::compose(date, sex, s))
+        .expect("a serial with a check digit")
 }
 
 /// A parent born in 1990, distinct per `n`.

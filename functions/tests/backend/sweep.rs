@@ -15,10 +15,28 @@ use crate::{app, check_invariants, enqueue_child, group, outbox, pool};
 #[tokio::test]
 async fn an_expired_offer_is_applied_once_even_by_two_concurrent_sweeps() {
     let store = store_with_demo().await;
-    let kid = enqueue_child(&store, &parent(1), &child((2023, 4, 4), 1), Priority::General, monday() - Duration::days(3)).await;
+    let kid = enqueue_child(
+        &store,
+        &parent(1),
+        &child((2023, 4, 4), 1),
+        Priority::General,
+        monday() - Duration::days(3),
+    )
+    .await;
     let kk = group("tk-001", 2023, "kk");
-    change_places(&store, "tk-001", &PlacesInput { action: PlacesAction::Publish, group_id: kk, count: 1 }, None, monday()).await.expect("publish");
-    let ApplicationState::Offered { expires_at, .. } = app(&store, &kid.id).await.application.state else { panic!("offered") };
+    change_places(
+        &store,
+        "tk-001",
+        &PlacesInput { action: PlacesAction::Publish, group_id: kk, count: 1 },
+        None,
+        monday(),
+    )
+    .await
+    .expect("publish");
+    let ApplicationState::Offered { expires_at, .. } = app(&store, &kid.id).await.application.state
+    else {
+        panic!("offered")
+    };
 
     let early = sweep(&store, expires_at - Duration::nanoseconds(1)).await.expect("sweep");
     assert_eq!((early.due_read, early.applied), (0, 0), "nothing is due before the deadline");
@@ -27,8 +45,14 @@ async fn an_expired_offer_is_applied_once_even_by_two_concurrent_sweeps() {
     assert_eq!(a.applied + b.applied, 1, "{a:?} {b:?}");
     let after = app(&store, &kid.id).await;
     assert_eq!((after.state.as_str(), after.version), ("queued", 3));
-    assert_eq!(store.load_pool(&pool(2023)).await.expect("pool").pool.counters, PlaceCounters { unreserved: 0, offered: 0, free_choice: 1 });
-    let history: Vec<AuditItem> = store.query_prefix(&keys::application_pk(&kid.id), keys::AUDIT_PREFIX).await.expect("audit");
+    assert_eq!(
+        store.load_pool(&pool(2023)).await.expect("pool").pool.counters,
+        PlaceCounters { unreserved: 0, offered: 0, free_choice: 1 }
+    );
+    let history: Vec<AuditItem> = store
+        .query_prefix(&keys::application_pk(&kid.id), keys::AUDIT_PREFIX)
+        .await
+        .expect("audit");
     let commands: Vec<&str> = history.iter().map(|h| h.event.command.as_str()).collect();
     assert_eq!(commands, ["enqueue", "offer", "expire_offer"]);
     let again = sweep(&store, expires_at + Duration::days(1)).await.expect("sweep");
@@ -40,14 +64,55 @@ async fn an_expired_offer_is_applied_once_even_by_two_concurrent_sweeps() {
 async fn a_lapsed_referral_stop_lists_and_the_place_goes_to_the_next_child() {
     let store = store_with_demo().await;
     let verifier = HmacTestVerifier::new(b"sweep-secret");
-    let first = enqueue_child(&store, &parent(1), &child((2023, 4, 4), 1), Priority::General, monday() - Duration::days(3)).await;
-    let second = enqueue_child(&store, &parent(2), &child((2023, 5, 5), 2), Priority::General, monday() - Duration::days(2)).await;
+    let first = enqueue_child(
+        &store,
+        &parent(1),
+        &child((2023, 4, 4), 1),
+        Priority::General,
+        monday() - Duration::days(3),
+    )
+    .await;
+    let second = enqueue_child(
+        &store,
+        &parent(2),
+        &child((2023, 5, 5), 2),
+        Priority::General,
+        monday() - Duration::days(2),
+    )
+    .await;
     let kk = group("tk-001", 2023, "kk");
-    change_places(&store, "tk-001", &PlacesInput { action: PlacesAction::Publish, group_id: kk.clone(), count: 1 }, None, monday()).await.expect("publish");
+    change_places(
+        &store,
+        "tk-001",
+        &PlacesInput { action: PlacesAction::Publish, group_id: kk.clone(), count: 1 },
+        None,
+        monday(),
+    )
+    .await
+    .expect("publish");
     let now = monday() + Duration::hours(1);
-    let choice = choose(&store, &parent(1), &ChooseInput { application_id: first.id.clone(), group_id: kk }, now).await.expect("choice");
-    let signature = SignedChoice { signature_base64: verifier.sign_as(&parent(1), choice.signed_text.as_bytes()), certificate_base64: None };
-    let signed = sign(&store, &verifier, &parent(1), &SignInput { nonce: choice.nonce, signature, expected_version: None }, None, now).await.expect("signed");
+    let choice = choose(
+        &store,
+        &parent(1),
+        &ChooseInput { application_id: first.id.clone(), group_id: kk },
+        now,
+    )
+    .await
+    .expect("choice");
+    let signature = SignedChoice {
+        signature_base64: verifier.sign_as(&parent(1), choice.signed_text.as_bytes()),
+        certificate_base64: None,
+    };
+    let signed = sign(
+        &store,
+        &verifier,
+        &parent(1),
+        &SignInput { nonce: choice.nonce, signature, expected_version: None },
+        None,
+        now,
+    )
+    .await
+    .expect("signed");
     let valid_until = signed.referral.valid_until_at;
 
     let report = sweep(&store, valid_until).await.expect("sweep");
@@ -66,22 +131,52 @@ async fn two_sweeps_at_once_over_many_due_items_apply_each_deadline_once() {
     let store = store_with_demo().await;
     let mut ids = Vec::new();
     for n in 0..8u16 {
-        let kid = enqueue_child(&store, &parent(n), &child((2023, 1, 1 + u32::from(n)), n), Priority::General, monday() - Duration::days(3)).await;
+        let kid = enqueue_child(
+            &store,
+            &parent(n),
+            &child((2023, 1, 1 + u32::from(n)), n),
+            Priority::General,
+            monday() - Duration::days(3),
+        )
+        .await;
         ids.push(kid.id);
     }
     let (kk, ru) = (group("tk-001", 2023, "kk"), group("tk-002", 2023, "ru"));
-    change_places(&store, "tk-001", &PlacesInput { action: PlacesAction::Publish, group_id: kk, count: 5 }, None, monday()).await.expect("publish");
-    change_places(&store, "tk-002", &PlacesInput { action: PlacesAction::Publish, group_id: ru, count: 3 }, None, monday()).await.expect("publish");
-    let ApplicationState::Offered { expires_at, .. } = app(&store, &ids[0]).await.application.state else { panic!("offered") };
+    change_places(
+        &store,
+        "tk-001",
+        &PlacesInput { action: PlacesAction::Publish, group_id: kk, count: 5 },
+        None,
+        monday(),
+    )
+    .await
+    .expect("publish");
+    change_places(
+        &store,
+        "tk-002",
+        &PlacesInput { action: PlacesAction::Publish, group_id: ru, count: 3 },
+        None,
+        monday(),
+    )
+    .await
+    .expect("publish");
+    let ApplicationState::Offered { expires_at, .. } = app(&store, &ids[0]).await.application.state
+    else {
+        panic!("offered")
+    };
 
     let (a, b) = tokio::join!(sweep(&store, expires_at), sweep(&store, expires_at));
     let (a, b) = (a.expect("sweep a"), b.expect("sweep b"));
     assert_eq!(a.applied + b.applied, 8, "{a:?} {b:?}");
-    assert_eq!(store.load_pool(&pool(2023)).await.expect("pool").pool.counters, PlaceCounters { unreserved: 0, offered: 0, free_choice: 8 });
+    assert_eq!(
+        store.load_pool(&pool(2023)).await.expect("pool").pool.counters,
+        PlaceCounters { unreserved: 0, offered: 0, free_choice: 8 }
+    );
     for id in &ids {
         let after = app(&store, id).await;
         assert_eq!((after.state.as_str(), after.version), ("queued", 3));
-        let history: Vec<AuditItem> = store.query_prefix(&keys::application_pk(id), keys::AUDIT_PREFIX).await.expect("audit");
+        let history: Vec<AuditItem> =
+            store.query_prefix(&keys::application_pk(id), keys::AUDIT_PREFIX).await.expect("audit");
         let commands: Vec<&str> = history.iter().map(|h| h.event.command.as_str()).collect();
         assert_eq!(commands, ["enqueue", "offer", "expire_offer"]);
     }

@@ -4,8 +4,16 @@
 use serde_json::{json, Value};
 
 /// An API Gateway HTTP API (payload 2.0) event, as `lambda_http` receives it.
-pub fn event(method: &str, path: &str, headers: &[(&str, String)], body: Option<&str>) -> lambda_http::Request {
-    let headers: serde_json::Map<String, Value> = headers.iter().map(|(name, value)| ((*name).to_owned(), Value::String(value.clone()))).collect();
+pub fn event(
+    method: &str,
+    path: &str,
+    headers: &[(&str, String)],
+    body: Option<&str>,
+) -> lambda_http::Request {
+    let headers: serde_json::Map<String, Value> = headers
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), Value::String(value.clone())))
+        .collect();
     let event = json!({
         "version": "2.0",
         "routeKey": "$default",

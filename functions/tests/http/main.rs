@@ -1,11 +1,11 @@
 //! The HTTP API through the router, with API Gateway HTTP API (v2) events, against a real
 //! DynamoDB Local (the backend tests' harness): every route's happy path and refusals.
 
+#[path = "../common/api_gateway.rs"]
+mod api_gateway;
 #[allow(dead_code)]
 #[path = "../backend/support.rs"]
 mod support;
-#[path = "../common/api_gateway.rs"]
-mod api_gateway;
 pub use api_gateway::event;
 
 mod actions;
@@ -80,7 +80,6 @@ pub fn token(claims: &Claims) -> String {
     issue(claims, &SessionKey::new(&SESSION_SECRET).expect("key"))
 }
 
-
 impl Api {
     pub async fn new() -> Self {
         let store = store_with_demo().await;
@@ -90,7 +89,15 @@ impl Api {
     }
 
     /// One request at `now`, as `who`, with an optional idempotency key and JSON body.
-    pub async fn call(&self, now: Instant, method: &str, path: &str, who: Option<&Claims>, key: Option<&str>, body: Option<Value>) -> Answer {
+    pub async fn call(
+        &self,
+        now: Instant,
+        method: &str,
+        path: &str,
+        who: Option<&Claims>,
+        key: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
         let mut headers = vec![("content-type", "application/json".to_owned())];
         if let Some(claims) = who {
             headers.push(("authorization", format!("Bearer {}", token(claims))));
@@ -114,7 +121,14 @@ impl Api {
         self.call(now, "GET", path, Some(who), None, None).await
     }
 
-    pub async fn post(&self, now: Instant, path: &str, who: &Claims, key: &str, body: Value) -> Answer {
+    pub async fn post(
+        &self,
+        now: Instant,
+        path: &str,
+        who: &Claims,
+        key: &str,
+        body: Value,
+    ) -> Answer {
         self.call(now, "POST", path, Some(who), Some(key), Some(body)).await
     }
 
@@ -122,7 +136,15 @@ impl Api {
     /// returns the application id.
     pub async fn enqueue(&self, parent: &str, child: &str) -> String {
         let body = json!({ "regionId": support::REGION, "childIin": child, "priority": "general" });
-        let answer = self.post(monday() - Duration::days(3) + Duration::seconds(next()), "/applications", &applicant(parent), &format!("enqueue-{child}"), body).await;
+        let answer = self
+            .post(
+                monday() - Duration::days(3) + Duration::seconds(next()),
+                "/applications",
+                &applicant(parent),
+                &format!("enqueue-{child}"),
+                body,
+            )
+            .await;
         assert_eq!(answer.status, 201, "{:?}", answer.body);
         answer.body["application"]["id"].as_str().expect("id").to_owned()
     }
@@ -130,13 +152,34 @@ impl Api {
     /// Staff of `kindergarten` publish `count` places in `group` at Monday.
     pub async fn publish(&self, kindergarten: &str, group: &str, count: u32) -> Answer {
         let body = json!({ "action": "publish", "groupId": group, "count": count });
-        self.post(monday(), "/staff/places", &staff(kindergarten), &format!("publish-{group}-{count}-{}", next()), body).await
+        self.post(
+            monday(),
+            "/staff/places",
+            &staff(kindergarten),
+            &format!("publish-{group}-{count}-{}", next()),
+            body,
+        )
+        .await
     }
 
     /// Choose `group` and sign it at `now`; the sign answer.
-    pub async fn choose_and_sign(&self, now: Instant, parent: &str, id: &str, group: &str) -> Answer {
+    pub async fn choose_and_sign(
+        &self,
+        now: Instant,
+        parent: &str,
+        id: &str,
+        group: &str,
+    ) -> Answer {
         let who = applicant(parent);
-        let choice = self.post(now, &format!("/applications/{id}/choose"), &who, &format!("choose-{id}"), json!({ "groupId": group })).await;
+        let choice = self
+            .post(
+                now,
+                &format!("/applications/{id}/choose"),
+                &who,
+                &format!("choose-{id}"),
+                json!({ "groupId": group }),
+            )
+            .await;
         assert_eq!(choice.status, 200, "{:?}", choice.body);
         let text = choice.body["signedText"].as_str().expect("text");
         let body = json!({

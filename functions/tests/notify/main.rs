@@ -43,7 +43,12 @@ pub async fn profile(store: &Store, iin: &str, email: &str, phone: Option<String
 }
 
 pub async fn enqueue_child(store: &Store, parent: &str, child: &str, now: Instant) -> Application {
-    let input = EnqueueInput { region_id: support::REGION.into(), child_iin: child.into(), priority: Priority::General, second_parent_iin: None };
+    let input = EnqueueInput {
+        region_id: support::REGION.into(),
+        child_iin: child.into(),
+        priority: Priority::General,
+        second_parent_iin: None,
+    };
     enqueue(store, parent, &input, None, now).await.expect("enqueued").application
 }
 
@@ -54,17 +59,35 @@ pub fn group(kindergarten: &str, year: i32, language: &str) -> GroupId {
 /// Staff of `tk-001` publish `count` places of its 2023 Kazakh group: the turn engine
 /// offers them, each offer with a `turn_came` notice in its transaction.
 pub async fn publish(store: &Store, count: u32, now: Instant) -> Vec<ApplicationId> {
-    let input = PlacesInput { action: PlacesAction::Publish, group_id: group("tk-001", 2023, "kk"), count };
+    let input =
+        PlacesInput { action: PlacesAction::Publish, group_id: group("tk-001", 2023, "kk"), count };
     change_places(store, "tk-001", &input, None, now).await.expect("published").offered
 }
 
 /// The applicant chooses the 2023 Kazakh group of `tk-001` and signs it.
-pub async fn choose_and_sign(store: &Store, parent: &str, id: &ApplicationId, expected_version: Option<u64>, now: Instant) -> kezek_functions::Result<SignOutput> {
+pub async fn choose_and_sign(
+    store: &Store,
+    parent: &str,
+    id: &ApplicationId,
+    expected_version: Option<u64>,
+    now: Instant,
+) -> kezek_functions::Result<SignOutput> {
     let verifier = HmacTestVerifier::new(b"notify-secret");
     let input = ChooseInput { application_id: id.clone(), group_id: group("tk-001", 2023, "kk") };
     let choice = choose(store, parent, &input, now).await?;
-    let signature = SignedChoice { signature_base64: verifier.sign_as(parent, choice.signed_text.as_bytes()), certificate_base64: None };
-    sign(store, &verifier, parent, &SignInput { nonce: choice.nonce, signature, expected_version }, None, now).await
+    let signature = SignedChoice {
+        signature_base64: verifier.sign_as(parent, choice.signed_text.as_bytes()),
+        certificate_base64: None,
+    };
+    sign(
+        store,
+        &verifier,
+        parent,
+        &SignInput { nonce: choice.nonce, signature, expected_version },
+        None,
+        now,
+    )
+    .await
 }
 
 /// Every notice still in the outbox index.

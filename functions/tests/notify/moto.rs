@@ -17,7 +17,10 @@ static TOPICS: AtomicU32 = AtomicU32::new(0);
 /// ends it as soon as this test process is gone (hence no `wait`).
 #[allow(clippy::zombie_processes)]
 fn start_moto() -> String {
-    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port");
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
     let log = std::env::temp_dir().join(format!("kezek-moto-{port}.log"));
     let script = format!(
         "moto_server -H 127.0.0.1 -p {port} >\"$LOG\" 2>&1 & m=$!; \
@@ -35,7 +38,11 @@ fn start_moto() -> String {
         .expect("moto_server (PyPI `moto[server]`) must be on PATH");
     let started = StdInstant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(60), "moto_server did not start; see {}", log.display());
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "moto_server did not start; see {}",
+            log.display()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     format!("http://127.0.0.1:{port}")
@@ -47,7 +54,8 @@ pub fn endpoint() -> &'static str {
 
 /// A new e-mail topic of its own for one test; its ARN.
 pub async fn topic() -> String {
-    let name = format!("kezek-email-{}-{}", std::process::id(), TOPICS.fetch_add(1, Ordering::SeqCst));
+    let name =
+        format!("kezek-email-{}-{}", std::process::id(), TOPICS.fetch_add(1, Ordering::SeqCst));
     let client = local_sns_client(endpoint());
     let mut attempts = 0;
     loop {
@@ -55,7 +63,11 @@ pub async fn topic() -> String {
             Ok(output) => return output.topic_arn.expect("topic arn"),
             Err(error) => {
                 attempts += 1;
-                assert!(attempts < 50, "cannot create the topic: {}", aws_sdk_sns::error::DisplayErrorContext(&error));
+                assert!(
+                    attempts < 50,
+                    "cannot create the topic: {}",
+                    aws_sdk_sns::error::DisplayErrorContext(&error)
+                );
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         }
@@ -96,14 +108,22 @@ pub fn sms_to(phone: &str) -> Vec<Sms> {
         .into_iter()
         .flatten()
         .filter(|sms| sms["phone_number"] == phone)
-        .map(|sms| Sms { phone: phone.to_owned(), message: sms["message"].as_str().unwrap_or_default().to_owned() })
+        .map(|sms| Sms {
+            phone: phone.to_owned(),
+            message: sms["message"].as_str().unwrap_or_default().to_owned(),
+        })
         .collect()
 }
 
 /// Every message published to the topic `arn`, in order.
 pub fn published_to(arn: &str) -> Vec<Published> {
     let data = data();
-    let topic = data["sns"]["Topic"].as_array().into_iter().flatten().find(|topic| topic["arn"] == arn).cloned();
+    let topic = data["sns"]["Topic"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|topic| topic["arn"] == arn)
+        .cloned();
     let Some(topic) = topic else { return Vec::new() };
     // Each sent notification: [message id, message, subject, attributes, group id].
     topic["sent_notifications"]
@@ -117,7 +137,9 @@ pub fn published_to(arn: &str) -> Vec<Published> {
                 .as_object()
                 .into_iter()
                 .flatten()
-                .map(|(name, value)| (name.clone(), value["Value"].as_str().unwrap_or_default().to_owned()))
+                .map(|(name, value)| {
+                    (name.clone(), value["Value"].as_str().unwrap_or_default().to_owned())
+                })
                 .collect(),
         })
         .collect()

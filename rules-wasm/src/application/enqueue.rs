@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{effects::AuditEvent, Application, ApplicationId, ApplicationState, Priority, StateName};
+use super::{
+    effects::AuditEvent, Application, ApplicationId, ApplicationState, Priority, StateName,
+};
 use crate::age::full_years;
 use crate::error::{RuleError, RuleResult};
 use crate::iin::Iin;
@@ -31,7 +33,12 @@ pub struct EnqueueRequest {
 }
 
 /// Creates the application of a child in the pool of its region and birth year.
-pub fn enqueue(request: EnqueueRequest, region: &Region, policy: &Policy, now: Instant) -> RuleResult<(Application, AuditEvent)> {
+pub fn enqueue(
+    request: EnqueueRequest,
+    region: &Region,
+    policy: &Policy,
+    now: Instant,
+) -> RuleResult<(Application, AuditEvent)> {
     if !region.served {
         return Err(RuleError::RegionNotServed { region_id: region.id.clone() });
     }

@@ -88,7 +88,9 @@ impl Application {
             ApplicationState::Queued => Waiting::Queued,
             ApplicationState::Offered { .. } => Waiting::Offered,
             ApplicationState::StopListed { .. } => Waiting::StopListed,
-            ApplicationState::Referred { .. } | ApplicationState::Enrolled { .. } | ApplicationState::Removed { .. } => return None,
+            ApplicationState::Referred { .. }
+            | ApplicationState::Enrolled { .. }
+            | ApplicationState::Removed { .. } => return None,
         };
         Some(QueueEntry {
             id: self.id.clone(),

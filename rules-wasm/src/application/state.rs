@@ -47,7 +47,12 @@ pub enum RemovalReason {
 /// Deserialized through [`StateFields`], a flat struct, so no deserializer has to buffer the
 /// object to find the tag (that buffering tripled the cost of a WebAssembly call).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case", rename_all_fields = "camelCase", try_from = "StateFields")]
+#[serde(
+    tag = "state",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase",
+    try_from = "StateFields"
+)]
 pub enum ApplicationState {
     /// "In queue".
     Queued,
@@ -92,7 +97,9 @@ impl TryFrom<StateFields> for ApplicationState {
             ("reason", fields.reason.is_some(), StateName::Removed),
             ("removedAt", fields.removed_at.is_some(), StateName::Removed),
         ];
-        if let Some((field, _, _)) = extra.iter().find(|(_, present, owner)| *present && *owner != fields.state) {
+        if let Some((field, _, _)) =
+            extra.iter().find(|(_, present, owner)| *present && *owner != fields.state)
+        {
             return Err(format!("state `{}` has no field `{field}`", fields.state.as_str()));
         }
         let referral_allowed = matches!(fields.state, StateName::Referred | StateName::Enrolled);
@@ -105,7 +112,9 @@ impl TryFrom<StateFields> for ApplicationState {
                 offered_at: fields.offered_at.ok_or_else(|| missing("offeredAt"))?,
                 expires_at: fields.expires_at.ok_or_else(|| missing("expiresAt"))?,
             },
-            StateName::Referred => ApplicationState::Referred { referral: fields.referral.ok_or_else(|| missing("referral"))? },
+            StateName::Referred => ApplicationState::Referred {
+                referral: fields.referral.ok_or_else(|| missing("referral"))?,
+            },
             StateName::StopListed => ApplicationState::StopListed {
                 since_at: fields.since_at.ok_or_else(|| missing("sinceAt"))?,
                 until_at: fields.until_at.ok_or_else(|| missing("untilAt"))?,
@@ -176,7 +185,9 @@ impl ApplicationState {
             ApplicationState::Offered { expires_at, .. } => Some(*expires_at),
             ApplicationState::Referred { referral } => Some(referral.valid_until_at),
             ApplicationState::StopListed { until_at, .. } => Some(*until_at),
-            ApplicationState::Queued | ApplicationState::Enrolled { .. } | ApplicationState::Removed { .. } => None,
+            ApplicationState::Queued
+            | ApplicationState::Enrolled { .. }
+            | ApplicationState::Removed { .. } => None,
         }
     }
 }
@@ -188,13 +199,15 @@ use crate::error::RuleResult;
 impl ApplicationState {
     /// R5/R6: offered now; the offer window of the policy in force starts now.
     pub fn offered_now(context: &RuleContext<'_>) -> RuleResult<Self> {
-        let expires_at = deadline_at(context.policy.offer_window, context.now, context.calendar, context.clock)?;
+        let expires_at =
+            deadline_at(context.policy.offer_window, context.now, context.calendar, context.clock)?;
         Ok(ApplicationState::Offered { offered_at: context.now, expires_at })
     }
 
     /// R9: stop-listed from `since_at` (the lapse) for the policy's stop-list span.
     pub fn stop_listed_from(since_at: Instant, context: &RuleContext<'_>) -> RuleResult<Self> {
-        let until_at = deadline_at(context.policy.stop_list, since_at, context.calendar, context.clock)?;
+        let until_at =
+            deadline_at(context.policy.stop_list, since_at, context.calendar, context.clock)?;
         Ok(ApplicationState::StopListed { since_at, until_at })
     }
 }
@@ -202,10 +215,24 @@ impl ApplicationState {
 impl Referral {
     /// R8/R9/R12: a referral issued now, valid for the policy's validity, cancellable for
     /// exactly the cancel window.
-    pub fn issue(group_id: GroupId, source: PlaceSource, context: &RuleContext<'_>) -> RuleResult<Self> {
+    pub fn issue(
+        group_id: GroupId,
+        source: PlaceSource,
+        context: &RuleContext<'_>,
+    ) -> RuleResult<Self> {
         let now = context.now;
-        let valid_until_at = deadline_at(context.policy.referral_validity, now, context.calendar, context.clock)?;
-        let cancel_until_at = now + chrono::Duration::hours(i64::from(context.policy.cancel_window_hours));
-        Ok(Referral { group_id, source, issued_at: now, valid_until_at, cancel_until_at, extensions_used: 0, extended_days: 0 })
+        let valid_until_at =
+            deadline_at(context.policy.referral_validity, now, context.calendar, context.clock)?;
+        let cancel_until_at =
+            now + chrono::Duration::hours(i64::from(context.policy.cancel_window_hours));
+        Ok(Referral {
+            group_id,
+            source,
+            issued_at: now,
+            valid_until_at,
+            cancel_until_at,
+            extensions_used: 0,
+            extended_days: 0,
+        })
     }
 }

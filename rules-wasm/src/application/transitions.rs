@@ -2,8 +2,8 @@
 //! typed error; nothing is ever partially applied (the caller gets a new value or nothing).
 
 use super::{
-    Application, ApplicationState, AuditEvent, Command, Effects, Notice, NoticeKind, PlaceSource, Referral, RemovalReason,
-    RuleContext, Transition,
+    Application, ApplicationState, AuditEvent, Command, Effects, Notice, NoticeKind, PlaceSource,
+    Referral, RemovalReason, RuleContext, Transition,
 };
 use crate::age::full_years;
 use crate::eligibility::{evaluate_choice, in_blackout, too_young, ChoiceSituation};
@@ -25,7 +25,8 @@ impl Outcome {
         Self { state, lapses, places: Vec::new(), notices: Vec::new(), run_turn_engine: false }
     }
     fn moving(mut self, place_move: PlaceMove) -> Self {
-        self.run_turn_engine |= matches!(place_move, PlaceMove::Release { .. } | PlaceMove::ReturnOffer);
+        self.run_turn_engine |=
+            matches!(place_move, PlaceMove::Release { .. } | PlaceMove::ReturnOffer);
         self.places.push(place_move);
         self
     }
@@ -38,9 +39,17 @@ impl Outcome {
 impl Application {
     /// Applies `command` to this application. `pool` is the application's pool as it is now;
     /// the caller persists the returned moves against it.
-    pub fn apply(&self, command: &Command, pool: &Pool, context: &RuleContext<'_>) -> RuleResult<Transition> {
+    pub fn apply(
+        &self,
+        command: &Command,
+        pool: &Pool,
+        context: &RuleContext<'_>,
+    ) -> RuleResult<Transition> {
         debug_assert_eq!(pool.key, self.pool, "a transition sees the application's own pool");
-        let not_allowed = || RuleError::CommandNotAllowed { command: command.name(), state: self.state.name().as_str() };
+        let not_allowed = || RuleError::CommandNotAllowed {
+            command: command.name(),
+            state: self.state.name().as_str(),
+        };
         let now = context.now;
         let outcome = match (command, &self.state) {
             (Command::Offer, ApplicationState::Queued) => self.offer(pool, context)?,
@@ -51,7 +60,9 @@ impl Application {
                 Outcome::to(ApplicationState::Queued, self.lapses).moving(PlaceMove::ExpireOffer)
             }
             (Command::Sign { group_id }, _) => self.sign(group_id, pool, context)?,
-            (Command::Extend { days }, ApplicationState::Referred { referral }) => self.extend(referral, *days, context)?,
+            (Command::Extend { days }, ApplicationState::Referred { referral }) => {
+                self.extend(referral, *days, context)?
+            }
             (Command::Cancel, ApplicationState::Referred { referral }) => {
                 if now >= referral.cancel_until_at {
                     return Err(RuleError::CancelWindowClosed);
@@ -64,9 +75,14 @@ impl Application {
                 if now >= referral.valid_until_at {
                     return Err(RuleError::ReferralExpired);
                 }
-                Outcome::to(ApplicationState::Enrolled { referral: referral.clone(), enrolled_at: now }, self.lapses)
+                Outcome::to(
+                    ApplicationState::Enrolled { referral: referral.clone(), enrolled_at: now },
+                    self.lapses,
+                )
             }
-            (Command::Lapse, ApplicationState::Referred { referral }) => self.lapse(referral, context)?,
+            (Command::Lapse, ApplicationState::Referred { referral }) => {
+                self.lapse(referral, context)?
+            }
             (Command::EndStopList, ApplicationState::StopListed { until_at, .. }) => {
                 if now < *until_at {
                     return Err(RuleError::StopListNotEnded);
@@ -76,25 +92,33 @@ impl Application {
                 outcome
             }
             (Command::Withdraw, state) => {
-                let removed = ApplicationState::Removed { reason: RemovalReason::Withdrawn, removed_at: now };
-                let outcome = Outcome::to(removed, self.lapses).noticing(NoticeKind::RemovedFromQueue { reason: RemovalReason::Withdrawn });
+                let removed =
+                    ApplicationState::Removed { reason: RemovalReason::Withdrawn, removed_at: now };
+                let outcome = Outcome::to(removed, self.lapses)
+                    .noticing(NoticeKind::RemovedFromQueue { reason: RemovalReason::Withdrawn });
                 match state {
                     ApplicationState::Queued | ApplicationState::StopListed { .. } => outcome,
                     ApplicationState::Offered { .. } => outcome.moving(PlaceMove::ReturnOffer),
-                    ApplicationState::Referred { referral } => outcome.moving(PlaceMove::Release { group_id: referral.group_id.clone() }),
-                    ApplicationState::Enrolled { .. } | ApplicationState::Removed { .. } => return Err(not_allowed()),
+                    ApplicationState::Referred { referral } => {
+                        outcome.moving(PlaceMove::Release { group_id: referral.group_id.clone() })
+                    }
+                    ApplicationState::Enrolled { .. } | ApplicationState::Removed { .. } => {
+                        return Err(not_allowed())
+                    }
                 }
             }
             (Command::AgeOut, ApplicationState::Queued | ApplicationState::StopListed { .. }) => {
-                let due = context
-                    .policy
-                    .age_out_years
-                    .is_some_and(|years| full_years(self.child_birth_date, context.today()) >= u32::from(years));
+                let due = context.policy.age_out_years.is_some_and(|years| {
+                    full_years(self.child_birth_date, context.today()) >= u32::from(years)
+                });
                 if !due {
                     return Err(RuleError::AgeOutNotDue);
                 }
-                Outcome::to(ApplicationState::Removed { reason: RemovalReason::AgedOut, removed_at: now }, self.lapses)
-                    .noticing(NoticeKind::RemovedFromQueue { reason: RemovalReason::AgedOut })
+                Outcome::to(
+                    ApplicationState::Removed { reason: RemovalReason::AgedOut, removed_at: now },
+                    self.lapses,
+                )
+                .noticing(NoticeKind::RemovedFromQueue { reason: RemovalReason::AgedOut })
             }
             _ => return Err(not_allowed()),
         };
@@ -105,7 +129,8 @@ impl Application {
         // Storage may read the pool and the application at slightly different moments; the
         // conditions of its transaction, not an assertion here, keep the counters right.
         let version = self.version + 1;
-        let application = Application { state: outcome.state, lapses: outcome.lapses, version, ..self.clone() };
+        let application =
+            Application { state: outcome.state, lapses: outcome.lapses, version, ..self.clone() };
         let audit = AuditEvent {
             application_id: self.id.clone(),
             command: command.name().to_owned(),
@@ -114,14 +139,28 @@ impl Application {
             at: context.now,
             version,
         };
-        let notices = outcome.notices.into_iter().map(|kind| Notice { application_id: self.id.clone(), kind }).collect();
-        Transition { application, effects: Effects { places: outcome.places, notices, audit, run_turn_engine: outcome.run_turn_engine } }
+        let notices = outcome
+            .notices
+            .into_iter()
+            .map(|kind| Notice { application_id: self.id.clone(), kind })
+            .collect();
+        Transition {
+            application,
+            effects: Effects {
+                places: outcome.places,
+                notices,
+                audit,
+                run_turn_engine: outcome.run_turn_engine,
+            },
+        }
     }
 
     /// R5: reserve a place of the pool; the offer window starts now.
     fn offer(&self, pool: &Pool, context: &RuleContext<'_>) -> RuleResult<Outcome> {
         let today = context.today();
-        if let Some(reason) = too_young(self.child_birth_date, today, context.policy).or_else(|| in_blackout(today, context.policy)) {
+        if let Some(reason) = too_young(self.child_birth_date, today, context.policy)
+            .or_else(|| in_blackout(today, context.policy))
+        {
             return Err(reason.to_error("offer", &self.state));
         }
         if pool.counters.unreserved == 0 {
@@ -129,11 +168,18 @@ impl Application {
         }
         let offered = ApplicationState::offered_now(context)?;
         let expires_at = offered.due_at().expect("an offer has a deadline");
-        Ok(Outcome::to(offered, self.lapses).moving(PlaceMove::Offer).noticing(NoticeKind::TurnCame { expires_at }))
+        Ok(Outcome::to(offered, self.lapses)
+            .moving(PlaceMove::Offer)
+            .noticing(NoticeKind::TurnCame { expires_at }))
     }
 
     /// R4 + R8: the signed choice of a group takes the place and issues the referral.
-    fn sign(&self, group_id: &GroupId, pool: &Pool, context: &RuleContext<'_>) -> RuleResult<Outcome> {
+    fn sign(
+        &self,
+        group_id: &GroupId,
+        pool: &Pool,
+        context: &RuleContext<'_>,
+    ) -> RuleResult<Outcome> {
         let situation = ChoiceSituation {
             birth_date: self.child_birth_date,
             state: &self.state,
@@ -149,8 +195,12 @@ impl Application {
             return Err(RuleError::GroupFull);
         }
         let (source, place_move) = match self.state {
-            ApplicationState::Offered { .. } => (PlaceSource::Offer, PlaceMove::TakeOffered { group_id: group_id.clone() }),
-            _ => (PlaceSource::FreeChoice, PlaceMove::TakeFreeChoice { group_id: group_id.clone() }),
+            ApplicationState::Offered { .. } => {
+                (PlaceSource::Offer, PlaceMove::TakeOffered { group_id: group_id.clone() })
+            }
+            _ => {
+                (PlaceSource::FreeChoice, PlaceMove::TakeFreeChoice { group_id: group_id.clone() })
+            }
         };
         let referral = Referral::issue(group_id.clone(), source, context)?;
         let valid_until_at = referral.valid_until_at;
@@ -160,7 +210,12 @@ impl Application {
     }
 
     /// R11: once, by 1..=`extension_max_days` calendar days, while the referral is valid.
-    fn extend(&self, referral: &Referral, days: u16, context: &RuleContext<'_>) -> RuleResult<Outcome> {
+    fn extend(
+        &self,
+        referral: &Referral,
+        days: u16,
+        context: &RuleContext<'_>,
+    ) -> RuleResult<Outcome> {
         if referral.extensions_used >= context.policy.extensions_allowed {
             return Err(RuleError::ExtensionAlreadyUsed);
         }
@@ -193,7 +248,10 @@ impl Application {
         let lapses = self.lapses.saturating_add(1);
         let release = PlaceMove::Release { group_id: referral.group_id.clone() };
         if lapses >= context.policy.max_lapses {
-            let removed = ApplicationState::Removed { reason: RemovalReason::Lapses, removed_at: context.now };
+            let removed = ApplicationState::Removed {
+                reason: RemovalReason::Lapses,
+                removed_at: context.now,
+            };
             return Ok(Outcome::to(removed, lapses)
                 .moving(release)
                 .noticing(NoticeKind::RemovedFromQueue { reason: RemovalReason::Lapses }));

@@ -58,7 +58,9 @@ pub(super) fn is_weekend(date: NaiveDate) -> bool {
 
 fn is_valid_code(code: &str) -> bool {
     (1..=CODE_LENGTH_MAX).contains(&code.len())
-        && code.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'_')
+        && code
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'_')
 }
 
 impl CalendarYear {
@@ -67,16 +69,39 @@ impl CalendarYear {
     /// computed (a swap onto a moved day off) are refused when the year is built.
     pub fn validate(&self) -> RuleResult<()> {
         let year = self.year;
-        let check = |ok: bool, detail: &'static str| if ok { Ok(()) } else { Err(RuleError::CalendarDataInvalid { year, detail }) };
+        let check = |ok: bool, detail: &'static str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(RuleError::CalendarDataInvalid { year, detail })
+            }
+        };
         check(YEAR_RANGE.contains(&year), "year must be 1900..=2200")?;
         check(self.holidays.len() <= HOLIDAYS_MAX, "more than 40 holidays")?;
         check(self.swaps.len() <= SWAPS_MAX, "more than 20 swaps")?;
         check(self.source.len() <= SOURCE_LENGTH_MAX, "source longer than 1000 bytes")?;
-        check(self.holidays.iter().all(|holiday| holiday.date.year() == year), "holiday date outside its year")?;
-        check(self.holidays.iter().all(|holiday| is_valid_code(&holiday.code)), "holiday code must be 1-40 of a-z, 0-9, _")?;
-        check(self.swaps.iter().all(|swap| swap.worked_on.year() == year && swap.day_off.year() == year), "swap date outside its year")?;
-        check(self.swaps.iter().all(|swap| is_weekend(swap.worked_on)), "a swap's worked day must be a Saturday or Sunday")?;
-        check(self.swaps.iter().all(|swap| !is_weekend(swap.day_off)), "a swap's day off must be a weekday")?;
+        check(
+            self.holidays.iter().all(|holiday| holiday.date.year() == year),
+            "holiday date outside its year",
+        )?;
+        check(
+            self.holidays.iter().all(|holiday| is_valid_code(&holiday.code)),
+            "holiday code must be 1-40 of a-z, 0-9, _",
+        )?;
+        check(
+            self.swaps
+                .iter()
+                .all(|swap| swap.worked_on.year() == year && swap.day_off.year() == year),
+            "swap date outside its year",
+        )?;
+        check(
+            self.swaps.iter().all(|swap| is_weekend(swap.worked_on)),
+            "a swap's worked day must be a Saturday or Sunday",
+        )?;
+        check(
+            self.swaps.iter().all(|swap| !is_weekend(swap.day_off)),
+            "a swap's day off must be a weekday",
+        )?;
         let mut dates: Vec<NaiveDate> = self.holidays.iter().map(|holiday| holiday.date).collect();
         dates.extend(self.swaps.iter().flat_map(|swap| [swap.worked_on, swap.day_off]));
         dates.sort_unstable();

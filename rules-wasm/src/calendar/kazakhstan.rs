@@ -75,7 +75,11 @@ fn year(year: i32, extra: &[Entry], swaps: &[(u32, u32, u32, u32)], source: &str
     let mut holidays: Vec<HolidayDate> = FIXED
         .iter()
         .chain(extra)
-        .map(|&(month, day, code, moves)| HolidayDate { date: date(year, month, day), code: code.to_owned(), moves_when_on_weekend: moves })
+        .map(|&(month, day, code, moves)| HolidayDate {
+            date: date(year, month, day),
+            code: code.to_owned(),
+            moves_when_on_weekend: moves,
+        })
         .collect();
     holidays.sort_by_key(|holiday| holiday.date);
     let swaps = swaps

@@ -37,14 +37,23 @@ use year::{days_in_year, YearDays};
 pub enum DayKind {
     Working,
     /// A Saturday or Sunday worked by decree, in exchange for the weekday `instead_of`.
-    WorkingByDecree { instead_of: NaiveDate },
+    WorkingByDecree {
+        instead_of: NaiveDate,
+    },
     Weekend,
     /// A public holiday (code such as `nauryz`).
-    Holiday { holiday: String },
+    Holiday {
+        holiday: String,
+    },
     /// The day off that a holiday on a weekend (`holiday_date`) moved to.
-    MovedDayOff { holiday: String, holiday_date: NaiveDate },
+    MovedDayOff {
+        holiday: String,
+        holiday_date: NaiveDate,
+    },
     /// A weekday off by decree, in exchange for the weekend day `worked_on`.
-    SwappedDayOff { worked_on: NaiveDate },
+    SwappedDayOff {
+        worked_on: NaiveDate,
+    },
 }
 
 impl DayKind {
@@ -90,7 +99,11 @@ impl WorkingCalendar {
     pub fn add_year(&mut self, data: CalendarYear) -> RuleResult<()> {
         data.validate()?;
         let year = data.year;
-        let owed_in = self.years.get(&(year - 1)).map(|previous| previous.owed_out.clone()).unwrap_or_default();
+        let owed_in = self
+            .years
+            .get(&(year - 1))
+            .map(|previous| previous.owed_out.clone())
+            .unwrap_or_default();
         let mut changed = vec![YearDays::build(data, owed_in)?];
         // Recompute the following loaded years whose days owed from the year before change.
         // Years are bounded (1900..=2200), so this ends.
@@ -100,9 +113,11 @@ impl WorkingCalendar {
             if loaded.owed_in == owed {
                 break;
             }
-            let rebuilt = YearDays::build(loaded.data.clone(), owed).map_err(|_| RuleError::CalendarDataInvalid {
-                year,
-                detail: "a day off moved into the next year clashes with that year's swaps",
+            let rebuilt = YearDays::build(loaded.data.clone(), owed).map_err(|_| {
+                RuleError::CalendarDataInvalid {
+                    year,
+                    detail: "a day off moved into the next year clashes with that year's swaps",
+                }
             })?;
             changed.push(rebuilt);
             next += 1;

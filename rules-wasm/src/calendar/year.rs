@@ -56,10 +56,12 @@ impl YearDays {
     pub(super) fn build(data: CalendarYear, owed_in: Vec<OwedDayOff>) -> RuleResult<Self> {
         let year = data.year;
         let invalid = |detail: &'static str| RuleError::CalendarDataInvalid { year, detail };
-        let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(invalid("year must be 1900..=2200"))?;
+        let first =
+            NaiveDate::from_ymd_opt(year, 1, 1).ok_or(invalid("year must be 1900..=2200"))?;
         let days_in_year = days_in_year(year);
         let date_at = |index: usize| first + chrono::Duration::days(index as i64);
-        let mut kinds: Vec<DayKind> = (0..days_in_year as usize).map(|index| plain_kind(date_at(index))).collect();
+        let mut kinds: Vec<DayKind> =
+            (0..days_in_year as usize).map(|index| plain_kind(date_at(index))).collect();
         let index = |date: NaiveDate| date.ordinal0() as usize;
 
         let mut holidays = data.holidays.clone();
@@ -71,11 +73,21 @@ impl YearDays {
         let this_years_owed = holidays
             .iter()
             .filter(|holiday| holiday.moves_when_on_weekend && is_weekend(holiday.date))
-            .map(|holiday| (index(holiday.date) + 1, OwedDayOff { holiday: holiday.code.clone(), holiday_date: holiday.date }));
+            .map(|holiday| {
+                (
+                    index(holiday.date) + 1,
+                    OwedDayOff { holiday: holiday.code.clone(), holiday_date: holiday.date },
+                )
+            });
         let mut owed_out = Vec::new();
         for (from, owed) in owed_in.iter().cloned().map(|owed| (0, owed)).chain(this_years_owed) {
             match (from..kinds.len()).find(|&day| kinds[day] == DayKind::Working) {
-                Some(day) => kinds[day] = DayKind::MovedDayOff { holiday: owed.holiday, holiday_date: owed.holiday_date },
+                Some(day) => {
+                    kinds[day] = DayKind::MovedDayOff {
+                        holiday: owed.holiday,
+                        holiday_date: owed.holiday_date,
+                    }
+                }
                 None => owed_out.push(owed),
             }
         }
@@ -125,7 +137,8 @@ impl YearDays {
         let mut found = 0;
         let mut word_index = (from / 64) as usize;
         // Drop the bits of the days before `from` in its word.
-        let mut word = self.working.get(word_index).map_or(0, |word| word & (u64::MAX << (from % 64)));
+        let mut word =
+            self.working.get(word_index).map_or(0, |word| word & (u64::MAX << (from % 64)));
         loop {
             let count = word.count_ones();
             if found + count >= n {

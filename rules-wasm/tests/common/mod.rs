@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use kezek_rules::application::{enqueue, Application, ApplicationId, EnqueueRequest, Priority, Region};
+use kezek_rules::application::{
+    enqueue, Application, ApplicationId, EnqueueRequest, Priority, Region,
+};
 use kezek_rules::iin::{Iin, Sex};
 use kezek_rules::places::{GroupId, Pool, PoolKey};
 use kezek_rules::policy::Policy;
@@ -25,16 +27,33 @@ pub fn local(y: i32, m: u32, d: u32, hour: u32, minute: u32) -> DateTime<Utc> {
 }
 
 pub fn region() -> Region {
-    Region { id: REGION.into(), name_kk: "Талдықорған".into(), name_ru: "Талдыкорган".into(), served: true, clock: RegionClock::default() }
+    Region {
+        id: REGION.into(),
+        name_kk: "Талдықорған".into(),
+        name_ru: "Талдыкорган".into(),
+        served: true,
+        clock: RegionClock::default(),
+    }
 }
 
 /// A valid IIN for a child born on `birth_date`; `n` picks among them.
 pub fn child_iin(birth_date: NaiveDate, n: u16) -> String {
-    (n..n + 50).find_map(|serial| Iin::compose(birth_date, Sex::Female, serial)).expect("a serial with a check digit")
+    (n..n + 50)
+        .find_map(|serial| Iin::compose(birth_date, Sex::Female, serial))
+        .expect("a serial with a check digit")
 }
 
-pub fn application(id: &str, birth_date: NaiveDate, priority: Priority, at: DateTime<Utc>) -> Application {
-    let request = EnqueueRequest { application_id: ApplicationId(id.into()), child_iin: child_iin(birth_date, 1), priority };
+pub fn application(
+    id: &str,
+    birth_date: NaiveDate,
+    priority: Priority,
+    at: DateTime<Utc>,
+) -> Application {
+    let request = EnqueueRequest {
+        application_id: ApplicationId(id.into()),
+        child_iin: child_iin(birth_date, 1),
+        priority,
+    };
     enqueue(request, &region(), &Policy::default(), at).expect("enqueue").0
 }
 
