@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use crate::options::parse_duration_seconds;
 use crate::schedule;
-use crate::server::State;
+use crate::state::State;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

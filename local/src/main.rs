@@ -10,6 +10,7 @@ mod options;
 mod schedule;
 mod server;
 mod setup;
+mod state;
 mod static_files;
 
 use std::sync::atomic::AtomicI64;
@@ -31,7 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let router = Router::from_env(&ALL_GROUPS).await?.with_clock(clock.clone());
     let sns = sns_client(Some(&options.sns_endpoint)).await;
     let notify = setup::prepare(router.store(), &sns, &options).await?;
-    let state = Arc::new(server::State { router, sns, notify, clock, offset_seconds, options });
+    let state = Arc::new(state::State { router, sns, notify, clock, offset_seconds, options });
     schedule::spawn(state.clone());
     server::serve(state).await
 }

@@ -8,7 +8,7 @@ use kezek_functions::commands::sweep::{sweep, SweepReport};
 use kezek_functions::notify::{run_notify, NotifyReport};
 use serde::Serialize;
 
-use crate::server::State;
+use crate::state::State;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

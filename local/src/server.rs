@@ -3,7 +3,6 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
 
 use http_body_util::{BodyExt, Full, Limited};
@@ -12,26 +11,15 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
-use kezek_functions::http::{group_of, Clock, Router};
-use kezek_functions::notify::NotifyConfig;
+use kezek_functions::http::{group_of, Router};
 use kezek_functions::Error;
 use tokio::net::TcpListener;
 
-use crate::options::Options;
+use crate::state::State;
 use crate::{local_routes, static_files};
 
 /// Largest request body read (the API's own limits are smaller).
 const BODY_BYTES_MAX: usize = 1 << 20;
-
-#[derive(Debug)]
-pub struct State {
-    pub router: Router,
-    pub sns: aws_sdk_sns::Client,
-    pub notify: NotifyConfig,
-    pub clock: Clock,
-    pub offset_seconds: Arc<AtomicI64>,
-    pub options: Options,
-}
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
