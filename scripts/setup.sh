@@ -59,14 +59,16 @@ if [ ! -f "$stamp" ] || [ package.json -nt "$stamp" ] || [ package-lock.json -nt
 fi
 
 # PyPI tools; versions read from the installed metadata (fast: nothing is imported).
-python_packages=("moto[server]>=5,<6" "cfn-lint")
+python_packages=("moto[server]>=5,<6" "cfn-lint" "holidays>=0.109")
 if ! python3 - <<'PY' >/dev/null 2>&1
 import sys
 from importlib.metadata import version
 moto = version("moto")
 for name in ("cfn-lint", "flask", "flask-cors"):
     version(name)
-sys.exit(0 if moto.split(".")[0] == "5" else 1)
+# holidays: the calendar cross-check test (rules-wasm/tests/calendar_holidays_package.rs).
+holidays = tuple(int(part) for part in version("holidays").split(".")[:2])
+sys.exit(0 if moto.split(".")[0] == "5" and holidays >= (0, 109) else 1)
 PY
 then
   say "installing PyPI packages: ${python_packages[*]}"

@@ -118,7 +118,7 @@ fn built_in_years_have_exactly_the_known_weekday_days_off_and_worked_weekends() 
                 (5, 11),
                 (5, 27),
                 (7, 6),
-                (8, 31),
+                // Not (8, 31): Constitution Day of 30 August is gone from 2026.
                 (10, 26),
                 (12, 16),
             ],
@@ -131,6 +131,7 @@ fn built_in_years_have_exactly_the_known_weekday_days_off_and_worked_weekends() 
                 (1, 4),
                 (1, 7),
                 (3, 8),
+                (3, 15),
                 (3, 22),
                 (3, 23),
                 (3, 24),
@@ -138,7 +139,6 @@ fn built_in_years_have_exactly_the_known_weekday_days_off_and_worked_weekends() 
                 (5, 7),
                 (5, 10),
                 (7, 6),
-                (8, 30),
                 (10, 25),
                 (12, 16),
             ],
@@ -233,14 +233,117 @@ fn swaps_of_2024_and_2025_move_a_weekday_off_to_a_worked_weekend_day() {
 }
 
 #[test]
-fn constitution_day_is_30_august_in_every_built_in_year_as_design_lists_it() {
+fn constitution_day_is_30_august_to_2025_none_in_2026_and_15_march_from_2027() {
     assert_kinds(&[
+        (date(2024, 8, 30), holiday("constitution_day")),
         (date(2025, 8, 30), holiday("constitution_day")),
         (date(2025, 9, 1), moved("constitution_day", date(2025, 8, 30))),
-        (date(2026, 8, 30), holiday("constitution_day")),
-        (date(2026, 8, 31), moved("constitution_day", date(2026, 8, 30))),
-        (date(2027, 3, 15), DayKind::Working),
-        (date(2027, 8, 30), holiday("constitution_day")),
+        // 2026: Sunday 30 August is a plain Sunday and Monday 31 August a working day (the
+        // law before 2026 moved the day off to it).
+        (date(2026, 3, 15), DayKind::Weekend),
+        (date(2026, 8, 30), DayKind::Weekend),
+        (date(2026, 8, 31), DayKind::Working),
+        // 2027: Monday 15 March is Constitution Day; 30 August is a plain Monday.
+        (date(2027, 3, 15), holiday("constitution_day")),
+        (date(2027, 3, 16), DayKind::Working),
+        (date(2027, 8, 30), DayKind::Working),
+    ]);
+    let constitution_days = |year: i32| -> Vec<NaiveDate> {
+        let data = calendar().year_data(year).expect("built-in year");
+        data.holidays.iter().filter(|h| h.code == "constitution_day").map(|h| h.date).collect()
+    };
+    assert_eq!(constitution_days(2025), vec![date(2025, 8, 30)]);
+    assert_eq!(constitution_days(2026), Vec::<NaiveDate>::new());
+    assert_eq!(constitution_days(2027), vec![date(2027, 3, 15)]);
+    let moves = calendar()
+        .year_data(2027)
+        .expect("2027")
+        .holidays
+        .iter()
+        .any(|h| h.code == "constitution_day" && h.moves_when_on_weekend);
+    assert!(moves, "Constitution Day moves like the others when on a weekend");
+}
+
+#[test]
+fn a_deadline_counted_over_30_august_2026_counts_monday_31_august_as_working() {
+    // Offer on Thursday 27 August 2026: Fri 28 (1), Mon 31 (2), Tue 1 September (3) →
+    // 00:00 local Wednesday 2 September. Under the law before 2026, Monday 31 August was the
+    // day off moved from Sunday 30 August, and the window ended a day later (3 September).
+    assert_eq!(
+        deadline(Span::WorkingDays(3), local(2026, 8, 27, 15, 0)),
+        Ok(local(2026, 9, 2, 0, 0))
+    );
+    // Referral issued Friday 28 August 2026: Mon 31 Aug – Fri 4 Sep are the 5 working days.
+    assert_eq!(
+        deadline(Span::WorkingDays(5), local(2026, 8, 28, 11, 0)),
+        Ok(local(2026, 9, 5, 0, 0))
+    );
+}
+
+#[test]
+fn monday_15_march_2027_is_a_day_off_that_deadlines_skip() {
+    // Offer on Friday 12 March 2027: Mon 15 (Constitution Day) skipped; Tue 16 (1), Wed 17 (2),
+    // Thu 18 (3) → 00:00 local Friday 19 March.
+    assert_eq!(
+        deadline(Span::WorkingDays(3), local(2027, 3, 12, 10, 0)),
+        Ok(local(2027, 3, 19, 0, 0))
+    );
+    // Stop-list of 10 working days from Friday 12 March 2027 skips Constitution Day and
+    // Nauryz (Sun 21 – Tue 23, moved to Wed 24): Tue 16 – Fri 19 (4), Thu 25, Fri 26 (6),
+    // Mon 29 – Wed 31 (9), Thu 1 April (10) → 00:00 local Friday 2 April.
+    let explained = explain_deadline(
+        Span::WorkingDays(10),
+        local(2027, 3, 12, 10, 0),
+        calendar(),
+        &RegionClock::default(),
+    )
+    .expect("in range");
+    assert_eq!(explained.deadline_at, local(2027, 4, 2, 0, 0));
+    let skipped_weekdays: Vec<(NaiveDate, DayKind)> = explained
+        .skipped_days
+        .iter()
+        .filter(|s| s.day != DayKind::Weekend)
+        .map(|s| (s.date, s.day.clone()))
+        .collect();
+    assert_eq!(
+        skipped_weekdays,
+        vec![
+            (date(2027, 3, 15), holiday("constitution_day")),
+            (date(2027, 3, 21), holiday("nauryz")),
+            (date(2027, 3, 22), holiday("nauryz")),
+            (date(2027, 3, 23), holiday("nauryz")),
+            (date(2027, 3, 24), moved("nauryz", date(2027, 3, 21))),
+        ]
+    );
+}
+
+#[test]
+fn no_day_is_swapped_by_decree_in_2026_or_2027() {
+    for year in [2026, 2027] {
+        assert_eq!(calendar().year_data(year).map(|data| data.swaps.len()), Some(0), "{year}");
+        let mut day = date(year, 1, 1);
+        while day.year() == year {
+            let swapped = matches!(
+                kind(day),
+                DayKind::WorkingByDecree { .. } | DayKind::SwappedDayOff { .. }
+            );
+            assert!(!swapped, "{day} is swapped");
+            day += Duration::days(1);
+        }
+    }
+    // 2026 New Year: Thu 1, Fri 2 January off, 3–4 weekend, Mon 5 January working (no swap).
+    assert_eq!(calendar().is_working_day(date(2026, 1, 5)), Ok(true));
+    assert_eq!(kind(date(2026, 1, 3)), DayKind::Weekend);
+}
+
+#[test]
+fn kurban_ait_2026_is_wednesday_27_may_and_2027_sunday_16_may_moves_nothing() {
+    assert_kinds(&[
+        (date(2026, 5, 27), holiday("kurban_ait")),
+        (date(2026, 5, 28), DayKind::Working),
+        (date(2027, 5, 16), holiday("kurban_ait")),
+        // Kurban Ait never moves: Monday 17 May 2027 is a working day.
+        (date(2027, 5, 17), DayKind::Working),
     ]);
 }
 

@@ -1,39 +1,57 @@
 //! Built-in calendar data of Kazakhstan, 2024–2027 (Rust data: the WebAssembly build parses
 //! no JSON). Operators load later years, or corrections, with `WorkingCalendar::add_year`.
+//! `tests/calendar_real_dates.rs` checks every working day of these years, and
+//! `tests/calendar_holidays_package.rs` cross-checks them against the PyPI package
+//! `holidays` (a test, not a runtime dependency).
 //!
-//! Sources
+//! Sources (each looked up in December 2026)
 //! - Holidays and days off: Law of the Republic of Kazakhstan "On holidays in the Republic
-//!   of Kazakhstan" (13 Dec 2001 No. 267-II, as amended: Republic Day 25 October a national
-//!   holiday again from 2022; Independence Day 16 December only, from 2022); Labour Code of
-//!   the Republic of Kazakhstan art. 84 (holidays are days off; 7 January and the first day
-//!   of Kurban Ait are days off) and art. 85 (a holiday falling on a weekend makes the next
-//!   working day off; para. 3: the yearly government act moving days off — a swap).
-//! - Swaps, by year:
-//!   - 2024: Ministry of Labour order "On moving a day of rest in 2024" of 17 Apr 2024 —
-//!     Saturday 4 May worked, Wednesday 8 May off. CONFIRMED (text quoted by Zakon.kz,
-//!     Sputnik, NUR.KZ, 18 Apr 2024). No other 2024 swap found.
-//!   - 2025: Ministry of Labour order — Sunday 5 January worked, Friday 3 January off.
-//!     CONFIRMED (as DESIGN.md §2 states; ministry announcement reported by Informburo).
-//!   - 2026: none. CONFIRMED for January (1–4 January off with no swap, 30–31 December 2025
-//!     working: calendar approved by the government, reported 19 Nov 2025); the eGov holiday
-//!     calendar for 2026 (reported by Kazinform 2 Jan 2026) lists moved days off only.
-//!     No later 2026 swap was found.
-//!   - 2027: none known. UNCONFIRMED: the 2027 act had not been found when this was written
-//!     (November 2026); load it when published.
-//! - Constitution Day: 30 August in every built-in year, as DESIGN.md §2 lists it. OPEN
-//!   QUESTION: one news report (Taspanews, 18 Mar 2026, quoting the Ministry of Labour) says
-//!   the Constitution adopted at the referendum of 15 March 2026 moves Constitution Day to
-//!   15 March from 2027 and that 30 August 2026 was no longer a holiday. The amended Law on
-//!   holidays was not seen, so the spec's list stands; if confirmed, an operator loads
-//!   corrected 2026/2027 data with `add_year` (replace `CONSTITUTION_DAY` below with
-//!   `(3, 15, "constitution_day", true)` for 2027 and drop it for 2026).
-//! - First day of Kurban Ait (Spiritual Administration of Muslims of Kazakhstan, ДУМК):
-//!   2024-06-16 CONFIRMED (final announcement after the new moon, June 2024);
-//!   2025-06-06 CONFIRMED (ДУМК, June 2025); 2026-05-27 from the ДУМК calendar for 2026
-//!   (published 6 Nov 2025; "may shift by one day with the new moon") — the final
-//!   announcement was not found; 2027-05-16 UNCONFIRMED: the astronomical date of
-//!   10 Dhu al-Hijjah 1448; the ДУМК calendar for 2027 was not found. Correct with
-//!   `add_year` when announced.
+//!   of Kazakhstan" of 13 December 2001 No. 267-II (https://adilet.zan.kz/rus/docs/Z010000267_),
+//!   as amended: Republic Day 25 October a national holiday again and Independence Day
+//!   16 December only, from 2022 (Law of 2022 No. 143-VII "on cinematography, culture and
+//!   holidays", https://adilet.zan.kz/rus/docs/Z2200000143);
+//!   Labour Code arts. 84–85 (holidays are days off; a holiday on a weekend makes the next
+//!   working day off; 7 January and the first day of Kurban Ait are off and never moved;
+//!   para. 3 of art. 85: the yearly act moving days off — a swap).
+//! - Constitution Day after the Constitution of 2026. The Constitution adopted at the
+//!   republican referendum of 15 March 2026 (in force 1 July 2026), art. 94 para. 2: "the day
+//!   the Constitution is adopted at the republican referendum is a state holiday —
+//!   Constitution Day" (Minister of Justice, Zakon.kz 4 Mar 2026,
+//!   https://www.zakon.kz/obshestvo/6509867-v-minyuste-obyasnili-chto-budet-s-dnem-konstitutsii-30-avgusta.html).
+//!   The Law on holidays was amended accordingly; its history of amendments on adilet
+//!   (https://adilet.zan.kz/kaz/docs/Z010000267_/history, archived 10 Jul 2026 and cited by
+//!   python-holidays PR #3690, released in `holidays` 0.109) gives: 30 August no longer a
+//!   holiday from 2026, 15 March a holiday from 2027. The Ministry of Labour (МТСЗН) said the
+//!   same: "from this year 30 August is no longer Constitution Day ... officially celebrated
+//!   from 2027" (Taspanews 18 Mar 2026,
+//!   https://taspanews.kz/novosti-kazakhstana/v-etom-godu-u-kazakhstantsev-ne-budet-odnogo-vykhodnogo-795514517615).
+//!   So: 2024–2025 30 August; 2026 no Constitution Day (Sunday 30 August and Monday
+//!   31 August 2026 — the moved day off the old law gave — are ordinary days); 2027 on
+//!   Monday 15 March, moved like the others when on a weekend. NOT FOUND: the number and date
+//!   of the amending act itself (the adilet history page was not readable from here).
+//! - Swaps (transfer of days off), by year:
+//!   - 2024: Sat 4 May worked, Wed 8 May off — Ministry of Labour order, adilet document
+//!     G24G0000109 (https://adilet.zan.kz/kaz/docs/G24G0000109, as `holidays` cites it); text quoted by Zakon.kz,
+//!     Sputnik, NUR.KZ, Alataunews, 18 Apr 2024.
+//!   - 2025: Sun 5 January worked, Fri 3 January off — Ministry of Labour order, adilet
+//!     document G24G0000436 (https://adilet.zan.kz/kaz/docs/G24G0000436, as `holidays` cites it); reported
+//!     by Informburo.
+//!   - 2026: none. The government's calendar for January (30–31 Dec 2025 working, 1–4 Jan
+//!     off, no swap; Kazinform 28 Nov 2025, https://www.inform.kz/ru/kak-kazahstantsi-otdohnut-na-noviy-god-73a9c2)
+//!     and the eGov holiday calendar of 2026 (Kazinform 2 Jan 2026,
+//!     https://www.inform.kz/ru/kak-budut-otdihat-kazahstantsi-v-2026-godu-947dd6) list moved
+//!     days off only; `holidays` 0.109 has no 2026 swap.
+//!   - 2027: none known. No act moving a day off in 2027 was found (searched December 2026),
+//!     and `holidays` 0.109 has none; load it with `add_year` when published.
+//! - First day of Kurban Ait (a day off that never moves):
+//!   2024-06-16 and 2025-06-06 CONFIRMED (ДУМК announcements; `holidays` confirmed years);
+//!   2026-05-27 CONFIRMED by the eGov holiday calendar of 2026 ("в 2026 году первый день
+//!   Курбан-айта приходится на 27 мая", Kazinform 2 Jan 2026, above) and the ДУМК calendar of
+//!   6 Nov 2025 (https://www.zakon.kz/obshestvo/6496885-ramazan2026-oraza-i-kurban-ayt-opublikovan-kalendar-musulmanskikh-prazdnikov-v-kazakhstane.html);
+//!   2027-05-16 ESTIMATED: 10 Dhu al-Hijjah 1448 by the astronomical calendar (`holidays`
+//!   0.109 gives the same date, marked estimated); the ДУМК calendar of 2027 was not found. It
+//!   is a Sunday, so it changes no working day; were it announced for Monday 17 May, an
+//!   operator loads the corrected 2027 with `add_year`.
 
 use chrono::NaiveDate;
 
@@ -60,7 +78,10 @@ const FIXED: [Entry; 13] = [
     (12, 16, "independence_day", true),
 ];
 
-const CONSTITUTION_DAY: Entry = (8, 30, "constitution_day", true);
+/// Constitution Day of the Constitution of 1995: 30 August, up to 2025.
+const CONSTITUTION_DAY_1995: Entry = (8, 30, "constitution_day", true);
+/// Constitution Day of the Constitution adopted at the referendum of 15 March 2026: from 2027.
+const CONSTITUTION_DAY_2026: Entry = (3, 15, "constitution_day", true);
 
 fn date(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).expect("built-in dates are valid")
@@ -97,27 +118,28 @@ pub(super) fn years() -> Vec<CalendarYear> {
     vec![
         year(
             2024,
-            &[CONSTITUTION_DAY, kurban_ait(6, 16)],
+            &[CONSTITUTION_DAY_1995, kurban_ait(6, 16)],
             &[(5, 4, 5, 8)],
-            "Law on holidays; Labour Code arts. 84-85; Ministry of Labour order of 17 Apr 2024 (Sat 4 May worked, Wed 8 May off); Kurban Ait per DUMK",
+            "Law on holidays No. 267-II; Labour Code arts. 84-85; Ministry of Labour order, adilet G24G0000109 (Sat 4 May worked, Wed 8 May off); Kurban Ait per DUMK",
         ),
         year(
             2025,
-            &[CONSTITUTION_DAY, kurban_ait(6, 6)],
+            &[CONSTITUTION_DAY_1995, kurban_ait(6, 6)],
             &[(1, 5, 1, 3)],
-            "Law on holidays; Labour Code arts. 84-85; Ministry of Labour order (Sun 5 Jan worked, Fri 3 Jan off); Kurban Ait per DUMK",
+            "Law on holidays No. 267-II; Labour Code arts. 84-85; Ministry of Labour order, adilet G24G0000436 (Sun 5 Jan worked, Fri 3 Jan off); Kurban Ait per DUMK",
         ),
         year(
             2026,
-            &[CONSTITUTION_DAY, kurban_ait(5, 27)],
+            // No Constitution Day in 2026: 30 August is no longer one, 15 March is one from 2027.
+            &[kurban_ait(5, 27)],
             &[],
-            "Law on holidays; Labour Code arts. 84-85; no swaps; Kurban Ait per DUMK calendar 2026",
+            "Law on holidays No. 267-II as amended after the Constitution of 15 Mar 2026 (no Constitution Day in 2026); Labour Code arts. 84-85; no swaps; Kurban Ait 27 May per the eGov calendar 2026 and DUMK",
         ),
         year(
             2027,
-            &[CONSTITUTION_DAY, kurban_ait(5, 16)],
+            &[CONSTITUTION_DAY_2026, kurban_ait(5, 16)],
             &[],
-            "Law on holidays; Labour Code arts. 84-85; swaps not yet known; Kurban Ait astronomical forecast, unconfirmed",
+            "Law on holidays No. 267-II as amended after the Constitution of 15 Mar 2026 (Constitution Day 15 Mar); Labour Code arts. 84-85; no swap known; Kurban Ait 16 May astronomical estimate (a Sunday)",
         ),
     ]
 }
