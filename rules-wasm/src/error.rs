@@ -2,6 +2,7 @@
 //!
 //! Codes are part of the public contract (HTTP API, WebAssembly `Error.code`): never rename one.
 
+use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -56,6 +57,11 @@ pub enum RuleError {
     },
     ChildTooYoung,
     ChildTooOld,
+    /// The child has reached the policy's enqueue age limit (school age) on `reached_on`.
+    ChildTooOldToEnqueue {
+        limit_years: u8,
+        reached_on: NaiveDate,
+    },
     ChildNotBorn,
     AgeOutNotDue,
     TurnNotCome,
@@ -113,6 +119,7 @@ impl RuleError {
             VersionConflict { .. } => "version_conflict",
             ChildTooYoung => "child_too_young",
             ChildTooOld => "child_too_old",
+            ChildTooOldToEnqueue { .. } => "child_too_old_to_enqueue",
             ChildNotBorn => "child_not_born",
             AgeOutNotDue => "age_out_not_due",
             TurnNotCome => "turn_not_come",
@@ -161,6 +168,7 @@ impl fmt::Display for RuleError {
             VersionConflict { expected, actual } => write!(f, "the application changed meanwhile (expected version {expected}, found {actual})"),
             ChildTooYoung => write!(f, "the child is younger than the minimum age"),
             ChildTooOld => write!(f, "the child is older than the age served by the queue"),
+            ChildTooOldToEnqueue { limit_years, reached_on } => write!(f, "the child reached {limit_years} full years, the age at which school starts and the queue stops taking children, on {reached_on}"),
             ChildNotBorn => write!(f, "the child's birth date is after today"),
             AgeOutNotDue => write!(f, "the child has not reached the age at which the queue removes children"),
             TurnNotCome => write!(f, "the turn has not come and there are no free-choice places"),

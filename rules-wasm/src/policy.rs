@@ -6,6 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::age::SCHOOL_START_AGE_YEARS;
 use crate::error::{RuleError, RuleResult};
 
 /// Upper bound on any span of a policy, in its unit.
@@ -108,6 +109,16 @@ pub struct Policy {
     pub blackouts: Vec<Blackout>,
     /// Optional: children this many full years old or older are removed from the queue.
     pub age_out_years: Option<u8>,
+    /// §1.3: children this many full years old or older on the local date of enqueue are
+    /// refused (`child_too_old_to_enqueue`): preschool ends when school starts. Default: the
+    /// school starting age of the Law on education ([`SCHOOL_START_AGE_YEARS`], 6). Stored
+    /// policies written before the field existed read as the default.
+    #[serde(default = "school_start_age_years")]
+    pub enqueue_age_limit_years: u8,
+}
+
+fn school_start_age_years() -> u8 {
+    SCHOOL_START_AGE_YEARS
 }
 
 impl Default for Policy {
@@ -124,6 +135,7 @@ impl Default for Policy {
             priority_ratio: PriorityRatio { first_priority: 1, general: 3 },
             blackouts: Vec::new(),
             age_out_years: None,
+            enqueue_age_limit_years: SCHOOL_START_AGE_YEARS,
         }
     }
 }
@@ -170,6 +182,10 @@ impl Policy {
         check(
             self.age_out_years.is_none_or(|years| years > self.min_age_years && years <= 18),
             "ageOutYears",
+        )?;
+        check(
+            self.enqueue_age_limit_years > self.min_age_years && self.enqueue_age_limit_years <= 18,
+            "enqueueAgeLimitYears",
         )?;
         Ok(())
     }
@@ -312,6 +328,22 @@ mod tests {
         let same_day =
             PolicyVersion { effective_from: date(2024, 1, 1), policy: Policy::default() };
         assert!(PolicyHistory::new(vec![same_day.clone(), same_day]).is_err());
+    }
+
+    #[test]
+    fn enqueue_age_limit_defaults_to_the_school_age_and_is_checked() {
+        assert_eq!(Policy::default().enqueue_age_limit_years, 6);
+        // A policy stored before the field existed reads as the default.
+        let mut stored = serde_json::to_value(Policy::default()).expect("serializes");
+        stored.as_object_mut().expect("object").remove("enqueueAgeLimitYears");
+        let read: Policy = serde_json::from_value(stored).expect("deserializes");
+        assert_eq!(read, Policy::default());
+        let invalid = |years| Policy { enqueue_age_limit_years: years, ..Policy::default() };
+        let refused = Err(RuleError::PolicyInvalid { field: "enqueueAgeLimitYears" });
+        assert_eq!(invalid(2).validate(), refused, "not above minAgeYears");
+        assert_eq!(invalid(19).validate(), refused);
+        assert_eq!(invalid(3).validate(), Ok(()));
+        assert_eq!(invalid(18).validate(), Ok(()));
     }
 
     #[test]

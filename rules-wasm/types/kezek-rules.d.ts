@@ -28,6 +28,8 @@ export interface Policy {
   priorityRatio: PriorityRatio;
   blackouts: Blackout[];
   ageOutYears: number | null;
+  /** Full years from which enqueue refuses a child (school age); read as 6 when absent. */
+  enqueueAgeLimitYears?: number;
 }
 export interface UtcOffsetChange { fromAt: Instant; offsetSeconds: number; }
 export interface RegionClock { initialOffsetSeconds: number; changes?: UtcOffsetChange[]; }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     effects::AuditEvent, Application, ApplicationId, ApplicationState, Priority, StateName,
 };
-use crate::age::full_years;
+use crate::age::{check_enqueue_age, full_years};
 use crate::error::{RuleError, RuleResult};
 use crate::iin::Iin;
 use crate::places::PoolKey;
@@ -52,6 +52,7 @@ pub fn enqueue(
             return Err(RuleError::ChildTooOld);
         }
     }
+    check_enqueue_age(child.birth_date, today, policy.enqueue_age_limit_years)?;
     use chrono::Datelike;
     let application = Application {
         id: request.application_id,
