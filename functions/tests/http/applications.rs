@@ -185,7 +185,7 @@ async fn the_named_second_parent_links_and_nobody_else_can() {
         (403, "forbidden")
     );
     assert_eq!(
-        api.post(monday(), &name, &stranger, "n-5", json!({ "secondParentIin": parent(3) }))
+        api.post(monday(), &name, &stranger, "n-5", json!({ "secondParentIin": parent(2) }))
             .await
             .refusal(),
         (403, "forbidden")
