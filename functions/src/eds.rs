@@ -7,26 +7,13 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use kezek_identity::submission::RawScheme;
 use kezek_identity::{
-    Holder, IdentityError, KeyPurpose, RsaVerifier, SignatureSubmission, VerificationRequest,
-    VerifiedSigner,
+    Holder, KeyPurpose, RsaVerifier, SignatureSubmission, VerificationRequest, VerifiedSigner,
 };
 use kezek_rules::time::Instant;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::signature::{SignatureVerifier, SignedChoice};
 use crate::store::items::SignatureEvidence;
-
-impl From<IdentityError> for Error {
-    fn from(error: IdentityError) -> Self {
-        let status = match error {
-            IdentityError::EncodingInvalid
-            | IdentityError::DerInvalid { .. }
-            | IdentityError::InputTooLarge => 400,
-            _ => 422,
-        };
-        Error::new(error.code(), status, error.to_string())
-    }
-}
 
 /// What a client sends as its signature, read from the API's `SignedChoice`: a CMS message
 /// (no certificate) or a raw PKCS#1 v1.5 SHA-256 signature with its certificate.

@@ -22,3 +22,12 @@ pub fn application_id() -> Result<String> {
 pub fn nonce() -> Result<String> {
     random_hex(32)
 }
+
+/// A random number (retry jitter).
+pub fn random_u64() -> Result<u64> {
+    let mut buffer = [0u8; 8];
+    SystemRandom::new()
+        .fill(&mut buffer)
+        .map_err(|_| Error::internal("the system random source failed"))?;
+    Ok(u64::from_le_bytes(buffer))
+}

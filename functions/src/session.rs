@@ -145,7 +145,7 @@ impl SessionKey {
 }
 
 fn invalid() -> Error {
-    Error::new("token_invalid", 401, "the session token is not valid; log in again")
+    Error::TokenInvalid
 }
 
 /// The token of `claims`.
@@ -161,7 +161,7 @@ pub fn issue(claims: &Claims, key: &SessionKey) -> String {
 pub fn verify(token: &str, key: &SessionKey, now: Instant) -> Result<Claims> {
     let token = token.trim();
     if token.is_empty() {
-        return Err(Error::new("token_missing", 401, "a session token is required"));
+        return Err(Error::TokenMissing);
     }
     let (payload, tag) = token.split_once('.').ok_or_else(invalid)?;
     let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| invalid())?;
@@ -172,7 +172,7 @@ pub fn verify(token: &str, key: &SessionKey, now: Instant) -> Result<Claims> {
         return Err(invalid());
     }
     if now >= claims.expires_at {
-        return Err(Error::new("token_expired", 401, "the session has expired; log in again"));
+        return Err(Error::TokenExpired);
     }
     Ok(claims)
 }
@@ -196,7 +196,7 @@ mod tests {
         let token = issue(&claims, &key(1));
         assert_eq!(verify(&token, &key(1), now()).expect("valid"), claims);
         assert_eq!(
-            verify(&token, &key(1), now() + Duration::hours(1)).expect_err("expired").code,
+            verify(&token, &key(1), now() + Duration::hours(1)).expect_err("expired").code(),
             "token_expired"
         );
     }
@@ -204,15 +204,15 @@ mod tests {
     #[test]
     fn forged_altered_and_empty_tokens_are_refused() {
         let token = issue(&Claims::applicant("900115400020", now() + Duration::hours(1)), &key(1));
-        assert_eq!(verify(&token, &key(2), now()).expect_err("other key").code, "token_invalid");
+        assert_eq!(verify(&token, &key(2), now()).expect_err("other key").code(), "token_invalid");
         let (payload, tag) = token.split_once('.').expect("two parts");
         let other = URL_SAFE_NO_PAD.encode(br#"{"sub":"900115400020","role":"operator","regionId":"x","expiresAt":"2030-01-01T00:00:00Z"}"#);
         assert_eq!(
-            verify(&format!("{other}.{tag}"), &key(1), now()).expect_err("altered").code,
+            verify(&format!("{other}.{tag}"), &key(1), now()).expect_err("altered").code(),
             "token_invalid"
         );
-        assert_eq!(verify(payload, &key(1), now()).expect_err("no mac").code, "token_invalid");
-        assert_eq!(verify("", &key(1), now()).expect_err("empty").code, "token_missing");
+        assert_eq!(verify(payload, &key(1), now()).expect_err("no mac").code(), "token_invalid");
+        assert_eq!(verify("", &key(1), now()).expect_err("empty").code(), "token_missing");
         assert!(SessionKey::new(b"short").is_err());
     }
 
@@ -241,7 +241,7 @@ mod tests {
         let mut claims = Claims::staff("900115400020", "tk-001", now() + Duration::hours(1));
         claims.kindergarten_id = None;
         assert_eq!(
-            verify(&issue(&claims, &key(1)), &key(1), now()).expect_err("malformed").code,
+            verify(&issue(&claims, &key(1)), &key(1), now()).expect_err("malformed").code(),
             "token_invalid"
         );
     }

@@ -73,14 +73,9 @@ impl SignatureVerifier for HmacTestVerifier {
     ) -> Result<SignatureEvidence> {
         let raw = STANDARD
             .decode(signature.signature_base64.as_bytes())
-            .map_err(|_| Error::new("signature_malformed", 400, "the signature is not base64"))?;
-        hmac::verify(&self.signer_key(expected_iin), signed, &raw).map_err(|_| {
-            Error::new(
-                "signature_invalid",
-                422,
-                "the signature does not verify over the issued bytes for this applicant",
-            )
-        })?;
+            .map_err(|_| Error::SignatureMalformed)?;
+        hmac::verify(&self.signer_key(expected_iin), signed, &raw)
+            .map_err(|_| Error::Identity(kezek_identity::IdentityError::SignatureInvalid))?;
         Ok(SignatureEvidence {
             signed_text: String::from_utf8_lossy(signed).into_owned(),
             signature_base64: signature.signature_base64.clone(),
@@ -109,16 +104,16 @@ mod tests {
         };
         assert!(verifier.verify(b"bytes", &signed, "111", now).is_ok());
         assert_eq!(
-            verifier.verify(b"bytez", &signed, "111", now).map_err(|e| e.code),
+            verifier.verify(b"bytez", &signed, "111", now).map_err(|e| e.code()),
             Err("signature_invalid".into())
         );
         assert_eq!(
-            verifier.verify(b"bytes", &signed, "222", now).map_err(|e| e.code),
+            verifier.verify(b"bytes", &signed, "222", now).map_err(|e| e.code()),
             Err("signature_invalid".into())
         );
         let garbage = SignedChoice { signature_base64: "***".into(), certificate_base64: None };
         assert_eq!(
-            verifier.verify(b"bytes", &garbage, "111", now).map_err(|e| e.code),
+            verifier.verify(b"bytes", &garbage, "111", now).map_err(|e| e.code()),
             Err("signature_malformed".into())
         );
     }

@@ -87,10 +87,10 @@ async fn an_unset_setting_is_none_and_a_required_one_names_both_variables() {
     assert_eq!(setting("TEST_EMPTY").await.expect("no error"), None);
     let error = required_setting("TEST_UNSET").await.expect_err("required");
     assert!(
-        error.message.contains("KEZEK_TEST_UNSET")
-            && error.message.contains("KEZEK_TEST_UNSET_PARAMETER"),
+        error.detail().contains("KEZEK_TEST_UNSET")
+            && error.detail().contains("KEZEK_TEST_UNSET_PARAMETER"),
         "{}",
-        error.message
+        error.detail()
     );
 }
 
@@ -100,7 +100,7 @@ async fn a_named_parameter_that_cannot_be_read_stops_the_cold_start() {
     std::env::set_var("KEZEK_TEST_MISSING_PARAMETER", name("missing"));
     let error =
         setting("TEST_MISSING").await.expect_err("a missing parameter is an error, not a default");
-    assert!(error.message.contains("ParameterNotFound"), "{}", error.message);
+    assert!(error.detail().contains("ParameterNotFound"), "{}", error.detail());
 }
 
 /// A self-signed CA certificate (openssl, as the identity tests' PKI is made).
@@ -155,7 +155,7 @@ async fn the_lambda_routers_are_configured_from_ssm_parameters() {
 
     // Without the session key parameter no router starts, and the error says what to set.
     let error = Router::from_env(&[Group::Catalog]).await.expect_err("no session key");
-    assert!(error.message.contains("KEZEK_SESSION_KEY_PARAMETER"), "{}", error.message);
+    assert!(error.detail().contains("KEZEK_SESSION_KEY_PARAMETER"), "{}", error.detail());
 
     std::env::set_var(config::parameter_variable(config::SESSION_KEY), name("session-key"));
     let from_ssm = SessionKey::from_settings().await.expect("the key from SSM");
@@ -173,7 +173,7 @@ async fn the_lambda_routers_are_configured_from_ssm_parameters() {
     // sign and auth need the trust anchors: a parameter that is not a PEM bundle stops them…
     std::env::set_var(config::parameter_variable(config::TRUST_ANCHORS), name("trust-anchors"));
     let error = Router::from_env(&[Group::Sign]).await.expect_err("bad anchors");
-    assert!(error.message.contains("trust anchors"), "{}", error.message);
+    assert!(error.detail().contains("trust anchors"), "{}", error.detail());
 
     // …a real one starts them, with the organisations directory from SSM too.
     put(&name("trust-anchors"), &ca_pem(), ParameterType::String).await;
@@ -190,6 +190,6 @@ async fn the_lambda_routers_are_configured_from_ssm_parameters() {
     // An optional CRL parameter that is named but absent is an error, not "no CRL".
     std::env::set_var(config::parameter_variable(config::CRL), name("crl-never-created"));
     let error = Router::from_env(&[Group::Auth]).await.expect_err("named CRL missing");
-    assert!(error.message.contains("ParameterNotFound"), "{}", error.message);
+    assert!(error.detail().contains("ParameterNotFound"), "{}", error.detail());
     clear(config::CRL);
 }

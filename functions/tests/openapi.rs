@@ -22,12 +22,15 @@ use base64::Engine;
 use chrono::Duration;
 use kezek_functions::commands::login::{Directory, OrganisationRole};
 use kezek_functions::eds::EdsVerifier;
+use kezek_functions::error::{Error, Role};
 use kezek_functions::http::openapi::DOCUMENT;
 use kezek_functions::http::routes::ROUTES;
 use kezek_functions::http::{Authentication, Router};
 use kezek_functions::rules::time::Instant;
+use kezek_functions::rules::RuleError;
 use kezek_functions::session::{issue, Claims, SessionKey};
 use kezek_functions::signature::HmacTestVerifier;
+use kezek_identity::IdentityError;
 use kezek_identity::{RsaVerifier, TrustStore};
 use serde_json::{json, Value};
 
@@ -627,7 +630,8 @@ async fn sequence() {
         )
         .await
         .0,
-        403
+        400,
+        "naming oneself as the second parent is refused at the edge, before any read"
     );
     assert_eq!(
         api.post(
@@ -1198,4 +1202,306 @@ async fn sequence() {
         seen.values().sum::<usize>(),
         seen.len()
     );
+}
+
+/// One value of every variant of the service's error enum, with every rules and identity
+/// refusal wrapped. The matches below have no wildcard: a new variant (here, in the rules or
+/// in the identity crate) does not compile until it is listed, so it cannot go undocumented.
+fn every_error() -> Vec<Error> {
+    let mut errors: Vec<Error> = every_rule_error().into_iter().map(Error::Rule).collect();
+    errors.extend(every_identity_error().into_iter().map(Error::Identity));
+    errors.extend(ROLES.iter().copied().map(Error::Condition));
+    // The rules' refusals of data an operator loads (policies, calendar years).
+    errors.extend(
+        [
+            RuleError::PolicyInvalid { field: "x" },
+            RuleError::PolicyMissing,
+            RuleError::CalendarDataInvalid { year: 2028, detail: "x" },
+            RuleError::CalendarYearMissing { year: 2028 },
+            RuleError::DateOutOfRange,
+        ]
+        .map(Error::RuleInput),
+    );
+    let detail = || "x".to_owned();
+    errors.extend([
+        Error::TransactionConflict,
+        Error::Throttled { detail: detail() },
+        Error::StoreTimeout { detail: detail() },
+        Error::StoreUnavailable { detail: detail() },
+        Error::invalid("x"),
+        Error::IdempotencyKeyMissing,
+        Error::EmailInvalid,
+        Error::PhoneInvalid,
+        Error::LanguageInvalid,
+        Error::SignatureMalformed,
+        Error::TokenMissing,
+        Error::TokenInvalid,
+        Error::TokenExpired,
+        Error::EmailRequired,
+        Error::forbidden("x"),
+        Error::OrganisationNotRegistered,
+        Error::not_found("x"),
+        Error::RouteNotFound,
+        Error::MethodNotAllowed,
+        Error::ChallengeUnknown,
+        Error::ChallengeUsed,
+        Error::ChallengeExpired,
+        Error::NonceUnknown,
+        Error::NonceUsed,
+        Error::NonceExpired,
+        Error::NonceApplicationMismatch,
+        Error::SecondParentLinked,
+        Error::IdempotencyKeyReused,
+        Error::ContactMissing,
+        Error::DeliveryFailed { detail: detail() },
+        Error::internal("x"),
+    ]);
+    for error in &errors {
+        listed(error);
+    }
+    errors
+}
+
+/// Compiles only while every variant of the service's enum is listed in [`every_error`].
+fn listed(error: &Error) {
+    match error {
+        Error::Rule(rule) | Error::RuleInput(rule) => rule_listed(rule),
+        Error::Identity(identity) => identity_listed(identity),
+        Error::Condition(_)
+        | Error::TransactionConflict
+        | Error::Throttled { .. }
+        | Error::StoreTimeout { .. }
+        | Error::StoreUnavailable { .. }
+        | Error::InvalidInput { .. }
+        | Error::IdempotencyKeyMissing
+        | Error::EmailInvalid
+        | Error::PhoneInvalid
+        | Error::LanguageInvalid
+        | Error::SignatureMalformed
+        | Error::TokenMissing
+        | Error::TokenInvalid
+        | Error::TokenExpired
+        | Error::EmailRequired
+        | Error::Forbidden(_)
+        | Error::OrganisationNotRegistered
+        | Error::NotFound(_)
+        | Error::RouteNotFound
+        | Error::MethodNotAllowed
+        | Error::ChallengeUnknown
+        | Error::ChallengeUsed
+        | Error::ChallengeExpired
+        | Error::NonceUnknown
+        | Error::NonceUsed
+        | Error::NonceExpired
+        | Error::NonceApplicationMismatch
+        | Error::SecondParentLinked
+        | Error::IdempotencyKeyReused
+        | Error::ContactMissing
+        | Error::DeliveryFailed { .. }
+        | Error::Internal { .. } => {}
+    }
+}
+
+const ROLES: [Role; 7] = [
+    Role::Idempotency,
+    Role::Child,
+    Role::Nonce,
+    Role::Application,
+    Role::Group,
+    Role::Pool,
+    Role::Record,
+];
+
+fn every_rule_error() -> Vec<RuleError> {
+    use RuleError::*;
+    vec![
+        InvalidInput { detail: "x".into() },
+        IinLength { length: 1 },
+        IinNotDigits,
+        IinCenturyDigit { digit: 0 },
+        IinBirthDate,
+        IinCheckDigit,
+        BinLength { length: 1 },
+        BinNotDigits,
+        BinCheckDigit,
+        CalendarYearMissing { year: 2028 },
+        CalendarDataInvalid { year: 2028, detail: "x" },
+        DateOutOfRange,
+        PolicyInvalid { field: "x" },
+        PolicyMissing,
+        RegionNotServed { region_id: "x".into() },
+        CommandNotAllowed { command: "x", state: "y" },
+        VersionConflict { expected: 1, actual: 2 },
+        ChildTooYoung,
+        ChildTooOld,
+        ChildNotBorn,
+        AgeOutNotDue,
+        TurnNotCome,
+        NoFreePlaces,
+        GroupNotInPool,
+        GroupFull,
+        StopListed,
+        BlackoutPeriod,
+        OfferExpired,
+        OfferNotExpired,
+        ReferralExpired,
+        ReferralNotExpired,
+        StopListNotEnded,
+        CancelWindowClosed,
+        ExtensionAlreadyUsed,
+        ExtensionDaysOutOfRange { days: 0 },
+        PlaceCountOutOfRange { count: 0 },
+        NotEnoughUnreservedPlaces,
+        CounterUnderflow { counter: "x" },
+        ApplicationNotInQueue,
+        QueueTooLarge { length: 0 },
+    ]
+}
+
+/// Compiles only while every rules refusal is listed in [`every_rule_error`].
+fn rule_listed(error: &RuleError) {
+    use RuleError::*;
+    match error {
+        InvalidInput { .. }
+        | IinLength { .. }
+        | IinNotDigits
+        | IinCenturyDigit { .. }
+        | IinBirthDate
+        | IinCheckDigit
+        | BinLength { .. }
+        | BinNotDigits
+        | BinCheckDigit
+        | CalendarYearMissing { .. }
+        | CalendarDataInvalid { .. }
+        | DateOutOfRange
+        | PolicyInvalid { .. }
+        | PolicyMissing
+        | RegionNotServed { .. }
+        | CommandNotAllowed { .. }
+        | VersionConflict { .. }
+        | ChildTooYoung
+        | ChildTooOld
+        | ChildNotBorn
+        | AgeOutNotDue
+        | TurnNotCome
+        | NoFreePlaces
+        | GroupNotInPool
+        | GroupFull
+        | StopListed
+        | BlackoutPeriod
+        | OfferExpired
+        | OfferNotExpired
+        | ReferralExpired
+        | ReferralNotExpired
+        | StopListNotEnded
+        | CancelWindowClosed
+        | ExtensionAlreadyUsed
+        | ExtensionDaysOutOfRange { .. }
+        | PlaceCountOutOfRange { .. }
+        | NotEnoughUnreservedPlaces
+        | CounterUnderflow { .. }
+        | ApplicationNotInQueue
+        | QueueTooLarge { .. } => {}
+    }
+}
+
+fn every_identity_error() -> Vec<IdentityError> {
+    use IdentityError::*;
+    vec![
+        EncodingInvalid,
+        DerInvalid { what: "x" },
+        CmsUnsupported { detail: "x" },
+        AlgorithmNotAllowed,
+        KeyTooWeak { bits: 1 },
+        KeyTypeNotSupported,
+        CertificateUntrusted,
+        CertificateExpired,
+        CertificateNotYetValid,
+        CertificateRevoked,
+        WrongKeyPurpose { expected: "x" },
+        SubjectIinMissing,
+        SignerMismatch,
+        OrganisationCertificate,
+        NotOrganisationCertificate,
+        ContentMismatch,
+        MessageDigestMismatch,
+        SignatureInvalid,
+        InputTooLarge,
+    ]
+}
+
+/// Compiles only while every identity refusal is listed in [`every_identity_error`].
+fn identity_listed(error: &IdentityError) {
+    use IdentityError::*;
+    match error {
+        EncodingInvalid
+        | DerInvalid { .. }
+        | CmsUnsupported { .. }
+        | AlgorithmNotAllowed
+        | KeyTooWeak { .. }
+        | KeyTypeNotSupported
+        | CertificateUntrusted
+        | CertificateExpired
+        | CertificateNotYetValid
+        | CertificateRevoked
+        | WrongKeyPurpose { .. }
+        | SubjectIinMissing
+        | SignerMismatch
+        | OrganisationCertificate
+        | NotOrganisationCertificate
+        | ContentMismatch
+        | MessageDigestMismatch
+        | SignatureInvalid
+        | InputTooLarge => {}
+    }
+}
+
+/// Errors no operation answers: the notify run's (it records them on the notice), the
+/// refusals of the sweep's commands (no route issues them), and a method a path does not take
+/// (no operation of that method exists to document it). The glossary still lists them.
+fn answered_over_http(error: &Error) -> bool {
+    !matches!(
+        error,
+        Error::ContactMissing
+            | Error::DeliveryFailed { .. }
+            | Error::MethodNotAllowed
+            | Error::Rule(
+                RuleError::AgeOutNotDue
+                    | RuleError::OfferNotExpired
+                    | RuleError::ReferralNotExpired
+                    | RuleError::StopListNotEnded
+            )
+    )
+}
+
+#[test]
+fn every_code_of_the_error_enum_is_documented_with_its_status() {
+    let document = document();
+    let glossary = document["x-error-codes"].as_object().expect("x-error-codes");
+    // (status, code) pairs some route documents.
+    let mut documented = BTreeSet::new();
+    for item in document["paths"].as_object().expect("paths").values() {
+        for operation in item.as_object().expect("path item").values() {
+            let Some(responses) = operation["responses"].as_object() else { continue };
+            for (status, response) in responses {
+                for code in response["x-codes"].as_array().into_iter().flatten() {
+                    documented.insert((status.clone(), code.as_str().expect("code").to_owned()));
+                }
+            }
+        }
+    }
+    let mut missing = Vec::new();
+    for error in every_error() {
+        let (code, status) = (error.code(), error.status().to_string());
+        let explained = glossary.get(code).and_then(Value::as_str);
+        if !explained.is_some_and(|text| text.contains(&status)) {
+            missing.push(format!("{code} ({status}) in x-error-codes: {explained:?}"));
+        }
+        if answered_over_http(&error) && !documented.contains(&(status.clone(), code.to_owned())) {
+            missing.push(format!("{code} under {status} on some route"));
+        }
+        let message = error.message();
+        assert!(!message.is_empty(), "{code}: a message");
+    }
+    assert!(missing.is_empty(), "undocumented error codes:\n{}", missing.join("\n"));
 }

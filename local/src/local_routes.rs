@@ -67,9 +67,7 @@ pub async fn handle(
             })
             .map(|v| (200, v)),
         ("POST", "/local/token") => token(state, body),
-        (_, "/local/clock" | "/local/sweep" | "/local/token") => {
-            Err(Error::new("method_not_allowed", 405, "this route does not take this method"))
-        }
+        (_, "/local/clock" | "/local/sweep" | "/local/token") => Err(Error::MethodNotAllowed),
         _ => return None,
     })
 }
@@ -85,11 +83,7 @@ fn set_clock(state: &State, body: &[u8]) -> Result<(u16, Value), Error> {
         _ => return Err(Error::invalid("give either advance (e.g. \"3d\") or offsetSeconds")),
     };
     if offset < 0 {
-        return Err(Error::new(
-            "clock_backwards",
-            422,
-            "the local clock never goes behind the system clock",
-        ));
+        return Err(Error::invalid("the local clock never goes behind the system clock"));
     }
     state.offset_seconds.store(offset, Ordering::SeqCst);
     tracing::info!(offset_seconds = offset, now = %state.clock.now(), "local clock moved");

@@ -59,7 +59,7 @@ fn json_response(status: u16, body: String) -> Response<Full<Bytes>> {
 }
 
 fn error_response(error: &Error) -> Response<Full<Bytes>> {
-    json_response(error.status, serde_json::to_string(error).unwrap_or_default())
+    json_response(error.status(), serde_json::to_string(error).unwrap_or_default())
 }
 
 async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Bytes>> {
@@ -67,11 +67,9 @@ async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Byte
     let body = match Limited::new(body, BODY_BYTES_MAX).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
-            return error_response(&Error::new(
-                "body_too_large",
-                413,
-                "the request body is too large",
-            ))
+            return error_response(&Error::invalid(format!(
+                "the request body exceeds {BODY_BYTES_MAX} bytes"
+            )))
         }
     };
     let path = parts.uri.path().to_owned();
@@ -99,7 +97,7 @@ async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Byte
             }
         }
     }
-    error_response(&Error::new("route_not_found", 404, "no such route"))
+    error_response(&Error::RouteNotFound)
 }
 
 /// The API through the Lambdas' router, with the request they would receive.

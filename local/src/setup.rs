@@ -67,7 +67,7 @@ async fn enqueue_demo_children(store: &Store) -> Result<(), Failure> {
         match enqueue(store, &parent, &input, Some(&key), at).await {
             Ok(_) => {}
             // Enrolled or removed since: the child's demo life went on; leave it.
-            Err(error) if error.is("duplicate_application") => {}
+            Err(kezek_functions::Error::Condition(kezek_functions::store::Role::Child)) => {}
             Err(error) => return Err(error.into()),
         }
     }

@@ -5,13 +5,13 @@
 //! through [`writes::transition`], with the POST's idempotency record in it.
 
 use kezek_rules::application::{Application, ApplicationId, ApplicationState, AuditEvent, Command};
-use kezek_rules::iin::Iin;
 use kezek_rules::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::idempotency::or_replay;
 use super::{writes, Idempotency, RegionRules};
 use crate::error::{Error, Result};
+use crate::retry::Again;
 use crate::store::applicant_index::{ApplicantIndexItem, Relation};
 use crate::store::items::{ApplicationItem, AuditItem, Keys};
 use crate::store::{keys, PoolView, Role, Store, Transaction};
@@ -316,18 +316,16 @@ async fn write_people(
 }
 
 /// Retries a people write that lost against a transition (`version_conflict`) on a fresh read.
-async fn with_fresh_reads<F, Fut>(mut attempt: F) -> Result<LinkOutput>
+async fn with_fresh_reads<F, Fut>(attempt: F) -> Result<LinkOutput>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<LinkOutput>>,
 {
-    let mut conflicts = 0;
-    loop {
-        match super::retrying(&mut attempt).await {
-            Err(error) if error.is("version_conflict") && conflicts < 3 => conflicts += 1,
-            other => return other,
-        }
-    }
+    let again = |error: &Error| match error {
+        Error::Condition(Role::Application) => Again::Now,
+        other => super::command_again(other),
+    };
+    crate::retry::run(again, attempt).await
 }
 
 pub async fn name_second_parent(
@@ -338,7 +336,7 @@ pub async fn name_second_parent(
     key: Option<&str>,
     now: Instant,
 ) -> Result<LinkOutput> {
-    Iin::parse(&input.second_parent_iin)?;
+    super::enqueue::second_parent(applicant_iin, &input.second_parent_iin)?;
     let request = LinkRequest {
         application_id: id,
         action: "name_second_parent",
@@ -352,15 +350,8 @@ pub async fn name_second_parent(
                 "only the applicant who submitted the application names the second parent",
             ));
         }
-        if input.second_parent_iin == applicant_iin {
-            return Err(Error::invalid("the second parent is another person than the applicant"));
-        }
         if item.linked_iins.iter().any(|linked| linked != &input.second_parent_iin) {
-            return Err(Error::new(
-                "second_parent_linked",
-                409,
-                "another second parent has linked this application already",
-            ));
+            return Err(Error::SecondParentLinked);
         }
         let change = PeopleChange::of(&item, "name_second_parent", applicant_iin, now, |after| {
             after.second_parent_iin = Some(input.second_parent_iin.clone())

@@ -78,7 +78,7 @@ pub async fn load_calendar_year(
 ) -> Result<CalendarLoaded> {
     let mut calendar = stored_calendar(store).await?;
     // An operator's data is input: every refusal of the rules is the caller's (400).
-    calendar.add_year(data.clone()).map_err(|error| Error { status: 400, ..Error::from(error) })?;
+    calendar.add_year(data.clone()).map_err(Error::RuleInput)?;
     let item = CalendarItem {
         keys: Keys::base(keys::calendar_year(data.year)),
         data: data.clone(),

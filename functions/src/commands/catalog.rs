@@ -47,7 +47,7 @@ impl Store {
             .update_expression(format!("SET {}", sets.join(", ")))
             .send()
             .await
-            .map_err(|e| Error::store(format!("upsert: {}", crate::store::describe(&e))))?;
+            .map_err(|e| crate::store::failure("upsert", &e))?;
         Ok(())
     }
 

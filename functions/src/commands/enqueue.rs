@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::idempotency::or_replay;
 use super::{Idempotency, RegionRules};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ids;
 use crate::store::applicant_index::{ApplicantIndexItem, Relation};
 use crate::store::items::{ApplicationItem, AuditItem, ChildItem, Keys};
@@ -39,11 +39,27 @@ pub async fn enqueue(
     idempotency_key: Option<&str>,
     now: Instant,
 ) -> Result<EnqueueOutput> {
+    if let Some(second) = &input.second_parent_iin {
+        second_parent(applicant_iin, second)?;
+    }
     let idempotency =
         idempotency_key.map(|key| Idempotency::new(applicant_iin, key, input)).transpose()?;
     let result =
         super::retrying(|| attempt(store, applicant_iin, input, idempotency.as_ref(), now)).await;
     or_replay(store, idempotency.as_ref(), result).await
+}
+
+/// R3: the second parent is a valid IIN of another person than the applicant; enqueue and the
+/// second-parent route check it the same way.
+pub(crate) fn second_parent(applicant_iin: &str, second_parent_iin: &str) -> Result<()> {
+    Iin::parse(second_parent_iin)?;
+    if second_parent_iin == applicant_iin {
+        return Err(Error::invalid_field(
+            "secondParentIin",
+            "the second parent is another person than the applicant",
+        ));
+    }
+    Ok(())
 }
 
 async fn attempt(
@@ -54,9 +70,6 @@ async fn attempt(
     now: Instant,
 ) -> Result<EnqueueOutput> {
     Iin::parse(applicant_iin)?;
-    if let Some(second) = &input.second_parent_iin {
-        Iin::parse(second)?;
-    }
     let rules = RegionRules::load(store, &input.region_id, now).await?;
     let request = EnqueueRequest {
         application_id: ApplicationId(ids::application_id()?),

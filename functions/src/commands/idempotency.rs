@@ -54,11 +54,7 @@ impl Idempotency {
             return Ok(None);
         };
         if item.request_hash != self.request_hash {
-            return Err(Error::new(
-                "idempotency_key_reused",
-                422,
-                "this idempotency key was used for a different request",
-            ));
+            return Err(Error::IdempotencyKeyReused);
         }
         serde_json::from_str(&item.response).map(Some).map_err(|e| Error::internal(e.to_string()))
     }

@@ -121,18 +121,12 @@ pub async fn login(
     now: Instant,
 ) -> Result<LoginOutput> {
     let key = keys::login_challenge(&input.nonce);
-    let challenge: ChallengeItem = store.get(&key).await?.ok_or_else(|| {
-        Error::new("nonce_unknown", 401, "no login challenge was issued with this nonce")
-    })?;
+    let challenge: ChallengeItem = store.get(&key).await?.ok_or(Error::ChallengeUnknown)?;
     if challenge.used_at.is_some() {
-        return Err(Error::new(
-            "nonce_used",
-            401,
-            "this challenge was used already; ask for a new one",
-        ));
+        return Err(Error::ChallengeUsed);
     }
     if now >= challenge.expires_at {
-        return Err(Error::new("nonce_expired", 401, "the challenge expired; ask for a new one"));
+        return Err(Error::ChallengeExpired);
     }
     let submission = submission_of(&input.signature);
     let issued = challenge.signed_text.as_bytes();
@@ -144,15 +138,14 @@ pub async fn login(
         None,
         now,
     ) {
-        Err(error) if error.code == IdentityError::OrganisationCertificate.code() => verifier
-            .check(
-                KeyPurpose::Authentication,
-                Holder::Organisation,
-                issued,
-                &submission,
-                None,
-                now,
-            )?,
+        Err(Error::Identity(IdentityError::OrganisationCertificate)) => verifier.check(
+            KeyPurpose::Authentication,
+            Holder::Organisation,
+            issued,
+            &submission,
+            None,
+            now,
+        )?,
         other => other?,
     };
     // Every refusal comes before the challenge is used: a refused login writes nothing.
@@ -169,13 +162,7 @@ pub async fn login(
                 bin: bin.clone(),
                 region_id: region_id.clone(),
             },
-            None => {
-                return Err(Error::new(
-                    "organisation_not_registered",
-                    403,
-                    "this organisation is not registered with the service",
-                ))
-            }
+            None => return Err(Error::OrganisationNotRegistered),
         },
     };
     let mut transaction = Transaction::new();

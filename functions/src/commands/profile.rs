@@ -48,20 +48,16 @@ fn check(input: &ProfileInput) -> Result<()> {
         })
         && !email.chars().any(char::is_whitespace);
     if !well_formed {
-        return Err(Error::new("email_invalid", 400, "give a valid e-mail address"));
+        return Err(Error::EmailInvalid);
     }
     if let Some(phone) = &input.phone {
         let digits = phone.strip_prefix('+').unwrap_or_default();
         if !(8..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::new(
-                "phone_invalid",
-                400,
-                "give the phone in international form, e.g. +77011234567",
-            ));
+            return Err(Error::PhoneInvalid);
         }
     }
     if !matches!(input.language.as_str(), "kk" | "ru" | "en") {
-        return Err(Error::new("language_invalid", 400, "language is kk, ru or en"));
+        return Err(Error::LanguageInvalid);
     }
     Ok(())
 }

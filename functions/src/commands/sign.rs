@@ -80,22 +80,15 @@ async fn signed(
 ) -> Result<SignOutput> {
     let idempotency =
         idempotency_key.map(|key| Idempotency::new(applicant_iin, key, input)).transpose()?;
-    let (nonce, basis) = store
-        .choice(&input.nonce)
-        .await?
-        .ok_or_else(|| Error::new("nonce_unknown", 404, "no choice was issued with this nonce"))?;
+    let (nonce, basis) = store.choice(&input.nonce).await?.ok_or(Error::NonceUnknown)?;
     if nonce.applicant_iin != applicant_iin {
         return Err(Error::forbidden("this choice was issued to another applicant"));
     }
     if application_id.is_some_and(|id| *id != nonce.application_id) {
-        return Err(Error::new(
-            "nonce_application_mismatch",
-            409,
-            "this choice was issued for another application",
-        ));
+        return Err(Error::NonceApplicationMismatch);
     }
     let result = match nonce.used_at {
-        Some(_) => Err(Error::new("nonce_used", 409, "this choice was signed already")),
+        Some(_) => Err(Error::NonceUsed),
         None => take_place(store, verifier, &nonce, basis, input, idempotency.as_ref(), now).await,
     };
     or_replay(store, idempotency.as_ref(), result).await
@@ -129,13 +122,10 @@ impl Basis {
         let item = own_application(store, &nonce.application_id, &nonce.applicant_iin).await?;
         let rules = RegionRules::load(store, &item.application.pool.region_id, now).await?;
         let view = store.load_pool(&item.application.pool).await?;
-        let group = view.group(&nonce.group_id).cloned().ok_or_else(|| {
-            Error::new(
-                "group_not_in_pool",
-                422,
-                "the chosen group is not in the application's pool",
-            )
-        })?;
+        let group = view
+            .group(&nonce.group_id)
+            .cloned()
+            .ok_or_else(|| Error::Rule(kezek_rules::RuleError::GroupNotInPool))?;
         Ok(Self { item, pool: view.pool, group, rules })
     }
 }
@@ -143,7 +133,8 @@ impl Basis {
 /// A failure of the stored basis that fresh reads may answer otherwise: everything but a
 /// used nonce, a replayed idempotency key and a failure of the store itself.
 fn worth_fresh_reads(error: &Error) -> bool {
-    !(error.is("nonce_used") || error.is("idempotency_replay") || error.status >= 500)
+    !matches!(error, Error::Condition(Role::Nonce | Role::Idempotency) | Error::NonceUsed)
+        && error.status() < 500
 }
 
 async fn take_place(
@@ -156,7 +147,7 @@ async fn take_place(
     now: Instant,
 ) -> Result<SignOutput> {
     if now >= nonce.expires_at {
-        return Err(Error::new("nonce_expired", 422, "the choice expired; choose again"));
+        return Err(Error::NonceExpired);
     }
     let evidence = verifier.verify(
         nonce.signed_text.as_bytes(),

@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{writes, RegionRules};
 use crate::error::{Error, Result};
+use crate::retry::{Again, Retry};
 use crate::store::items::{ApplicationItem, PoolItem};
 use crate::store::keys::{self, DUE_SHARDS};
-use crate::store::{PoolView, Store};
+use crate::store::{PoolView, Role, Store};
 
 /// Most due items one sweep takes from one shard (the next sweep takes the rest).
 pub const DUE_PER_SHARD_MAX: usize = 500;
@@ -118,7 +119,7 @@ async fn apply_due(
     let pool_key = indexed.application.pool.clone();
     let rules = cache.rules(store, &pool_key.region_id, now).await?.clone();
     let context = rules.context();
-    let mut fresh_pool = false;
+    let mut retry = Retry::new();
     loop {
         let view = cache.pool(store, &pool_key).await?;
         match writes::apply_system(store, indexed.clone(), &command, &view.pool, &context, "sweep")
@@ -138,9 +139,10 @@ async fn apply_due(
                 return Ok(Some(transition.effects.run_turn_engine.then_some(pool_key)));
             }
             Ok(None) => return Ok(None),
-            // The run's pool was behind another writer: once more on a fresh read.
-            Err(error) if (error.is("no_free_places") || error.is("group_full")) && !fresh_pool => {
-                fresh_pool = true;
+            // The run's pool was behind another writer: again on a fresh read.
+            Err(error @ Error::Condition(Role::Pool | Role::Group))
+                if retry.again(&error, Again::Now).await =>
+            {
                 cache.pools.remove(&pool_key);
             }
             Err(error) => return Err(error),

@@ -7,10 +7,11 @@ use kezek_rules::application::{ApplicationId, Command};
 use kezek_rules::places::PoolKey;
 use kezek_rules::time::Instant;
 use kezek_rules::turn_engine::OfferRule;
+use kezek_rules::RuleError;
 
 use super::{writes, RegionRules};
-use crate::error::Result;
-use crate::store::{QueueHeads, Store};
+use crate::error::{Error, Result};
+use crate::store::{QueueHeads, Role, Store};
 
 /// Most applications read (one BatchGetItem) before their offers are written.
 const BATCH_MAX: usize = 100;
@@ -76,7 +77,9 @@ pub async fn run_with(
                 }
                 Ok(None) => {}
                 // Another writer took the unreserved places first.
-                Err(error) if error.is("no_free_places") => return Ok(offered),
+                Err(Error::Condition(Role::Pool) | Error::Rule(RuleError::NoFreePlaces)) => {
+                    return Ok(offered)
+                }
                 Err(error) => return Err(error),
             }
         }

@@ -6,8 +6,8 @@
 use kezek_rules::application::{Command, RuleContext, Transition};
 use kezek_rules::places::Pool;
 
-use super::{pause, CONFLICTS_MAX};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::retry::{Again, Retry, POLICY};
 use crate::store::items::{ApplicationItem, AuditItem, Keys, NoticeItem};
 use crate::store::{keys, Role, Store, Transaction};
 
@@ -51,9 +51,10 @@ pub fn transition(
 
 /// Applies `command` to `item` (as an index or a batch read showed it) for a system `actor`
 /// and commits it: `Some(transition)` when written, `None` when the rules refuse it or the
-/// application moved on. The transaction's version condition decides: a transaction that met
-/// another in flight is retried; one that found another version re-reads the application
-/// (strongly consistent) once and tries again while the rules still allow the command. A
+/// application moved on. The transaction's version condition decides: by the one retry policy,
+/// a transaction that met another in flight (or a transient failure) is retried after a pause;
+/// one that found another version re-reads the application (strongly consistent) and tries
+/// again while the rules still allow the command. A
 /// failed place condition (`no_free_places`, `group_full`) is the caller's to handle.
 pub async fn apply_system(
     store: &Store,
@@ -63,31 +64,32 @@ pub async fn apply_system(
     context: &RuleContext<'_>,
     actor: &str,
 ) -> Result<Option<Transition>> {
-    let (mut conflicts, mut reread) = (0, false);
+    let mut retry = Retry::new();
     loop {
         let Ok(change) = item.application.apply(command, pool, context) else {
             return Ok(None);
         };
         let mut transaction = Transaction::new();
         transition(&mut transaction, store.table(), &item, &change, actor)?;
-        match store.commit(transaction).await {
+        let error = match store.commit(transaction).await {
             Ok(()) => return Ok(Some(change)),
-            Err(error) if error.is("transaction_conflict") && conflicts < CONFLICTS_MAX => {
-                conflicts += 1;
-                pause(conflicts).await;
-            }
-            Err(error) if error.is("version_conflict") && !reread => {
-                reread = true;
+            Err(error) => error,
+        };
+        match error {
+            Error::Condition(Role::Application) if retry.again(&error, Again::Now).await => {
                 match store.get::<ApplicationItem>(&keys::application(&item.application.id)).await?
                 {
                     Some(fresh) if fresh.version != item.version => item = fresh,
                     _ => return Ok(None),
                 }
             }
-            Err(error) if error.is("version_conflict") || error.is("transaction_conflict") => {
+            Error::Condition(Role::Application) | Error::TransactionConflict
+                if retry.attempts() >= POLICY.attempts_max =>
+            {
                 return Ok(None)
             }
-            Err(error) => return Err(error),
+            error if error.is_transient() && retry.again(&error, Again::Pause).await => {}
+            error => return Err(error),
         }
     }
 }

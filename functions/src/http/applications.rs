@@ -11,7 +11,7 @@ use crate::commands::choose::{choose, ChooseInput};
 use crate::commands::enqueue::{enqueue, EnqueueInput};
 use crate::commands::journal;
 use crate::commands::sign::{sign_application, SignInput};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::session::SessionRole;
 use crate::signature::SignedChoice;
 
@@ -39,12 +39,7 @@ struct Journal {
 }
 
 fn application_id(segment: &str) -> Result<ApplicationId> {
-    if segment.is_empty()
-        || segment.len() > 64
-        || !segment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(Error::invalid("not an application id"));
-    }
+    super::identifier("the application id", segment)?;
     Ok(ApplicationId(segment.to_owned()))
 }
 

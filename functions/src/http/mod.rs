@@ -40,6 +40,7 @@ mod applications;
 mod auth;
 mod catalog;
 mod environment;
+pub mod input;
 pub mod openapi;
 mod operator;
 pub mod routes;
@@ -218,11 +219,18 @@ impl Router {
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
         let call = Call { request, now: self.clock.now() };
-        match self.route(&call).await {
+        // A read is run again on a transient failure of the store (commands retry their own
+        // attempts, crate::commands::retrying).
+        let result = if call.request.method() == Method::GET {
+            crate::retry::run(crate::retry::transient, || self.route(&call)).await
+        } else {
+            self.route(&call).await
+        };
+        match result {
             Ok(reply) => reply.into_response(),
             Err(error) => {
-                if error.status >= 500 {
-                    tracing::error!(code = %error.code, message = %error.message, "request failed");
+                if error.status() >= 500 {
+                    tracing::error!(code = error.code(), detail = %error.detail(), "request failed");
                 }
                 Reply::error(&error).into_response()
             }
@@ -243,12 +251,9 @@ impl Router {
         if !self.groups.contains(&group) {
             return Err(no_route());
         }
+        input::path(&path)?;
         if method == Method::POST && call.idempotency_key().is_none() {
-            return Err(Error::new(
-                "idempotency_key_missing",
-                400,
-                "every POST needs an Idempotency-Key header",
-            ));
+            return Err(Error::IdempotencyKeyMissing);
         }
         match group {
             Group::Catalog => catalog::route(self, call, method, &path[1..]).await,
@@ -265,11 +270,7 @@ impl Router {
     fn claims(&self, call: &Call, role: SessionRole) -> Result<Claims> {
         let claims = self.session(call)?;
         if claims.email_required {
-            return Err(Error::new(
-                "email_required",
-                403,
-                "give your e-mail address first (POST /auth/profile)",
-            ));
+            return Err(Error::EmailRequired);
         }
         if claims.role != role {
             return Err(Error::forbidden(format!("this needs the {role:?} role").to_lowercase()));
@@ -280,18 +281,12 @@ impl Router {
     /// The verified claims of any session, with or without an e-mail address.
     fn session(&self, call: &Call) -> Result<Claims> {
         let Some(header) = call.header("authorization").filter(|header| !header.is_empty()) else {
-            return Err(Error::new(
-                "token_missing",
-                401,
-                "a session token is required (Authorization: Bearer ...)",
-            ));
+            return Err(Error::TokenMissing);
         };
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
-            .ok_or_else(|| {
-                Error::new("token_invalid", 401, "the Authorization header is not a Bearer token")
-            })?;
+            .ok_or(Error::TokenInvalid)?;
         session::verify(token, &self.session_key, call.now)
     }
 
@@ -326,7 +321,7 @@ impl Router {
         idempotency.put(&mut transaction, self.store.table(), &output, call.now)?;
         match self.store.commit(transaction).await {
             Ok(()) => Ok(output),
-            Err(error) if error.is("idempotency_replay") => {
+            Err(error @ Error::Condition(crate::store::Role::Idempotency)) => {
                 idempotency.replay(&self.store).await?.ok_or(error)
             }
             Err(error) => Err(error),
@@ -334,21 +329,10 @@ impl Router {
     }
 }
 
-/// An id from a path or a body (application, kindergarten, group, region): 1–64 letters,
-/// digits, `-` or `_`. Anything else is refused before it reaches a key (DynamoDB keys have
-/// their own limits, and an id is never free text).
-pub(crate) fn identifier(what: &str, value: &str) -> Result<()> {
-    if value.is_empty()
-        || value.len() > 64
-        || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return Err(Error::invalid(format!("{what} must be 1–64 letters, digits, '-' or '_'")));
-    }
-    Ok(())
-}
+pub(crate) use input::identifier;
 
 fn no_route() -> Error {
-    Error::new("route_not_found", 404, "no such route")
+    Error::RouteNotFound
 }
 
 /// One request with the instant it is handled at.
@@ -367,13 +351,9 @@ impl Call {
         self.header(IDEMPOTENCY_KEY).filter(|key| !key.is_empty())
     }
 
-    /// The JSON body; an empty body reads as `{}`.
+    /// The JSON body, checked as every body is ([`input::body`]).
     fn body<T: DeserializeOwned>(&self) -> Result<T> {
-        let bytes: &[u8] = self.request.body().as_ref();
-        let bytes =
-            if bytes.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { bytes };
-        serde_json::from_slice(bytes)
-            .map_err(|e| Error::invalid(format!("the request body is not valid: {e}")))
+        input::body(self.request.body().as_ref())
     }
 }
 
@@ -394,7 +374,7 @@ impl Reply {
     }
     fn error(error: &Error) -> Self {
         Self {
-            status: error.status,
+            status: error.status(),
             body: serde_json::to_string(error)
                 .unwrap_or_else(|_| r#"{"code":"internal","message":""}"#.to_owned()),
         }
@@ -412,5 +392,5 @@ impl Reply {
 }
 
 fn method_not_allowed() -> Error {
-    Error::new("method_not_allowed", 405, "this route does not take this method")
+    Error::MethodNotAllowed
 }

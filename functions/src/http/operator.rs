@@ -35,8 +35,7 @@ struct Loaded {
 /// A policy history as the rules accept it (non-empty, valid, distinct dates).
 fn validated(policy: &PolicyHistory) -> Result<PolicyHistory> {
     // An operator's policy is input: every refusal of the rules is the caller's (400).
-    PolicyHistory::new(policy.versions().to_vec())
-        .map_err(|error| Error { status: 400, ..Error::from(error) })
+    PolicyHistory::new(policy.versions().to_vec()).map_err(Error::RuleInput)
 }
 
 fn own_region(claims_region: &str, region_id: &str) -> Result<()> {
@@ -65,10 +64,7 @@ pub(super) async fn route(
             let body: RegionBody = call.body()?;
             own_region(region_id, &body.region.id)?;
             // The region's clock is the operator's input too: a refusal is theirs (400).
-            body.region
-                .clock
-                .validate()
-                .map_err(|error| Error { status: 400, ..Error::from(error) })?;
+            body.region.clock.validate().map_err(Error::RuleInput)?;
             let run = async {
                 let policy = match body.policy.clone() {
                     Some(policy) => validated(&policy)?,

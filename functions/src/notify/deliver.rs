@@ -53,11 +53,9 @@ fn string(value: &str) -> Result<MessageAttributeValue> {
 }
 
 fn failed(channel: &str, error: &impl std::error::Error) -> Error {
-    Error::new(
-        "delivery_failed",
-        502,
-        format!("{channel}: {}", aws_sdk_sns::error::DisplayErrorContext(error)),
-    )
+    Error::DeliveryFailed {
+        detail: format!("{channel}: {}", aws_sdk_sns::error::DisplayErrorContext(error)),
+    }
 }
 
 impl Publisher for SnsPublisher {

@@ -186,13 +186,9 @@ async fn deliver<P: Publisher>(
     now: Instant,
     published: &mut usize,
 ) -> Result<Vec<Channel>> {
-    let contact = load_contact(store, &notice.item.applicant_iin).await?.ok_or_else(|| {
-        Error::new(
-            "contact_missing",
-            409,
-            "the applicant has no profile with an e-mail address yet",
-        )
-    })?;
+    let contact = load_contact(store, &notice.item.applicant_iin)
+        .await?
+        .ok_or_else(|| Error::ContactMissing)?;
     let details = details(store, notice).await?;
     let text = render(&notice.item.notice.kind, contact.language, &config.clock, &details);
     let mut skipped = Vec::new();
@@ -204,7 +200,7 @@ async fn deliver<P: Publisher>(
                     *published += 1;
                     store.mark_channel_sent(claim, Channel::Sms, now).await?;
                 }
-                Err(error) => failures.push(error.message),
+                Err(error) => failures.push(error.detail()),
             },
             None => skipped.push(Channel::Sms),
         }
@@ -223,13 +219,13 @@ async fn deliver<P: Publisher>(
                 *published += 1;
                 store.mark_channel_sent(claim, Channel::Email, now).await?;
             }
-            Err(error) => failures.push(error.message),
+            Err(error) => failures.push(error.detail()),
         }
     }
     if failures.is_empty() {
         Ok(skipped)
     } else {
-        Err(Error::new("delivery_failed", 502, failures.join("; ")))
+        Err(Error::DeliveryFailed { detail: failures.join("; ") })
     }
 }
 

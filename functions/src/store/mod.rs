@@ -10,16 +10,58 @@ mod reads;
 mod table;
 pub mod transact;
 
+use std::time::Duration;
+
+use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::config::retry::RetryConfig;
+use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::Client;
+
+use crate::error::Error;
 
 pub use queue_heads::QueueHeads;
 pub use reads::{PoolView, QueueRead};
 pub use transact::{Role, Transaction};
 
-/// An SDK error with its whole chain of causes (the service's message included).
+/// An SDK error with its whole chain of causes (the service's message included): for the log.
 pub(crate) fn describe<E: std::error::Error>(error: &E) -> String {
     aws_sdk_dynamodb::error::DisplayErrorContext(error).to_string()
 }
+
+/// The one classification of a failed DynamoDB call (`what` names it in the log): throttled,
+/// timed out or cut off, a failure of the service (5xx), or a request DynamoDB refused (a
+/// defect: input is checked before it reaches a key). The SDK text stays in the detail.
+pub(crate) fn failure<E>(what: &str, error: &SdkError<E, HttpResponse>) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let detail = format!("{what}: {}", describe(error));
+    let status = error.raw_response().map(|response| response.status().as_u16());
+    match error {
+        SdkError::TimeoutError(_) => Error::StoreTimeout { detail },
+        SdkError::DispatchFailure(_) => Error::StoreTimeout { detail },
+        SdkError::ResponseError(_) => Error::StoreUnavailable { detail },
+        _ if error.code().is_some_and(throttling) => Error::Throttled { detail },
+        _ if status.is_some_and(|status| status >= 500) => Error::StoreUnavailable { detail },
+        _ => Error::Internal { detail },
+    }
+}
+
+/// DynamoDB's throttling codes (as an error code, or a transaction's cancellation reason).
+pub(crate) fn throttling(code: &str) -> bool {
+    matches!(
+        code,
+        "ProvisionedThroughputExceededException"
+            | "ProvisionedThroughputExceeded"
+            | "ThrottlingException"
+            | "ThrottlingError"
+            | "RequestLimitExceeded"
+    )
+}
+
+/// The longest a DynamoDB call may take before it counts as timed out.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The table and the client that reaches it. Cheap to clone; build once per cold start.
 #[derive(Debug, Clone)]
@@ -30,8 +72,30 @@ pub struct Store {
 }
 
 impl Store {
+    /// The store over `client`, without the SDK's own retries (the service retries by
+    /// [`crate::retry::POLICY`], on the failures [`failure`] classifies) and with a bound on
+    /// each call.
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into(), meter: std::sync::Arc::default() }
+        Self::with_attempt_timeout(client, table, CALL_TIMEOUT)
+    }
+
+    /// [`Store::new`] with another bound on each call (tests of timeouts).
+    pub fn with_attempt_timeout(
+        client: Client,
+        table: impl Into<String>,
+        timeout: Duration,
+    ) -> Self {
+        let config = client
+            .config()
+            .to_builder()
+            .retry_config(RetryConfig::disabled())
+            .timeout_config(TimeoutConfig::builder().operation_attempt_timeout(timeout).build())
+            .build();
+        Self {
+            client: Client::from_conf(config),
+            table: table.into(),
+            meter: std::sync::Arc::default(),
+        }
     }
 
     /// A client for a local DynamoDB (DynamoDB Local) with static test credentials.
@@ -79,7 +143,7 @@ impl Store {
             .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
             .send()
             .await
-            .map_err(|error| crate::error::Error::store(format!("{what}: {}", describe(&error))))?;
+            .map_err(|error| failure(what, &error))?;
         let capacity =
             output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
         self.meter.record(started.elapsed(), capacity, 0);

@@ -31,7 +31,7 @@ use super::items::NoticeItem;
 use super::keys::{self, Key, GSI2, GSI2PK, GSI2SK};
 use super::reads::from_item;
 use super::Store;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The GSI2 partition of notices that exhausted their attempts.
 pub const DEAD_LETTER_LIST: &str = "DEADLETTER";
@@ -177,11 +177,7 @@ impl Store {
             {
                 Ok(None)
             }
-            Err(error) => Err(Error::store(format!(
-                "update {}: {}",
-                update.key.pk,
-                crate::store::describe(&error)
-            ))),
+            Err(error) => Err(crate::store::failure(&format!("update {}", update.key.pk), &error)),
         }
     }
 
@@ -213,9 +209,10 @@ impl Store {
                     .expression_attribute_values(":upper", s(upper));
             }
             let started = std::time::Instant::now();
-            let output = request.send().await.map_err(|e| {
-                Error::store(format!("query {gsi2pk}: {}", crate::store::describe(&e)))
-            })?;
+            let output = request
+                .send()
+                .await
+                .map_err(|e| crate::store::failure(&format!("query {gsi2pk}"), &e))?;
             let capacity =
                 output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
             self.meter.record(

@@ -69,9 +69,7 @@ impl Store {
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await
-            .map_err(|e| {
-                Error::store(format!("get {}/{}: {}", key.pk, key.sk, crate::store::describe(&e)))
-            })?;
+            .map_err(|e| crate::store::failure(&format!("get {}/{}", key.pk, key.sk), &e))?;
         let capacity =
             output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
         self.meter.record(started.elapsed(), capacity, u64::from(output.item.is_some()));
@@ -125,7 +123,7 @@ impl Store {
                 .return_consumed_capacity(ReturnConsumedCapacity::Total)
                 .send()
                 .await
-                .map_err(|e| Error::store(format!("query {pk}: {}", crate::store::describe(&e))))?;
+                .map_err(|e| crate::store::failure(&format!("query {pk}"), &e))?;
             let capacity =
                 output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
             self.meter.record(
@@ -165,7 +163,7 @@ impl Store {
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await
-            .map_err(|e| Error::store(format!("query {pk}: {}", crate::store::describe(&e))))?;
+            .map_err(|e| crate::store::failure(&format!("query {pk}"), &e))?;
         let capacity =
             output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
         self.meter.record(started.elapsed(), capacity, u64::try_from(output.count).unwrap_or(0));
@@ -198,12 +196,7 @@ impl Store {
                     .return_consumed_capacity(ReturnConsumedCapacity::Total)
                     .send()
                     .await
-                    .map_err(|e| {
-                        Error::store(format!(
-                            "batch get applications: {}",
-                            crate::store::describe(&e)
-                        ))
-                    })?;
+                    .map_err(|e| crate::store::failure("batch get applications", &e))?;
                 let capacity: f64 =
                     output.consumed_capacity().iter().filter_map(|c| c.capacity_units).sum();
                 let items = output

@@ -56,10 +56,7 @@ impl Store {
         for name in [PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK] {
             request = request.attribute_definitions(attribute(name)?);
         }
-        request
-            .send()
-            .await
-            .map_err(|e| Error::store(format!("create table: {}", crate::store::describe(&e))))?;
+        request.send().await.map_err(|e| crate::store::failure("create table", &e))?;
         for _ in 0..100 {
             let described = self.client.describe_table().table_name(&self.table).send().await;
             if let Ok(output) = described {
@@ -69,6 +66,6 @@ impl Store {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        Err(Error::store("table did not become active"))
+        Err(Error::StoreUnavailable { detail: "table did not become active".into() })
     }
 }

@@ -35,33 +35,28 @@ pub enum Role {
 }
 
 impl Role {
-    fn failure(self) -> Error {
+    /// The code of a failed condition on an item of this role.
+    pub fn code(self) -> &'static str {
         match self {
-            Role::Idempotency => {
-                Error::new("idempotency_replay", 409, "this idempotency key was used before")
-            }
-            Role::Child => Error::new(
-                "duplicate_application",
-                409,
-                "the child already has an application in a queue or a place by referral",
-            ),
-            Role::Nonce => Error::new(
-                "nonce_used",
-                409,
-                "the choice was already signed or its nonce is unknown",
-            ),
-            Role::Application => Error::new(
-                "version_conflict",
-                409,
-                "the application changed meanwhile; reload and retry",
-            ),
-            Role::Group => Error::new("group_full", 409, "the chosen group has no free place left"),
-            Role::Pool => {
-                Error::new("no_free_places", 409, "the pool has no place left for this change")
-            }
-            Role::Record => {
-                Error::new("duplicate_record", 409, "a record of this change exists already")
-            }
+            Role::Idempotency => "idempotency_replay",
+            Role::Child => "duplicate_application",
+            Role::Nonce => "nonce_used",
+            Role::Application => "version_conflict",
+            Role::Group => "group_full",
+            Role::Pool => "no_free_places",
+            Role::Record => "duplicate_record",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Role::Idempotency => "this idempotency key was used before",
+            Role::Child => "the child already has an application in a queue or a place by referral",
+            Role::Nonce => "the choice was already signed or its nonce is unknown",
+            Role::Application => "the application changed meanwhile; reload and retry",
+            Role::Group => "the chosen group has no free place left",
+            Role::Pool => "the pool has no place left for this change",
+            Role::Record => "a record of this change exists already",
         }
     }
 }
@@ -285,50 +280,42 @@ impl Store {
             output.consumed_capacity().iter().filter_map(|c| c.capacity_units).sum()
         });
         self.meter.record(started.elapsed(), capacity, 0);
-        match result {
-            Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(context)) => match context.err() {
-                TransactWriteItemsError::TransactionCanceledException(cancelled) => {
-                    let mut failed: Vec<Role> = Vec::new();
-                    let mut conflict = false;
-                    for (role, reason) in roles.iter().zip(cancelled.cancellation_reasons()) {
-                        match reason.code() {
-                            Some("ConditionalCheckFailed") => failed.push(*role),
-                            Some("TransactionConflict") => conflict = true,
-                            Some("None") | None => {}
-                            Some(other) => {
-                                return Err(Error::store(format!(
-                                    "transaction cancelled: {other} {:?}",
-                                    reason.message()
-                                )));
-                            }
-                        }
-                    }
-                    failed.sort();
-                    match failed.first() {
-                        Some(role) => Err(role.failure()),
-                        None if conflict => Err(transaction_conflict()),
-                        None => Err(Error::store(format!(
-                            "transaction cancelled: {:?}",
-                            cancelled.message()
-                        ))),
-                    }
-                }
-                TransactWriteItemsError::TransactionInProgressException(_) => {
-                    Err(transaction_conflict())
-                }
-                other => Err(Error::store(format!(
-                    "transaction failed: {}",
-                    crate::store::describe(&other)
-                ))),
-            },
-            Err(other) => {
-                Err(Error::store(format!("transaction failed: {}", crate::store::describe(&other))))
-            }
-        }
+        result.map(|_| ()).map_err(|error| cancelled(&roles, &error))
     }
 }
 
-pub fn transaction_conflict() -> Error {
-    Error::new("transaction_conflict", 409, "another change of the same items was in flight; retry")
+/// The classification of a failed transaction: a cancelled one is the condition failure of
+/// the first failed item in role order, else a conflict, else throttling; anything else as
+/// [`crate::store::failure`] classifies it.
+fn cancelled(
+    roles: &[Role],
+    error: &SdkError<TransactWriteItemsError, aws_sdk_dynamodb::config::http::HttpResponse>,
+) -> Error {
+    let SdkError::ServiceError(context) = error else {
+        return crate::store::failure("transaction", error);
+    };
+    let cancelled = match context.err() {
+        TransactWriteItemsError::TransactionCanceledException(cancelled) => cancelled,
+        TransactWriteItemsError::TransactionInProgressException(_) => {
+            return Error::TransactionConflict
+        }
+        _ => return crate::store::failure("transaction", error),
+    };
+    let reasons: Vec<&str> =
+        cancelled.cancellation_reasons().iter().map(|r| r.code().unwrap_or("None")).collect();
+    let failed = roles
+        .iter()
+        .zip(&reasons)
+        .filter(|(_, reason)| **reason == "ConditionalCheckFailed")
+        .map(|(role, _)| *role)
+        .min();
+    let detail = || format!("transaction cancelled: {reasons:?}");
+    match failed {
+        Some(role) => Error::Condition(role),
+        None if reasons.contains(&"TransactionConflict") => Error::TransactionConflict,
+        None if reasons.iter().any(|reason| crate::store::throttling(reason)) => {
+            Error::Throttled { detail: detail() }
+        }
+        None => Error::Internal { detail: detail() },
+    }
 }

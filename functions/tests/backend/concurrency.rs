@@ -84,7 +84,7 @@ async fn many_signers_for_fewer_free_choice_places_get_exactly_that_many_referra
         match task.await.expect("task") {
             Ok(_) => referred += 1,
             Err(error) => assert!(
-                ["turn_not_come", "no_free_places", "group_full"].contains(&error.code.as_ref()),
+                ["turn_not_come", "no_free_places", "group_full"].contains(&error.code()),
                 "unexpected refusal {error:?}"
             ),
         }

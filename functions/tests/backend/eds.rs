@@ -98,7 +98,7 @@ async fn steps_3_to_5_login_with_the_authentication_key_then_e_mail_is_required_
     assert!(first.email_required, "R2: the first login asks for an e-mail address");
     // The challenge is single-use.
     assert_eq!(
-        login(&store, &verifier, &directory(), &input, monday()).await.expect_err("replay").code,
+        login(&store, &verifier, &directory(), &input, monday()).await.expect_err("replay").code(),
         "nonce_used"
     );
     let profile = ProfileInput {
@@ -109,7 +109,7 @@ async fn steps_3_to_5_login_with_the_authentication_key_then_e_mail_is_required_
     set_profile(&store, APPLICANT, &profile, monday()).await.expect("profile");
     let bad = ProfileInput { email: "not-an-address".into(), phone: None, language: "kk".into() };
     assert_eq!(
-        set_profile(&store, APPLICANT, &bad, monday()).await.expect_err("R2").code,
+        set_profile(&store, APPLICANT, &bad, monday()).await.expect_err("R2").code(),
         "email_invalid"
     );
     let again = challenge(&store, monday()).await.expect("challenge");
@@ -133,7 +133,10 @@ async fn login_refusals_have_their_own_codes() {
         signature: cades(holder, &issued.signed_text),
     };
     let code = |result: kezek_functions::Result<_>| {
-        result.map(|_: kezek_functions::commands::login::LoginOutput| ()).expect_err("refused").code
+        result
+            .map(|_: kezek_functions::commands::login::LoginOutput| ())
+            .expect_err("refused")
+            .code()
     };
     assert_eq!(
         code(login(&store, &verifier, &directory(), &attempt("sign"), monday()).await),
@@ -180,7 +183,7 @@ async fn staff_log_in_with_a_registered_organisation_certificate_only() {
     let refused = login(&store, &verifier, &Directory::default(), &input, monday())
         .await
         .expect_err("not an authentication key");
-    assert_eq!(refused.code, "wrong_key_purpose");
+    assert_eq!(refused.code(), "wrong_key_purpose");
 }
 
 #[tokio::test]
@@ -215,7 +218,7 @@ async fn steps_11_to_14_the_signed_choice_verifies_and_the_referral_shows_the_si
         };
         let refused =
             sign(&store, &verifier, APPLICANT, &input, None, monday()).await.expect_err("refused");
-        assert_eq!(refused.code, code, "{holder}");
+        assert_eq!(refused.code(), code, "{holder}");
         assert_eq!(
             app(&store, &applicant.id).await.state,
             "offered",
@@ -253,7 +256,10 @@ async fn steps_11_to_14_the_signed_choice_verifies_and_the_referral_shows_the_si
         expected_version: None,
     };
     assert_eq!(
-        sign(&store, &verifier, APPLICANT, &replay, None, monday()).await.expect_err("replay").code,
+        sign(&store, &verifier, APPLICANT, &replay, None, monday())
+            .await
+            .expect_err("replay")
+            .code(),
         "nonce_used"
     );
 }

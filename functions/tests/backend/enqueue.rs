@@ -34,16 +34,16 @@ async fn one_active_application_per_child_and_idempotent_repeats() {
     let again = enqueue(&store, &mother, &input(REGION, &kid), Some("k-2"), monday())
         .await
         .expect_err("refused");
-    assert_eq!((again.code.as_ref(), again.status), ("duplicate_application", 409));
+    assert_eq!((again.code(), again.status()), ("duplicate_application", 409));
     let other =
         enqueue(&store, &father, &input(REGION, &kid), None, monday()).await.expect_err("refused");
-    assert_eq!(other.code, "duplicate_application");
+    assert_eq!(other.code(), "duplicate_application");
     // The same key for a different request is refused.
     let reused =
         enqueue(&store, &mother, &input(REGION, &child((2023, 6, 1), 2)), Some("k-1"), monday())
             .await
             .expect_err("refused");
-    assert_eq!(reused.code, "idempotency_key_reused");
+    assert_eq!(reused.code(), "idempotency_key_reused");
 
     let owner: ChildItem =
         store.get(&keys::child(&kid)).await.expect("read").expect("uniqueness item");
@@ -67,18 +67,18 @@ async fn regions_served_elsewhere_and_bad_iins_are_refused() {
             enqueue(&store, &parent(1), &input(city, &child((2023, 5, 10), 1)), None, monday())
                 .await
                 .expect_err("R1");
-        assert_eq!(refused.code, "region_not_served");
+        assert_eq!(refused.code(), "region_not_served");
     }
     let bad = enqueue(&store, &parent(1), &input(REGION, "230510500001"), None, monday())
         .await
         .expect_err("check digit");
-    assert!(bad.code.starts_with("iin_"), "{bad:?}");
-    assert_eq!(bad.status, 400);
+    assert!(bad.code().starts_with("iin_"), "{bad:?}");
+    assert_eq!(bad.status(), 400);
     let missing =
         enqueue(&store, &parent(1), &input("kz-nowhere", &child((2023, 5, 10), 1)), None, monday())
             .await
             .expect_err("unknown");
-    assert_eq!(missing.code, "not_found");
+    assert_eq!(missing.code(), "not_found");
     let kindergartens = store.kindergartens(REGION).await.expect("kindergartens");
     assert_eq!(kindergartens.len(), 2);
     assert!(kindergartens[0].kindergarten.groups.iter().any(|g| g.language == "kk"));

@@ -52,7 +52,7 @@ async fn publish_offers_in_rules_order_then_sign_issues_the_referral() {
     let foreign = change_places(&store, "tk-002", &publish(kk.clone(), 1), None, monday())
         .await
         .expect_err("not their group");
-    assert_eq!(foreign.code, "forbidden");
+    assert_eq!(foreign.code(), "forbidden");
     let published =
         change_places(&store, "tk-001", &publish(kk.clone(), 1), Some("pub-1"), monday())
             .await
@@ -81,12 +81,12 @@ async fn publish_offers_in_rules_order_then_sign_issues_the_referral() {
         group_id: kk.clone(),
     };
     assert_eq!(
-        choose(&store, &parent(1), &input, monday()).await.expect_err("not theirs").code,
+        choose(&store, &parent(1), &input, monday()).await.expect_err("not theirs").code(),
         "forbidden"
     );
     let early = ChooseInput { application_id: g1.id.clone(), group_id: kk.clone() };
     assert_eq!(
-        choose(&store, &parent(1), &early, monday()).await.expect_err("R4").code,
+        choose(&store, &parent(1), &early, monday()).await.expect_err("R4").code(),
         "turn_not_come"
     );
 
@@ -105,7 +105,7 @@ async fn publish_offers_in_rules_order_then_sign_issues_the_referral() {
         sign(&store, &verifier, &parent(3), &forged, None, now)
             .await
             .expect_err("wrong signer")
-            .code,
+            .code(),
         "signature_invalid"
     );
     let altered = SignInput {
@@ -116,7 +116,7 @@ async fn publish_offers_in_rules_order_then_sign_issues_the_referral() {
         sign(&store, &verifier, &parent(3), &altered, None, now)
             .await
             .expect_err("other bytes")
-            .code,
+            .code(),
         "signature_invalid"
     );
     let good = SignInput {
@@ -125,7 +125,7 @@ async fn publish_offers_in_rules_order_then_sign_issues_the_referral() {
     };
     let stale = SignInput { expected_version: Some(1), ..good.clone() };
     let conflict = sign(&store, &verifier, &parent(3), &stale, None, now).await.expect_err("stale");
-    assert_eq!((conflict.code.as_ref(), conflict.status), ("version_conflict", 409));
+    assert_eq!((conflict.code(), conflict.status()), ("version_conflict", 409));
     assert_eq!(app(&store, &p1.id).await.version, 2, "refusals write nothing");
 
     let current = SignInput { expected_version: Some(2), ..good.clone() };
@@ -142,7 +142,7 @@ async fn publish_offers_in_rules_order_then_sign_issues_the_referral() {
         sign(&store, &verifier, &parent(3), &current, Some("sign-2"), now)
             .await
             .expect_err("one-time")
-            .code,
+            .code(),
         "nonce_used"
     );
 
@@ -193,7 +193,7 @@ async fn too_young_children_are_skipped_and_keep_their_position() {
     let refused = change_places(&store, "tk-002", &withdraw(2), None, monday())
         .await
         .expect_err("one is reserved");
-    assert_eq!(refused.code, "not_enough_unreserved_places");
+    assert_eq!(refused.code(), "not_enough_unreserved_places");
     change_places(&store, "tk-002", &withdraw(1), None, monday()).await.expect("withdrawn");
     check_invariants(&store, &pool(2024), &[young.id, old.id]).await;
 }
@@ -231,7 +231,7 @@ async fn a_transition_from_a_stale_read_writes_nothing() {
     let mut transaction = Transaction::new();
     writes::transition(&mut transaction, store.table(), &snapshot, &second, "test").expect("items");
     let error = store.commit(transaction).await.expect_err("stale");
-    assert_eq!((error.code.as_ref(), error.status), ("version_conflict", 409));
+    assert_eq!((error.code(), error.status()), ("version_conflict", 409));
     let after = store.load_pool(&pool(2023)).await.expect("pool");
     assert_eq!(after.pool, before.0.pool, "no counter moved");
     assert_eq!(after.group(&ru).map(|g| g.free), Some(1));

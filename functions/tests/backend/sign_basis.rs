@@ -172,7 +172,7 @@ async fn a_basis_that_no_longer_holds_is_refused_by_the_version_and_signed_on_fr
         now,
     )
     .await;
-    assert_eq!(again.expect_err("used").code, "nonce_used");
+    assert_eq!(again.expect_err("used").code(), "nonce_used");
     check_invariants(&store, &pool(2023), &[kid.id]).await;
 }
 
@@ -220,7 +220,7 @@ async fn a_nonce_signed_under_another_application_writes_nothing() {
         sign_application(&store, &verifier, &parent(1), &second.id, &signature, Some("k"), now)
             .await
             .expect_err("mismatch");
-    assert_eq!((refused.code.as_ref(), refused.status), ("nonce_application_mismatch", 409));
+    assert_eq!((refused.code(), refused.status()), ("nonce_application_mismatch", 409));
     assert_eq!(
         (app(&store, &first.id).await.state, app(&store, &second.id).await.state),
         ("offered".to_owned(), "offered".to_owned())

@@ -179,13 +179,13 @@ async fn the_named_second_parent_links_and_nobody_else_can() {
         (400, "invalid_input")
     );
     assert_eq!(
-        api.post(monday(), &name, &father, "n-4", json!({ "secondParentIin": parent(2) }))
+        api.post(monday(), &name, &father, "n-4", json!({ "secondParentIin": parent(3) }))
             .await
             .refusal(),
         (403, "forbidden")
     );
     assert_eq!(
-        api.post(monday(), &name, &stranger, "n-5", json!({ "secondParentIin": parent(3) }))
+        api.post(monday(), &name, &stranger, "n-5", json!({ "secondParentIin": parent(2) }))
             .await
             .refusal(),
         (403, "forbidden")

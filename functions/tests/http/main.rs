@@ -11,6 +11,7 @@ pub use api_gateway::event;
 mod actions;
 mod applications;
 mod catalog_and_auth;
+mod edge;
 mod staff_and_operator;
 
 use std::sync::atomic::{AtomicI64, Ordering};

@@ -208,7 +208,7 @@ async fn nothing_is_sent_for_a_change_that_did_not_commit() {
     let now = monday() + Duration::hours(1);
     let refused =
         choose_and_sign(&store, &mother, &kid.id, Some(1), now).await.expect_err("stale version");
-    assert_eq!(refused.code, "version_conflict");
+    assert_eq!(refused.code(), "version_conflict");
     assert!(outbox(&store).await.is_empty(), "no notice of a failed transaction");
     assert!(store.notice(&format!("{}-3-0", kid.id.0)).await.expect("read").is_none());
     let report = notify(&store, &config, now).await;

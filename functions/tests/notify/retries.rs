@@ -24,7 +24,7 @@ impl Publisher for Flaky {
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| left.checked_sub(1))
             .is_ok()
         {
-            return Err(Error::new("delivery_failed", 502, "sms: injected failure"));
+            return Err(Error::DeliveryFailed { detail: "sms: injected failure".into() });
         }
         self.inner.sms(phone, text).await
     }
