@@ -1334,6 +1334,7 @@ fn every_rule_error() -> Vec<RuleError> {
         VersionConflict { expected: 1, actual: 2 },
         ChildTooYoung,
         ChildTooOld,
+        ChildTooOldToEnqueue { limit_years: 6, reached_on: chrono::NaiveDate::MIN },
         ChildNotBorn,
         AgeOutNotDue,
         TurnNotCome,
@@ -1381,6 +1382,7 @@ fn rule_listed(error: &RuleError) {
         | VersionConflict { .. }
         | ChildTooYoung
         | ChildTooOld
+        | ChildTooOldToEnqueue { .. }
         | ChildNotBorn
         | AgeOutNotDue
         | TurnNotCome
