@@ -1,18 +1,20 @@
-//! The turn engine over the store: walk the head of the pool's queue (GSI1, class partitions
-//! merged in the rules' order, read only as far as the places go), offer to the entries the
-//! rules' `OfferRule` admits, each `Offer` transition in its own transaction conditioned on
-//! the application's version and on `unreserved >= 1`.
+//! The turn engine over the store: the rules' stepping [`TurnEngine`] decides; this only reads
+//! the class pages it asks for (GSI1, [`QueueHeads`]) and writes the offers it decided. Each
+//! offer is checked against the application read strongly consistent (the index may be
+//! behind) and written conditioned on the application's version and on `unreserved >= 1`; an
+//! offer that cannot be written gives its place back to the engine.
 
 use kezek_rules::application::{ApplicationId, Command};
 use kezek_rules::places::PoolKey;
+use kezek_rules::queue::QueueEntry;
 use kezek_rules::time::Instant;
-use kezek_rules::turn_engine::OfferRule;
+use kezek_rules::turn_engine::{TurnEngine, TurnStep};
 
 use super::{writes, RegionRules};
 use crate::error::Result;
-use crate::store::{QueueHeads, Store};
+use crate::store::{PoolView, QueueHeads, Store};
 
-/// Most applications read (one BatchGetItem) before their offers are written.
+/// Most offers decided before their applications are read (one BatchGetItem) and written.
 const BATCH_MAX: usize = 100;
 
 /// Offers the pool's unreserved places to the next eligible children; returns whom.
@@ -27,58 +29,77 @@ pub async fn run_with(
     rules: &RegionRules,
     pool_key: &PoolKey,
 ) -> Result<Vec<ApplicationId>> {
-    let context = rules.context();
-    let Some(rule) = OfferRule::on(&rules.policy, &rules.region.clock, rules.now) else {
-        return Ok(Vec::new());
-    };
     let mut view = store.load_pool(pool_key).await?;
-    let mut heads = QueueHeads::new(store, pool_key.clone(), rules.policy.priority_ratio);
+    let unreserved = view.pool.counters.unreserved;
+    let mut engine = TurnEngine::new(&rules.policy, &rules.region.clock, rules.now, unreserved);
+    let mut heads = QueueHeads::new(store, pool_key.clone());
     let mut offered = Vec::new();
+    let mut batch: Vec<QueueEntry> = Vec::new();
     loop {
-        let places = view.pool.counters.unreserved as usize;
-        if places == 0 {
-            return Ok(offered);
-        }
-        // The next entries the rules admit, in queue order, as many as there are places.
-        let mut batch = Vec::new();
-        while batch.len() < places.min(BATCH_MAX) {
-            let Some(entry) = heads.next(places - batch.len()).await? else { break };
-            if rule.admits(&entry) {
-                batch.push(entry.id);
+        match engine.step() {
+            TurnStep::Read { class, limit } => {
+                let (entries, last) = heads.read(class, limit).await?;
+                engine.page(class, entries, last)?;
             }
-        }
-        if batch.is_empty() {
-            return Ok(offered);
-        }
-        // The index may be behind: the applications themselves, strongly consistent; the
-        // rules refuse one that is no longer queued.
-        let mut items = store.applications(&batch).await?;
-        for id in batch {
-            let Some(item) = items.remove(&id).filter(|item| item.application.pool == *pool_key)
-            else {
-                continue;
-            };
-            match writes::apply_system(
-                store,
-                item,
-                &Command::Offer,
-                &view.pool,
-                &context,
-                "turn_engine",
-            )
-            .await
-            {
-                Ok(Some(transition)) => {
-                    for place_move in &transition.effects.places {
-                        view.pool.apply(place_move)?;
-                    }
-                    offered.push(transition.application.id);
+            TurnStep::Offer(entry) => {
+                batch.push(entry);
+                if batch.len() >= BATCH_MAX {
+                    write_offers(store, rules, &mut view, &mut engine, &mut batch, &mut offered)
+                        .await?;
                 }
-                Ok(None) => {}
-                // Another writer took the unreserved places first.
-                Err(error) if error.is("no_free_places") => return Ok(offered),
-                Err(error) => return Err(error),
+            }
+            TurnStep::Done if batch.is_empty() => return Ok(offered),
+            // Places given back by offers that could not be written go further down the queue.
+            TurnStep::Done => {
+                write_offers(store, rules, &mut view, &mut engine, &mut batch, &mut offered).await?
             }
         }
     }
+}
+
+/// Writes the offers of `batch` (emptied); an offer the rules refuse on the fresh application
+/// gives its place back to `engine`; when another writer took the places, the engine stops.
+async fn write_offers(
+    store: &Store,
+    rules: &RegionRules,
+    view: &mut PoolView,
+    engine: &mut TurnEngine,
+    batch: &mut Vec<QueueEntry>,
+    offered: &mut Vec<ApplicationId>,
+) -> Result<()> {
+    let context = rules.context();
+    let ids: Vec<ApplicationId> = batch.drain(..).map(|entry| entry.id).collect();
+    let mut items = store.applications(&ids).await?;
+    for id in ids {
+        let Some(item) = items.remove(&id).filter(|item| item.application.pool == view.pool.key)
+        else {
+            engine.not_offered();
+            continue;
+        };
+        match writes::apply_system(
+            store,
+            item,
+            &Command::Offer,
+            &view.pool,
+            &context,
+            "turn_engine",
+        )
+        .await
+        {
+            Ok(Some(transition)) => {
+                for place_move in &transition.effects.places {
+                    view.pool.apply(place_move)?;
+                }
+                offered.push(transition.application.id);
+            }
+            Ok(None) => engine.not_offered(),
+            // Another writer took the unreserved places first.
+            Err(error) if error.is("no_free_places") => {
+                engine.at_most(0);
+                return Ok(());
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
 }
