@@ -62,6 +62,14 @@ impl QueueEntry {
     }
 }
 
+impl Application {
+    /// The queue's view of this application, when it waits ([`QueueEntry::of`]; kept for callers
+    /// of the earlier method, it lives here so `application` does not import `queue`).
+    pub fn queue_entry(&self) -> Option<QueueEntry> {
+        QueueEntry::of(self)
+    }
+}
+
 /// How many waiting applications each class has.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
