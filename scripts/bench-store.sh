@@ -10,4 +10,6 @@ java -Djava.library.path="$jar_dir/DynamoDBLocal_lib" -jar "$jar_dir/DynamoDBLoc
 java_pid=$!
 trap 'kill $java_pid 2>/dev/null' EXIT
 for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
-KEZEK_DYNAMODB_ENDPOINT="http://127.0.0.1:$port" cargo run --release -p kezek-functions --example bench_store
+# KEZEK_BENCH_PROFILE=dev runs an unoptimised build (same round trips and items, slower own time).
+profile=${KEZEK_BENCH_PROFILE:-release}
+KEZEK_DYNAMODB_ENDPOINT="http://127.0.0.1:$port" cargo run --profile "$profile" -p kezek-functions --example bench_store

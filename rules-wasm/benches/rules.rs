@@ -58,7 +58,7 @@ fn turn_engine(c: &mut Criterion) {
     let key = PoolKey { region_id: "bench".into(), group_year: 2023 };
     let applications = applications(&key);
     let entries: Vec<QueueEntry> =
-        applications.iter().filter_map(Application::queue_entry).collect();
+        applications.iter().filter_map(kezek_rules::queue::QueueEntry::of).collect();
     let mut pool = Pool::new(key);
     pool.add_group(GroupId("g".into())).expect("room");
     let publish = pool.publish(&GroupId("g".into()), PLACES).expect("publish");

@@ -55,6 +55,12 @@ pub fn check_enqueue_age(
     Err(RuleError::ChildTooOldToEnqueue { limit_years, reached_on })
 }
 
+/// Whether someone born on `birth_date` has reached `age_out_years` full years on `on`
+/// (never when unset): the policy's age-out age, for the sweep and the transition alike.
+pub fn aged_out(birth_date: NaiveDate, on: NaiveDate, age_out_years: Option<u8>) -> bool {
+    age_out_years.is_some_and(|years| full_years(birth_date, on) >= u32::from(years))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::age::{date_turning, full_years};
@@ -45,11 +45,11 @@ fn calendar_with(
             detail: format!("at most {EXTRA_CALENDAR_YEARS_MAX} calendar years per call"),
         }),
         Some(years) => {
-            let mut calendar = WorkingCalendar::kazakhstan().clone();
-            for year in years {
-                calendar.add_year(year.clone())?;
+            let (calendar, refused) = crate::context::calendar_with_years(years.iter().cloned());
+            match refused.into_iter().next() {
+                Some((_, error)) => Err(error),
+                None => Ok(Cow::Owned(calendar)),
             }
-            Ok(Cow::Owned(calendar))
         }
     }
 }
@@ -177,67 +177,16 @@ pub struct ApplicationDeadlinesInput {
     pub calendar_years: Option<Vec<CalendarYear>>,
 }
 
-/// The deadlines of an application's current state. Stored deadlines are authoritative;
-/// each comes with the explanation of how the policy counts it from its event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplicationDeadlines {
-    /// R6: sign before this or the place becomes free choice.
-    pub offer_expires_at: Option<Instant>,
-    pub offer_window: Option<DeadlineExplanation>,
-    /// R9 (+R11): enrol before this or the referral lapses.
-    pub referral_valid_until_at: Option<Instant>,
-    pub referral_validity: Option<DeadlineExplanation>,
-    /// R12: cancelling is refused from this instant on.
-    pub cancel_until_at: Option<Instant>,
-    /// R11: the latest `valid_until_at` an extension can reach, while one is left.
-    pub extension_limit_at: Option<Instant>,
-    /// R9: stop-listed until this instant.
-    pub stop_list_until_at: Option<Instant>,
-    pub stop_list: Option<DeadlineExplanation>,
-}
+/// The deadlines of an application's current state (the rules' own type).
+pub use crate::application::ApplicationDeadlines;
 
 /// The deadlines of an application in the given state.
 pub fn application_deadlines(input: ApplicationDeadlinesInput) -> RuleResult<ApplicationDeadlines> {
     let policy = checked_policy(input.policy)?;
     let clock = checked_clock(input.clock)?;
     let calendar = calendar_with(&input.calendar_years)?;
-    let mut deadlines = ApplicationDeadlines {
-        offer_expires_at: None,
-        offer_window: None,
-        referral_valid_until_at: None,
-        referral_validity: None,
-        cancel_until_at: None,
-        extension_limit_at: None,
-        stop_list_until_at: None,
-        stop_list: None,
-    };
-    match &input.state {
-        ApplicationState::Offered { offered_at, expires_at } => {
-            deadlines.offer_expires_at = Some(*expires_at);
-            deadlines.offer_window =
-                Some(explain(policy.offer_window, *offered_at, &calendar, &clock)?);
-        }
-        ApplicationState::Referred { referral } => {
-            deadlines.referral_valid_until_at = Some(referral.valid_until_at);
-            deadlines.referral_validity =
-                Some(explain(policy.referral_validity, referral.issued_at, &calendar, &clock)?);
-            deadlines.cancel_until_at = Some(referral.cancel_until_at);
-            if referral.extensions_used < policy.extensions_allowed {
-                let limit_date = clock.local_date(referral.valid_until_at)
-                    + Duration::days(i64::from(policy.extension_max_days));
-                deadlines.extension_limit_at = Some(clock.start_of_local_day(limit_date));
-            }
-        }
-        ApplicationState::StopListed { since_at, until_at } => {
-            deadlines.stop_list_until_at = Some(*until_at);
-            deadlines.stop_list = Some(explain(policy.stop_list, *since_at, &calendar, &clock)?);
-        }
-        ApplicationState::Queued
-        | ApplicationState::Enrolled { .. }
-        | ApplicationState::Removed { .. } => {}
-    }
-    Ok(deadlines)
+    let policy_of = |_: Instant| &policy;
+    ApplicationDeadlines::of(&input.state, &policy_of, &policy, &calendar, &clock)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

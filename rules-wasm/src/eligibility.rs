@@ -9,8 +9,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::age::{date_turning, full_years};
-use crate::application::ApplicationState;
+use crate::application::{Application, ApplicationState};
 use crate::error::RuleError;
+use crate::places::Pool;
 use crate::policy::Policy;
 use crate::time::{Instant, RegionClock};
 
@@ -21,6 +22,18 @@ pub struct ChoiceSituation<'a> {
     pub state: &'a ApplicationState,
     pub free_choice_places: u32,
     pub groups_with_free_places: u32,
+}
+
+impl<'a> ChoiceSituation<'a> {
+    /// `application` in `pool` as it stands.
+    pub fn of(application: &'a Application, pool: &Pool) -> Self {
+        Self {
+            birth_date: application.child_birth_date,
+            state: &application.state,
+            free_choice_places: pool.counters.free_choice,
+            groups_with_free_places: pool.groups_with_free_places(),
+        }
+    }
 }
 
 /// One reason the choice is not allowed now.

@@ -6,7 +6,8 @@
 //! Where to find a rule:
 //! - identity numbers: [`iin`]; age in full years: [`age`]
 //! - time, region offsets: [`time`]; working days: [`calendar`]; deadlines: [`deadline`]
-//! - per-region policy: [`policy`]
+//! - per-region policy: [`policy`]; the one context of every decision (clock, policy over
+//!   time, calendar with the loaded years): [`context`]
 //! - R4 "may this child choose a kindergarten now, and if not, why and until when": [`eligibility`]
 //! - queue order and position (§1.4): [`queue`]
 //! - place counters and their invariants (§1.5): [`places`]
@@ -18,6 +19,7 @@ pub mod age;
 pub mod api;
 pub mod application;
 pub mod calendar;
+pub mod context;
 pub mod deadline;
 pub mod eligibility;
 pub mod error;

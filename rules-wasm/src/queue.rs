@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::application::{ApplicationId, Priority};
+use crate::application::{Application, ApplicationId, ApplicationState, Priority};
 use crate::error::{RuleError, RuleResult};
 use crate::policy::PriorityRatio;
 use crate::time::Instant;
@@ -39,6 +39,35 @@ pub struct QueueEntry {
     pub registered_at: Instant,
     pub birth_date: NaiveDate,
     pub waiting: Waiting,
+}
+
+impl QueueEntry {
+    /// The queue's view of `application`, when it waits in the queue.
+    pub fn of(application: &Application) -> Option<Self> {
+        let waiting = match application.state {
+            ApplicationState::Queued => Waiting::Queued,
+            ApplicationState::Offered { .. } => Waiting::Offered,
+            ApplicationState::StopListed { .. } => Waiting::StopListed,
+            ApplicationState::Referred { .. }
+            | ApplicationState::Enrolled { .. }
+            | ApplicationState::Removed { .. } => return None,
+        };
+        Some(QueueEntry {
+            id: application.id.clone(),
+            priority: application.priority,
+            registered_at: application.registered_at,
+            birth_date: application.child_birth_date,
+            waiting,
+        })
+    }
+}
+
+impl Application {
+    /// The queue's view of this application, when it waits ([`QueueEntry::of`]; kept for callers
+    /// of the earlier method, it lives here so `application` does not import `queue`).
+    pub fn queue_entry(&self) -> Option<QueueEntry> {
+        QueueEntry::of(self)
+    }
 }
 
 /// How many waiting applications each class has.
@@ -113,7 +142,8 @@ pub struct QueueOrder {
     ratio: PriorityRatio,
 }
 
-fn class_index(priority: Priority) -> usize {
+/// The index of a class in `[out_of_turn, first_priority, general]`.
+pub fn class_index(priority: Priority) -> usize {
     match priority {
         Priority::OutOfTurn => 0,
         Priority::FirstPriority => 1,
@@ -143,6 +173,11 @@ impl QueueOrder {
             first_priority: self.classes[1].len() as u64,
             general: self.classes[2].len() as u64,
         }
+    }
+
+    /// The entry indices of one class, in registration order.
+    pub fn class_members(&self, priority: Priority) -> &[usize] {
+        &self.classes[class_index(priority)]
     }
 
     /// Entry indices in queue order: every class walked by [`queue_slot`].

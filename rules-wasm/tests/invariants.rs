@@ -172,7 +172,7 @@ impl World {
     /// No application offered in this run has an eligible, still queued application ahead.
     fn check_fairness(&self, offered: &[ApplicationId]) {
         let entries: Vec<QueueEntry> =
-            self.applications.iter().filter_map(Application::queue_entry).collect();
+            self.applications.iter().filter_map(QueueEntry::of).collect();
         let order = QueueOrder::new(&entries, self.policy.priority_ratio).expect("small");
         let today = self.clock.local_date(self.now);
         let eligible_waiting: Vec<u64> = (0..entries.len())
@@ -209,20 +209,10 @@ impl World {
     }
 
     fn sweep(&mut self) {
+        // What is due comes from the rules, as in the production sweep.
         for index in 0..self.applications.len() {
-            let command = match self.applications[index].state {
-                ApplicationState::Offered { expires_at, .. } if expires_at <= self.now => {
-                    Command::ExpireOffer
-                }
-                ApplicationState::Referred { ref referral }
-                    if referral.valid_until_at <= self.now =>
-                {
-                    Command::Lapse
-                }
-                ApplicationState::StopListed { until_at, .. } if until_at <= self.now => {
-                    Command::EndStopList
-                }
-                _ => continue,
+            let Some(command) = self.applications[index].due_command(&self.context()) else {
+                continue;
             };
             self.command(index, command);
         }

@@ -5,10 +5,20 @@
 //! validate a year against the years around it before it is stored (item `CALENDAR#<year>`,
 //! all years in one partition, read with one Query); commands then count with it
 //! ([`super::RegionRules`]).
+//!
+//! Commands do not read those items each time: each process keeps the calendar of each
+//! table for [`CALENDAR_TTL`], and reads the stored years again earlier only when the
+//! calendar it holds cannot count the deadlines the rules may ask for now
+//! (`calendar_year_missing`; at most once per [`CALENDAR_MISSING_RETRY`]). A year loaded
+//! through this process is used at once; through another one (another Lambda) within
+//! [`CALENDAR_TTL`], or at once where a year was missing.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant as StdInstant};
 
 use kezek_rules::calendar::{CalendarYear, WorkingCalendar};
+use kezek_rules::context::calendar_with_years;
 use kezek_rules::time::Instant;
 use serde::{Deserialize, Serialize};
 
@@ -54,16 +64,14 @@ pub async fn stored_years(store: &Store) -> Result<Vec<CalendarItem>> {
 /// built-in one). A stored year the rules refuse is left out and logged: it was validated
 /// when loaded, so this means the rules changed.
 pub async fn stored_calendar(store: &Store) -> Result<WorkingCalendar> {
-    let mut calendar = WorkingCalendar::kazakhstan().clone();
-    for item in stored_years(store).await? {
-        let year = item.data.year;
-        if let Err(error) = calendar.add_year(item.data) {
-            tracing::error!(
-                year,
-                code = error.code(),
-                "a stored calendar year is refused by the rules"
-            );
-        }
+    let years = stored_years(store).await?.into_iter().map(|item| item.data);
+    let (calendar, refused) = calendar_with_years(years);
+    for (year, error) in refused {
+        tracing::error!(
+            year,
+            code = error.code(),
+            "a stored calendar year is refused by the rules"
+        );
     }
     Ok(calendar)
 }
@@ -87,6 +95,51 @@ pub async fn load_calendar_year(
     };
     store.put_description(&item, "calendar").await?;
     let years = calendar.years();
-    super::context::remember(store.table(), Arc::new(calendar));
+    remember(store.table(), Arc::new(calendar));
     Ok(CalendarLoaded { year: data.year, loaded: "calendar".to_owned(), years })
+}
+
+/// How long a process uses the calendar it read before reading the stored years again.
+pub const CALENDAR_TTL: Duration = Duration::from_secs(300);
+/// Least time between two reads prompted by a missing year.
+pub const CALENDAR_MISSING_RETRY: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone)]
+struct Cached {
+    calendar: Arc<WorkingCalendar>,
+    read_at: StdInstant,
+}
+
+/// The calendars of this process, by table.
+fn cache() -> &'static Mutex<HashMap<String, Cached>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Cached>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+fn cached(table: &str) -> Option<Cached> {
+    cache().lock().ok().and_then(|calendars| calendars.get(table).cloned())
+}
+
+/// Replaces this process's calendar of `table` (after a year was loaded through it).
+fn remember(table: &str, calendar: Arc<WorkingCalendar>) {
+    if let Ok(mut calendars) = cache().lock() {
+        calendars.insert(table.to_owned(), Cached { calendar, read_at: StdInstant::now() });
+    }
+}
+
+/// The calendar of `store`'s table: this process's copy while fresh and `sufficient`, else
+/// the stored years read again.
+pub async fn current(
+    store: &Store,
+    sufficient: impl Fn(&WorkingCalendar) -> bool,
+) -> Result<Arc<WorkingCalendar>> {
+    if let Some(entry) = cached(store.table()) {
+        let age = entry.read_at.elapsed();
+        if age < CALENDAR_TTL && (age < CALENDAR_MISSING_RETRY || sufficient(&entry.calendar)) {
+            return Ok(entry.calendar);
+        }
+    }
+    let calendar = Arc::new(stored_calendar(store).await?);
+    remember(store.table(), calendar.clone());
+    Ok(calendar)
 }

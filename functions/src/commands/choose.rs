@@ -82,11 +82,11 @@ fn loaded_years(calendar: &WorkingCalendar) -> Vec<CalendarYear> {
 
 /// The calendar `loaded_years` were taken from: the built-in one with them laid over it.
 pub(crate) fn calendar_with(years: &[CalendarYear]) -> Result<WorkingCalendar> {
-    let mut calendar = WorkingCalendar::kazakhstan().clone();
-    for year in years {
-        calendar.add_year(year.clone())?;
+    let (calendar, refused) = kezek_rules::context::calendar_with_years(years.iter().cloned());
+    match refused.into_iter().next() {
+        Some((_, error)) => Err(error.into()),
+        None => Ok(calendar),
     }
-    Ok(calendar)
 }
 
 pub async fn choose(

@@ -2,14 +2,13 @@
 //! application's details — state, queue position (the rules' queue order), eligibility with
 //! reasons and dates (R4), deadlines, documents.
 
-use kezek_rules::api::{application_deadlines, ApplicationDeadlines, ApplicationDeadlinesInput};
-use kezek_rules::application::{Application, ApplicationId};
-use kezek_rules::eligibility::{evaluate_choice, ChoiceSituation, Eligibility};
-use kezek_rules::queue::{queue_position, QueuePosition};
+use kezek_rules::application::{Application, ApplicationDeadlines, ApplicationId};
+use kezek_rules::eligibility::Eligibility;
+use kezek_rules::queue::{queue_position, QueueEntry, QueuePosition};
 use kezek_rules::time::Instant;
 use serde::{Deserialize, Serialize};
 
-use super::RegionRules;
+use super::context::RegionBook;
 use crate::error::{Error, Result};
 use crate::store::applicant_index::{self, ApplicantIndexItem, Relation};
 use crate::store::items::{ApplicationItem, DocumentItem, ReferralDocument};
@@ -80,32 +79,21 @@ pub async fn details(
 ) -> Result<Details> {
     let item = visible(store, iin, id).await?;
     let application = &item.application;
-    let rules = RegionRules::load(store, &application.pool.region_id, now).await?;
+    // One context: the calendar with the operators' years and the policy of each event.
+    let region = RegionBook::load(store, &application.pool.region_id, now).await?;
+    let book = region.book();
     let view = store.load_pool(&application.pool).await?;
-    let position = match application.queue_entry() {
+    let position = match QueueEntry::of(application) {
         Some(_) => {
             let queue = store.read_queue(&application.pool).await?;
             // The index may lag a just-written change by a moment: no position then.
-            queue_position(&queue.entries, &application.id, rules.policy.priority_ratio).ok()
+            let ratio = book.policy_at(now)?.priority_ratio;
+            queue_position(&queue.entries, &application.id, ratio).ok()
         }
         None => None,
     };
-    let situation = ChoiceSituation {
-        birth_date: application.child_birth_date,
-        state: &application.state,
-        free_choice_places: view.pool.counters.free_choice,
-        groups_with_free_places: u32::try_from(
-            view.pool.groups.iter().filter(|group| group.free > 0).count(),
-        )
-        .unwrap_or(u32::MAX),
-    };
-    let eligibility = evaluate_choice(situation, &rules.policy, &rules.region.clock, now);
-    let deadlines = application_deadlines(ApplicationDeadlinesInput {
-        state: application.state.clone(),
-        policy: Some(rules.policy.clone()),
-        clock: Some(rules.region.clock.clone()),
-        calendar_years: None,
-    })?;
+    let eligibility = book.eligibility(application, &view.pool, now)?;
+    let deadlines = book.deadlines(&application.state, now)?;
     let documents = documents(store, id).await?;
     Ok(Details {
         application: item.application.clone(),

@@ -10,7 +10,7 @@ use super::idempotency::or_replay;
 use super::Idempotency;
 use crate::error::{Error, Result};
 use crate::store::items::{Keys, KindergartenItem, PoolAuditItem};
-use crate::store::{keys, Role, Store, Transaction};
+use crate::store::{keys, PoolView, Role, Store, Transaction};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -51,9 +51,20 @@ pub async fn change_places(
         idempotency_key.map(|key| Idempotency::new(&scope, key, input)).transpose()?;
     let result =
         super::retrying(|| attempt(store, kindergarten_id, input, idempotency.as_ref(), now)).await;
+    let (result, view) = match result {
+        Ok((output, view)) => (Ok(output), Some(view)),
+        Err(error) => (Err(error), None),
+    };
     let mut output = or_replay(store, idempotency.as_ref(), result).await?;
     if output.place_move.delta().unreserved > 0 {
-        output.offered = super::turn_engine::run(store, &output.pool, now).await?;
+        // The pool as this publish left it saves the engine a read; a replay reads it.
+        output.offered = match view {
+            Some(view) => {
+                let rules = super::RegionRules::load(store, &output.pool.region_id, now).await?;
+                super::turn_engine::run_on(store, &rules, view).await?
+            }
+            None => super::turn_engine::run(store, &output.pool, now).await?,
+        };
     }
     Ok(output)
 }
@@ -64,7 +75,7 @@ async fn attempt(
     input: &PlacesInput,
     idempotency: Option<&Idempotency>,
     now: Instant,
-) -> Result<PlacesOutput> {
+) -> Result<(PlacesOutput, PoolView)> {
     let kindergarten: KindergartenItem = store
         .get(&keys::kindergarten(kindergarten_id))
         .await?
@@ -104,5 +115,5 @@ async fn attempt(
     };
     transaction.put_new(Role::Record, table, &audit)?;
     store.commit(transaction).await?;
-    Ok(output)
+    Ok((output, view))
 }

@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use kezek_rules::application::{ApplicationState, Command};
 use kezek_rules::places::PoolKey;
 use kezek_rules::time::Instant;
 use serde::{Deserialize, Serialize};
@@ -31,16 +30,6 @@ pub struct SweepReport {
     pub skipped: usize,
     /// Offers the turn engine made afterwards.
     pub offers: usize,
-}
-
-/// The command a due application gets.
-fn due_command(state: &ApplicationState) -> Option<Command> {
-    match state {
-        ApplicationState::Offered { .. } => Some(Command::ExpireOffer),
-        ApplicationState::Referred { .. } => Some(Command::Lapse),
-        ApplicationState::StopListed { .. } => Some(Command::EndStopList),
-        _ => None,
-    }
 }
 
 /// What one sweep run reads once: each region's rules and each pool's places.
@@ -113,12 +102,13 @@ async fn apply_due(
     indexed: ApplicationItem,
     now: Instant,
 ) -> Result<Option<Option<PoolKey>>> {
-    let Some(command) = due_command(&indexed.application.state) else {
-        return Ok(None);
-    };
     let pool_key = indexed.application.pool.clone();
     let rules = cache.rules(store, &pool_key.region_id, now).await?.clone();
     let context = rules.context();
+    // What is due at `now` is the rules' decision (next to the deadlines it depends on).
+    let Some(command) = indexed.application.due_command(&context) else {
+        return Ok(None);
+    };
     let mut retry = Retry::new();
     loop {
         let view = cache.pool(store, &pool_key).await?;

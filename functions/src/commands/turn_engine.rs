@@ -1,20 +1,29 @@
-//! The turn engine over the store: walk the head of the pool's queue (GSI1, class partitions
-//! merged in the rules' order, read only as far as the places go), offer to the entries the
-//! rules' `OfferRule` admits, each `Offer` transition in its own transaction conditioned on
-//! the application's version and on `unreserved >= 1`.
+//! The turn engine over the store: the rules' stepping [`TurnEngine`] decides; this only reads
+//! the class pages it asks for (GSI1, [`QueueHeads`]) and writes the offers it decided. Each
+//! offer is checked against the application read strongly consistent (the index may be
+//! behind); offers are written in batches (several per transaction, one pool-counter update
+//! conditioned on `unreserved >= k`, each application over its version); an offer that cannot
+//! be written gives its place back to the engine.
 
-use kezek_rules::application::{ApplicationId, Command};
+use kezek_rules::application::{ApplicationId, Command, Transition};
 use kezek_rules::places::PoolKey;
+use kezek_rules::queue::QueueEntry;
 use kezek_rules::time::Instant;
-use kezek_rules::turn_engine::OfferRule;
+use kezek_rules::turn_engine::{TurnEngine, TurnStep};
+
 use kezek_rules::RuleError;
 
 use super::{writes, RegionRules};
 use crate::error::{Error, Result};
-use crate::store::{QueueHeads, Role, Store};
+use crate::retry::{Again, Retry};
+use crate::store::items::ApplicationItem;
+use crate::store::{PoolView, QueueHeads, Role, Store, Transaction};
 
-/// Most applications read (one BatchGetItem) before their offers are written.
+/// Most offers decided before their applications are read (one BatchGetItem) and written.
 const BATCH_MAX: usize = 100;
+/// Offers per transaction: three items each (application, notice, audit event) and one
+/// pool-counter update within DynamoDB's 100 items.
+pub const OFFERS_PER_TRANSACTION: usize = 33;
 
 /// Offers the pool's unreserved places to the next eligible children; returns whom.
 pub async fn run(store: &Store, pool_key: &PoolKey, now: Instant) -> Result<Vec<ApplicationId>> {
@@ -28,60 +37,161 @@ pub async fn run_with(
     rules: &RegionRules,
     pool_key: &PoolKey,
 ) -> Result<Vec<ApplicationId>> {
-    let context = rules.context();
-    let Some(rule) = OfferRule::on(&rules.policy, &rules.region.clock, rules.now) else {
-        return Ok(Vec::new());
-    };
-    let mut view = store.load_pool(pool_key).await?;
-    let mut heads = QueueHeads::new(store, pool_key.clone(), rules.policy.priority_ratio);
+    let view = store.load_pool(pool_key).await?;
+    run_on(store, rules, view).await
+}
+
+/// [`run_with`] on a pool view the caller holds (the publish that just read and changed it;
+/// a view behind another writer only costs a batch written again offer by offer).
+pub async fn run_on(
+    store: &Store,
+    rules: &RegionRules,
+    mut view: PoolView,
+) -> Result<Vec<ApplicationId>> {
+    let pool_key = view.pool.key.clone();
+    let unreserved = view.pool.counters.unreserved;
+    let mut engine = TurnEngine::new(&rules.policy, &rules.region.clock, rules.now, unreserved);
+    let mut heads = QueueHeads::new(store, pool_key);
     let mut offered = Vec::new();
+    let mut batch: Vec<QueueEntry> = Vec::new();
     loop {
-        let places = view.pool.counters.unreserved as usize;
-        if places == 0 {
-            return Ok(offered);
-        }
-        // The next entries the rules admit, in queue order, as many as there are places.
-        let mut batch = Vec::new();
-        while batch.len() < places.min(BATCH_MAX) {
-            let Some(entry) = heads.next(places - batch.len()).await? else { break };
-            if rule.admits(&entry) {
-                batch.push(entry.id);
+        match engine.step() {
+            TurnStep::Read { class, limit } => {
+                let (entries, last) = heads.read(class, limit).await?;
+                engine.page(class, entries, last)?;
             }
-        }
-        if batch.is_empty() {
-            return Ok(offered);
-        }
-        // The index may be behind: the applications themselves, strongly consistent; the
-        // rules refuse one that is no longer queued.
-        let mut items = store.applications(&batch).await?;
-        for id in batch {
-            let Some(item) = items.remove(&id).filter(|item| item.application.pool == *pool_key)
-            else {
-                continue;
-            };
-            match writes::apply_system(
-                store,
-                item,
-                &Command::Offer,
-                &view.pool,
-                &context,
-                "turn_engine",
-            )
-            .await
-            {
-                Ok(Some(transition)) => {
-                    for place_move in &transition.effects.places {
-                        view.pool.apply(place_move)?;
-                    }
-                    offered.push(transition.application.id);
+            TurnStep::Offer(entry) => {
+                batch.push(entry);
+                if batch.len() >= BATCH_MAX {
+                    write_offers(store, rules, &mut view, &mut engine, &mut batch, &mut offered)
+                        .await?;
                 }
-                Ok(None) => {}
-                // Another writer took the unreserved places first.
-                Err(Error::Condition(Role::Pool) | Error::Rule(RuleError::NoFreePlaces)) => {
-                    return Ok(offered)
-                }
-                Err(error) => return Err(error),
+            }
+            TurnStep::Done if batch.is_empty() => return Ok(offered),
+            // Places given back by offers that could not be written go further down the queue.
+            TurnStep::Done => {
+                write_offers(store, rules, &mut view, &mut engine, &mut batch, &mut offered).await?
             }
         }
     }
+}
+
+/// Writes the offers of `batch` (emptied): the applications read strongly consistent (the
+/// index may be behind), the rules' `Offer` transition of each, then up to
+/// [`OFFERS_PER_TRANSACTION`] offers per transaction with one pool-counter update
+/// (`unreserved >= k`) and each application over its version. An offer the rules refuse on
+/// the fresh application gives its place back to `engine`.
+async fn write_offers(
+    store: &Store,
+    rules: &RegionRules,
+    view: &mut PoolView,
+    engine: &mut TurnEngine,
+    batch: &mut Vec<QueueEntry>,
+    offered: &mut Vec<ApplicationId>,
+) -> Result<()> {
+    let context = rules.context();
+    let ids: Vec<ApplicationId> = batch.drain(..).map(|entry| entry.id).collect();
+    let mut items = store.applications(&ids).await?;
+    let mut pool = view.pool.clone();
+    let mut decided = Vec::with_capacity(ids.len());
+    for id in ids {
+        let item = items.remove(&id).filter(|item| item.application.pool == pool.key);
+        let change =
+            item.as_ref().map(|item| item.application.apply(&Command::Offer, &pool, &context));
+        match (item, change) {
+            (Some(item), Some(Ok(change))) => {
+                change.effects.places.iter().try_for_each(|place_move| pool.apply(place_move))?;
+                decided.push((item, change));
+            }
+            _ => engine.not_offered(),
+        }
+    }
+    let mut pending = decided.into_iter().peekable();
+    while pending.peek().is_some() {
+        let chunk: Vec<_> = pending.by_ref().take(OFFERS_PER_TRANSACTION).collect();
+        match commit_offers(store, &view.pool.key, &chunk).await {
+            Ok(()) => {
+                for (_, change) in chunk {
+                    change.effects.places.iter().try_for_each(|m| view.pool.apply(m))?;
+                    offered.push(change.application.id);
+                }
+            }
+            // An application moved on or another writer took places: the rest one by one,
+            // each under its own conditions, on a fresh read of the pool.
+            Err(
+                Error::Condition(Role::Application | Role::Pool)
+                | Error::Rule(RuleError::VersionConflict { .. } | RuleError::NoFreePlaces),
+            ) => {
+                let rest: Vec<_> = chunk.into_iter().chain(pending.by_ref()).collect();
+                return write_one_by_one(store, rules, view, engine, rest, offered).await;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+
+/// One transaction for the offers of `chunk`: their applications, notices and audit events,
+/// and one update of the pool's counters for all of them (conditioned on `unreserved >= k`).
+/// A transaction that met another in flight is tried again (bounded, jittered).
+async fn commit_offers(
+    store: &Store,
+    pool_key: &PoolKey,
+    chunk: &[(ApplicationItem, Transition)],
+) -> Result<()> {
+    let mut retry = Retry::new();
+    loop {
+        let mut transaction = Transaction::new();
+        let mut moves = Vec::with_capacity(chunk.len());
+        for (item, change) in chunk {
+            let mut written = change.clone();
+            moves.append(&mut written.effects.places);
+            writes::transition(&mut transaction, store.table(), item, &written, "turn_engine")?;
+        }
+        transaction.place_moves(store.table(), pool_key, &moves)?;
+        match store.commit(transaction).await {
+            Err(error) if error.is_transient() && retry.again(&error, Again::Pause).await => {}
+            other => return other,
+        }
+    }
+}
+
+/// The offers of `rest` one transaction each (the path of a batch that met another writer):
+/// each application re-read once on a version conflict; the engine stops where the pool has
+/// no unreserved place left and offers at most what the fresh pool has.
+async fn write_one_by_one(
+    store: &Store,
+    rules: &RegionRules,
+    view: &mut PoolView,
+    engine: &mut TurnEngine,
+    rest: Vec<(ApplicationItem, Transition)>,
+    offered: &mut Vec<ApplicationId>,
+) -> Result<()> {
+    let context = rules.context();
+    *view = store.load_pool(&view.pool.key).await?;
+    let mut out_of_places = false;
+    for (item, _) in rest {
+        if out_of_places {
+            continue;
+        }
+        let written =
+            writes::apply_system(store, item, &Command::Offer, &view.pool, &context, "turn_engine")
+                .await;
+        match written {
+            Ok(Some(change)) => {
+                change.effects.places.iter().try_for_each(|m| view.pool.apply(m))?;
+                offered.push(change.application.id);
+            }
+            Ok(None) => engine.not_offered(),
+            Err(Error::Condition(Role::Pool) | Error::Rule(RuleError::NoFreePlaces)) => {
+                out_of_places = true
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    if out_of_places {
+        *view = store.load_pool(&view.pool.key).await?;
+    }
+    engine.at_most(view.pool.counters.unreserved);
+    Ok(())
 }

@@ -174,7 +174,7 @@ impl ApplicationItem {
         second_parent_iin: Option<String>,
         linked_iins: Vec<String>,
     ) -> Self {
-        let queue = application.queue_entry();
+        let queue = QueueEntry::of(&application);
         let mut item_keys = Keys::base(keys::application(&application.id));
         if let Some(entry) = &queue {
             item_keys.gsi1pk = Some(keys::queue_pk(&application.pool, entry.priority));

@@ -100,4 +100,16 @@ async fn operator_loads_a_calendar_year_and_deadlines_in_it_are_computed() {
         "{}",
         signed["referral"]
     );
+
+    // Issue 10 item 2: GET /applications/{id} counts with the loaded year too (it answered
+    // 503 `calendar_year_missing` while the details used the built-in 2024–2027 only).
+    let details = api.get(tuesday, &format!("/applications/{id}"), &applicant).await.ok(200);
+    let deadlines = &details["deadlines"];
+    assert_eq!(deadlines["referralValidUntilAt"], "2028-01-06T19:00:00Z", "{deadlines}");
+    assert_eq!(
+        deadlines["referralValidity"]["countedDays"],
+        json!(["2027-12-29", "2027-12-30", "2027-12-31", "2028-01-05", "2028-01-06"]),
+        "{deadlines}"
+    );
+    assert_eq!(deadlines["extensionLimitAt"], "2028-02-05T19:00:00Z", "{deadlines}");
 }

@@ -3,6 +3,7 @@
 mod concurrency;
 mod eds;
 mod enqueue;
+mod offer_batches;
 mod places_and_sign;
 mod queue_head;
 mod sign_basis;

@@ -15,7 +15,7 @@ use crate::{app, check_invariants, pool};
 
 /// Writes queued applications directly (as a big queue would stand), `n`-th registered at
 /// `first + n ms`; returns their ids in writing order.
-async fn queued(
+pub(crate) async fn queued(
     store: &Store,
     year: i32,
     prefix: &str,

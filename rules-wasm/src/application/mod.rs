@@ -5,12 +5,14 @@
 //! notices, an audit event), or a typed refusal. Storage applies a transition atomically.
 
 mod command;
+mod deadlines;
 mod effects;
 mod enqueue;
 mod state;
 mod transitions;
 
 pub use command::Command;
+pub use deadlines::ApplicationDeadlines;
 pub use effects::{AuditEvent, Effects, Notice, NoticeKind, Transition};
 pub use enqueue::{enqueue, EnqueueRequest, Region};
 pub use state::{ApplicationState, PlaceSource, Referral, RemovalReason, StateName};
@@ -22,7 +24,6 @@ use crate::calendar::WorkingCalendar;
 use crate::error::{RuleError, RuleResult};
 use crate::places::PoolKey;
 use crate::policy::Policy;
-use crate::queue::{QueueEntry, Waiting};
 use crate::time::{Instant, RegionClock};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -80,24 +81,5 @@ impl Application {
         } else {
             Err(RuleError::VersionConflict { expected, actual: self.version })
         }
-    }
-
-    /// The queue's view of this application, when it waits in the queue.
-    pub fn queue_entry(&self) -> Option<QueueEntry> {
-        let waiting = match self.state {
-            ApplicationState::Queued => Waiting::Queued,
-            ApplicationState::Offered { .. } => Waiting::Offered,
-            ApplicationState::StopListed { .. } => Waiting::StopListed,
-            ApplicationState::Referred { .. }
-            | ApplicationState::Enrolled { .. }
-            | ApplicationState::Removed { .. } => return None,
-        };
-        Some(QueueEntry {
-            id: self.id.clone(),
-            priority: self.priority,
-            registered_at: self.registered_at,
-            birth_date: self.child_birth_date,
-            waiting,
-        })
     }
 }

@@ -5,11 +5,10 @@ use super::{
     Application, ApplicationState, AuditEvent, Command, Effects, Notice, NoticeKind, PlaceSource,
     Referral, RemovalReason, RuleContext, Transition,
 };
-use crate::age::full_years;
+use crate::age::aged_out;
 use crate::eligibility::{evaluate_choice, in_blackout, too_young, ChoiceSituation};
 use crate::error::{RuleError, RuleResult};
 use crate::places::{GroupId, PlaceMove, Pool};
-use crate::time::add_days;
 
 /// The parts of a transition before the audit event is stamped.
 struct Outcome {
@@ -108,10 +107,7 @@ impl Application {
                 }
             }
             (Command::AgeOut, ApplicationState::Queued | ApplicationState::StopListed { .. }) => {
-                let due = context.policy.age_out_years.is_some_and(|years| {
-                    full_years(self.child_birth_date, context.today()) >= u32::from(years)
-                });
-                if !due {
+                if !aged_out(self.child_birth_date, context.today(), context.policy.age_out_years) {
                     return Err(RuleError::AgeOutNotDue);
                 }
                 Outcome::to(
@@ -180,12 +176,7 @@ impl Application {
         pool: &Pool,
         context: &RuleContext<'_>,
     ) -> RuleResult<Outcome> {
-        let situation = ChoiceSituation {
-            birth_date: self.child_birth_date,
-            state: &self.state,
-            free_choice_places: pool.counters.free_choice,
-            groups_with_free_places: pool.groups_with_free_places(),
-        };
+        let situation = ChoiceSituation::of(self, pool);
         let eligibility = evaluate_choice(situation, context.policy, context.clock, context.now);
         if let Some(reason) = eligibility.reasons.first() {
             return Err(reason.to_error("sign", &self.state));
@@ -216,24 +207,11 @@ impl Application {
         days: u16,
         context: &RuleContext<'_>,
     ) -> RuleResult<Outcome> {
-        if referral.extensions_used >= context.policy.extensions_allowed {
-            return Err(RuleError::ExtensionAlreadyUsed);
-        }
-        if !(1..=context.policy.extension_max_days).contains(&days) {
-            return Err(RuleError::ExtensionDaysOutOfRange { days });
-        }
+        let extended = referral.extended(days, context.policy, context.clock)?;
         if context.now >= referral.valid_until_at {
             return Err(RuleError::ReferralExpired);
         }
-        let clock = context.clock;
-        let new_end_date = add_days(clock.local_date(referral.valid_until_at), i64::from(days))?;
-        let valid_until_at = clock.start_of_local_day(new_end_date);
-        let extended = Referral {
-            valid_until_at,
-            extensions_used: referral.extensions_used + 1,
-            extended_days: referral.extended_days + days,
-            ..referral.clone()
-        };
+        let valid_until_at = extended.valid_until_at;
         Ok(Outcome::to(ApplicationState::Referred { referral: extended }, self.lapses)
             .noticing(NoticeKind::ExtensionConfirmed { valid_until_at }))
     }
