@@ -50,7 +50,7 @@ impl Counts {
             return;
         };
         let number = |name: &str| -> u64 {
-            line.split(|c| c == ':' || c == ';')
+            line.split([':', ';'])
                 .filter_map(|part| part.trim().strip_prefix(name))
                 .find_map(|value| value.parse().ok())
                 .unwrap_or(0)
@@ -119,7 +119,7 @@ fn connection(client: TcpStream, upstream: SocketAddr, counts: &Counts, hold: Du
         let n = counts.requests.fetch_add(1, Ordering::SeqCst) + 1;
         counts.attempt(&String::from_utf8_lossy(&request));
         let every = counts.every.load(Ordering::SeqCst);
-        if every > 0 && n % every == 0 {
+        if every > 0 && n.is_multiple_of(every) {
             counts.faults.fetch_add(1, Ordering::SeqCst);
             let fault = FAULTS[usize::try_from((n / every) % 5).expect("index")];
             let Some(answer) = injected(fault, hold) else { return };
