@@ -1,9 +1,10 @@
 //! The one retry policy of the service: at most [`POLICY`]`.attempts_max` attempts of one
 //! thing (a DynamoDB call, or a command's read-decide-write), with a full-jitter exponential
-//! pause before an attempt after a transient failure. Two layers use it, each bounded alone:
+//! pause before an attempt after a transient failure. Two layers apply it, each bounded alone:
 //! - every DynamoDB call of the store is retried on a transient failure of the store
-//!   (throttling, a timeout or reset connection, a 5xx: [`Error::is_transient`]; the SDK's
-//!   own retries are off, `Store::new`);
+//!   (throttling, a timeout or reset connection, a 5xx) by the SDK's standard retry loop given
+//!   these bounds ([`sdk_retry_config`], `Store::new`); what is left after the last attempt is
+//!   classified once (`store::failure`) and answered with a retryable code;
 //! - a command is run again on what a fresh read may answer otherwise: a transaction that met
 //!   another in flight (with a pause), or a condition that failed on a stale read (at once).
 //!
@@ -34,6 +35,14 @@ impl Policy {
         let doublings = (attempt - 2).min(16);
         self.pause_first_ms.saturating_mul(1 << doublings).min(self.pause_max_ms)
     }
+}
+
+/// The policy as the SDK's retry configuration (call level).
+pub fn sdk_retry_config() -> aws_sdk_dynamodb::config::retry::RetryConfig {
+    aws_sdk_dynamodb::config::retry::RetryConfig::standard()
+        .with_max_attempts(POLICY.attempts_max)
+        .with_initial_backoff(Duration::from_millis(POLICY.pause_first_ms))
+        .with_max_backoff(Duration::from_millis(POLICY.pause_max_ms))
 }
 
 /// Why an attempt may be tried again.
@@ -106,7 +115,7 @@ where
     }
 }
 
-/// Retries transient failures of the store only (a DynamoDB call).
+/// Retries transient failures only.
 pub fn transient(error: &Error) -> Again {
     if error.is_transient() {
         Again::Pause

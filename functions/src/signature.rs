@@ -105,16 +105,16 @@ mod tests {
         assert!(verifier.verify(b"bytes", &signed, "111", now).is_ok());
         assert_eq!(
             verifier.verify(b"bytez", &signed, "111", now).map_err(|e| e.code()),
-            Err("signature_invalid".into())
+            Err("signature_invalid")
         );
         assert_eq!(
             verifier.verify(b"bytes", &signed, "222", now).map_err(|e| e.code()),
-            Err("signature_invalid".into())
+            Err("signature_invalid")
         );
         let garbage = SignedChoice { signature_base64: "***".into(), certificate_base64: None };
         assert_eq!(
             verifier.verify(b"bytes", &garbage, "111", now).map_err(|e| e.code()),
-            Err("signature_malformed".into())
+            Err("signature_malformed")
         );
     }
 }

@@ -27,9 +27,10 @@ use crate::retry::Again;
 use crate::store::Role;
 
 /// Runs a command's attempt (read, decide, write) again by the one retry policy
-/// ([`crate::retry`]): after a transient failure (another transaction in flight, throttling,
-/// a timeout, a failure of the store) with a pause; after a place condition that failed on a
-/// stale read (re-reading lets the rules give the precise refusal) at once.
+/// ([`crate::retry`]): after another transaction in flight with a pause; after a place
+/// condition that failed on a stale read (re-reading lets the rules give the precise refusal)
+/// at once. Throttling, timeouts and failures of the store were retried call by call already
+/// (`Store::new`); what is left is answered with its retryable code.
 pub(crate) async fn retrying<T, F, Fut>(attempt: F) -> Result<T>
 where
     F: FnMut() -> Fut,
@@ -42,7 +43,7 @@ where
 pub(crate) fn command_again(error: &Error) -> Again {
     match error {
         Error::Condition(Role::Pool | Role::Group) => Again::Now,
-        error if error.is_transient() => Again::Pause,
+        Error::TransactionConflict => Again::Pause,
         _ => Again::No,
     }
 }

@@ -125,7 +125,7 @@ impl Basis {
         let group = view
             .group(&nonce.group_id)
             .cloned()
-            .ok_or_else(|| Error::Rule(kezek_rules::RuleError::GroupNotInPool))?;
+            .ok_or(Error::Rule(kezek_rules::RuleError::GroupNotInPool))?;
         Ok(Self { item, pool: view.pool, group, rules })
     }
 }

@@ -88,7 +88,7 @@ pub async fn apply_system(
             {
                 return Ok(None)
             }
-            error if error.is_transient() && retry.again(&error, Again::Pause).await => {}
+            Error::TransactionConflict if retry.again(&error, Again::Pause).await => {}
             error => return Err(error),
         }
     }

@@ -219,14 +219,7 @@ impl Router {
 
     pub async fn handle(&self, request: Request) -> Response<Body> {
         let call = Call { request, now: self.clock.now() };
-        // A read is run again on a transient failure of the store (commands retry their own
-        // attempts, crate::commands::retrying).
-        let result = if call.request.method() == Method::GET {
-            crate::retry::run(crate::retry::transient, || self.route(&call)).await
-        } else {
-            self.route(&call).await
-        };
-        match result {
+        match self.route(&call).await {
             Ok(reply) => reply.into_response(),
             Err(error) => {
                 if error.status() >= 500 {

@@ -186,9 +186,8 @@ async fn deliver<P: Publisher>(
     now: Instant,
     published: &mut usize,
 ) -> Result<Vec<Channel>> {
-    let contact = load_contact(store, &notice.item.applicant_iin)
-        .await?
-        .ok_or_else(|| Error::ContactMissing)?;
+    let contact =
+        load_contact(store, &notice.item.applicant_iin).await?.ok_or(Error::ContactMissing)?;
     let details = details(store, notice).await?;
     let text = render(&notice.item.notice.kind, contact.language, &config.clock, &details);
     let mut skipped = Vec::new();

@@ -13,10 +13,10 @@ pub mod transact;
 use std::time::Duration;
 
 use aws_sdk_dynamodb::config::http::HttpResponse;
-use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::Client;
+use aws_smithy_runtime::client::retries::{RetryPartition, TokenBucket};
 
 use crate::error::Error;
 
@@ -72,9 +72,11 @@ pub struct Store {
 }
 
 impl Store {
-    /// The store over `client`, without the SDK's own retries (the service retries by
-    /// [`crate::retry::POLICY`], on the failures [`failure`] classifies) and with a bound on
-    /// each call.
+    /// The store over `client`, each call bounded in time and retried by
+    /// [`crate::retry::POLICY`] on a transient failure (throttling, a timeout or reset, a 5xx):
+    /// the SDK's standard retry loop, given the policy's bounds and no retry quota, so a burst
+    /// of faults is retried like a single one. A TransactWriteItems retried after a timeout
+    /// carries the same client request token, so it commits at most once.
     pub fn new(client: Client, table: impl Into<String>) -> Self {
         Self::with_attempt_timeout(client, table, CALL_TIMEOUT)
     }
@@ -88,7 +90,12 @@ impl Store {
         let config = client
             .config()
             .to_builder()
-            .retry_config(RetryConfig::disabled())
+            .retry_config(crate::retry::sdk_retry_config())
+            .retry_partition(
+                RetryPartition::custom("kezek-store")
+                    .token_bucket(TokenBucket::unlimited())
+                    .build(),
+            )
             .timeout_config(TimeoutConfig::builder().operation_attempt_timeout(timeout).build())
             .build();
         Self {
