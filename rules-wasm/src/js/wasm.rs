@@ -4,6 +4,11 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
+/// Talc instead of std's dlmalloc: a third of its size in the module, and faster.
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Runs rules function `function` (see [`super::compact`]) on compact `input`.
 #[wasm_bindgen]
 pub fn call(function: u32, input: &[f64]) -> Vec<f64> {
