@@ -64,13 +64,21 @@ if [ -n "$features" ]; then
   exit 0
 fi
 
+# The browser's module must not link serde, float formatting or chrono's text parsing: their
+# symbols would show in the unoptimised module's name section.
+node -e '
+  const names = Buffer.from(WebAssembly.Module.customSections(new WebAssembly.Module(require("fs").readFileSync(process.argv[1])), "name")[0]).toString("latin1");
+  const found = ["Serializ", "flt2dec", "format::parse", "6format5parse"].filter((symbol) => names.includes(symbol));
+  if (found.length) { console.error(`[build-wasm] the browser module links ${found.join(", ")}`); process.exit(1); }
+' "$raw"
+
 wrapper=(rules-wasm/npm/js/*.js rules-wasm/types/*.d.ts)
 stamp_file=pkg/.build-stamp
 stamp="$(sha256sum "$raw" scripts/build-wasm.sh "${wrapper[@]}" | awk '{print $1}' | tr '\n' ' ')$(wasm-bindgen --version)"
-if [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] && [ -f pkg/web/$wasm ] && [ -f pkg/node/$wasm ]; then
+if [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ] && [ -f pkg/web/$wasm ] && [ -f pkg/node/$wasm ] && [ -f pkg/.wasm-toolchain ]; then
   echo "[build-wasm] $raw unchanged: keeping pkg/web and pkg/node"
 else
-  rm -rf pkg/web pkg/node "$stamp_file"
+  rm -rf pkg/web pkg/node "$stamp_file" pkg/.wasm-toolchain
   for target in web node; do
     wasm-bindgen "$raw" --target "$([ $target = node ] && echo nodejs || echo web)" --out-dir pkg/$target --out-name kezek_rules
     # The glue is internal: the wrapper is the package's face, with its own types.
@@ -87,7 +95,7 @@ else
   cp pkg/web/$wasm pkg/node/$wasm
   # The Node build is CommonJS inside an ES-module package.
   echo '{ "type": "commonjs" }' > pkg/node/package.json
-  echo "$toolchain" > pkg/web/.toolchain
+  echo "$toolchain" > pkg/.wasm-toolchain
   echo "$stamp" > "$stamp_file"
 fi
 
@@ -98,7 +106,7 @@ rm -rf web/pkg && mkdir -p web/pkg
 cp pkg/web/kezek_rules.js pkg/web/kezek_rules_glue.js pkg/web/$wasm pkg/web/kezek_rules.d.ts web/pkg/
 
 gzip_size=$(gzip -9 -c pkg/web/$wasm | wc -c)
-echo "[build-wasm] @kezek/rules $version in pkg/ ($(cat pkg/web/.toolchain)): $wasm $(sizes pkg/web/$wasm)"
+echo "[build-wasm] @kezek/rules $version in pkg/ ($(cat pkg/.wasm-toolchain)): $wasm $(sizes pkg/web/$wasm)"
 if [ "$gzip_size" -gt "$budget_gzip_bytes" ]; then
   echo "[build-wasm] over the browser budget of $budget_gzip_bytes bytes gzip (issue 11 item 4)" >&2
 fi

@@ -139,7 +139,8 @@ function daysInMonth(year, month) {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
-const DATE = /^([+-]?\d{4,6})-(\d{2})-(\d{2})$/;
+// chrono reads months and days of one or two digits.
+const DATE = /^([+-]?\d{4,6})-(\d{1,2})-(\d{1,2})$/;
 const INSTANT = /^([+-]?\d{4,6})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):?(\d{2}))$/;
 
 function dayNumber(yearText, monthText, dayText) {

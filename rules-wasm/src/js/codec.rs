@@ -156,6 +156,10 @@ pub struct Writer {
 }
 
 impl Writer {
+    pub fn with_capacity(words: usize) -> Self {
+        Self { words: Vec::with_capacity(words) }
+    }
+
     pub fn int(&mut self, value: impl Into<i64>) {
         self.words.push(value.into() as f64);
     }
