@@ -1,16 +1,17 @@
 // The JavaScript face of @kezek/rules: the JSON-shaped functions of kezek-rules.d.ts over the
-// module's one export, `call(function, Float64Array) -> Float64Array` (rules-wasm/src/js/).
+// module's compact call (rules-wasm/src/js/): the input words are written into the module's
+// memory at `wasmInput(n)`, `wasmCall(function, n)` answers where its words start.
 // This file only moves data: it checks each input's shape, writes it as numbers (dates as day
 // numbers, instants as seconds + nanoseconds, names as indexes the module hands over once),
 // and builds the answer objects with the keys in the order the native JSON has them, so
 // JSON.stringify of a result is byte-identical to the server's. Every decision is the
 // module's. Refusals are thrown as Errors with a `code`.
 //
-// Concatenated by scripts/build-wasm.sh between a head that defines `wasmCall` (the
-// wasm-bindgen glue's `call`) and a tail that exports the eight functions (ES module or
+// Concatenated by scripts/build-wasm.sh between a head that defines `wasmCall`, `wasmInput`
+// and `wasmMemory` (the wasm-bindgen glue's exports) and a tail that exports the eight functions (ES module or
 // CommonJS).
 
-/* global wasmCall */
+/* global wasmCall, wasmInput, wasmMemory */
 
 /** @returns {Error & { code: string }} */
 function ruleError(code, message) {
@@ -143,23 +144,61 @@ function daysInMonth(year, month) {
 const DATE = /^([+-]?\d{4,6})-(\d{1,2})-(\d{1,2})$/;
 const INSTANT = /^([+-]?\d{4,6})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):?(\d{2}))$/;
 
-function dayNumber(yearText, monthText, dayText) {
-  const year = Number(yearText);
-  const month = Number(monthText);
-  const day = Number(dayText);
+function dayNumber(year, month, day) {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) throw invalid('input is out of range');
   return daysFromCivil(year, month, day);
 }
 
+/** The number written by `count` ASCII digits at `start`, or -1. */
+function digitsAt(text, start, count) {
+  let number = 0;
+  for (let i = start; i < start + count; i += 1) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    number = number * 10 + digit;
+  }
+  return number;
+}
+
+/** "YYYY-MM-DD" read without a regular expression (the common case), else -1. */
+function plainDay(text) {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return -1;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  return year < 0 || month < 0 || day < 0 ? -1 : dayNumber(year, month, day);
+}
+
 function putDate(value) {
   if (typeof value !== 'string') throw wrongType(value, 'a formatted date string');
+  const plain = plainDay(value);
+  if (plain !== -1) {
+    push(plain);
+    return;
+  }
   const parts = DATE.exec(value);
   if (parts === null) throw invalid('input contains invalid characters');
-  push(dayNumber(parts[1], parts[2], parts[3]));
+  push(dayNumber(Number(parts[1]), Number(parts[2]), Number(parts[3])));
+}
+
+/** "YYYY-MM-DDTHH:MM:SSZ" (what the server and the pages write) without a regular expression. */
+function putPlainInstant(text) {
+  if (text.length !== 20 || text.charCodeAt(10) !== 84 || text.charCodeAt(19) !== 90) return false;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return false;
+  const day = plainDay(text.slice(0, 10));
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (day === -1 || hour < 0 || minute < 0 || second < 0) return false;
+  if (hour > 23 || minute > 59 || second > 59) throw invalid('input is out of range');
+  push(day * 86400 + hour * 3600 + minute * 60 + second);
+  push(0);
+  return true;
 }
 
 function putInstant(value) {
   if (typeof value !== 'string') throw wrongType(value, 'a formatted date and time string or a unix timestamp');
+  if (putPlainInstant(value)) return;
   const parts = INSTANT.exec(value);
   if (parts === null) throw invalid('input contains invalid characters');
   const [hour, minute, second] = [Number(parts[4]), Number(parts[5]), Number(parts[6])];
@@ -167,14 +206,25 @@ function putInstant(value) {
   const offsetMinutes = parts[8] === undefined ? 0 : Number(parts[10]);
   if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) throw invalid('input is out of range');
   const offset = (parts[8] === '-' ? -1 : 1) * (offsetHours * 3600 + offsetMinutes * 60);
-  push(dayNumber(parts[1], parts[2], parts[3]) * 86400 + hour * 3600 + minute * 60 + second - offset);
+  const day = dayNumber(Number(parts[1]), Number(parts[2]), Number(parts[3]));
+  push(day * 86400 + hour * 3600 + minute * 60 + second - offset);
   push(parts[7] === undefined ? 0 : Number(parts[7].slice(0, 9).padEnd(9, '0')));
 }
 
-// ---- the answer words ---------------------------------------------------------------------
+// ---- the answer words, read in place from the module's memory -------------------------------
 
-let answer = new Float64Array(0);
+let memory = null;
+let view = new Float64Array(0);
+let answer = view;
 let at = 0;
+
+/** The module's memory as words; a new view whenever the memory has grown. */
+function words64() {
+  if (memory === null) memory = wasmMemory();
+  // Growing the memory detaches the old buffer, which leaves the old view empty.
+  if (view.length === 0) view = new Float64Array(memory.buffer);
+  return view;
+}
 
 function next() {
   const word = answer[at];
@@ -210,8 +260,22 @@ function pad(n, width) {
   return String(n).padStart(width, '0');
 }
 
-/** chrono's ISO 8601 form: four-digit years, else a sign and at least four digits. */
+// Formatted days, kept while there are few (a page shows the same dates again and again).
+const DAY_TEXTS_MAX = 4096;
+const dayTexts = new Map();
+
 function formatDay(days) {
+  let text = dayTexts.get(days);
+  if (text === undefined) {
+    if (dayTexts.size >= DAY_TEXTS_MAX) dayTexts.clear();
+    text = dayText(days);
+    dayTexts.set(days, text);
+  }
+  return text;
+}
+
+/** chrono's ISO 8601 form: four-digit years, else a sign and at least four digits. */
+function dayText(days) {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const dayOfEra = z - era * 146097;
@@ -254,8 +318,8 @@ function table(list) {
 }
 
 function loadNames() {
-  answer = wasmCall(0, new Float64Array(0));
-  at = 1;
+  length = 0;
+  answerOf(0);
   const [functions, spans, states, priorities, waiting, sources, reasons, blocking, dayKinds, sexes] = getList(() => getList(getString));
   return {
     functions: table(functions), spans: table(spans), states: table(states), priorities: table(priorities),
@@ -270,12 +334,23 @@ function begin() {
   length = 0;
 }
 
+/** Copies the input words into the module, runs function `index`, points `at` past the status. */
+function answerOf(index) {
+  const pointer = wasmInput(length);
+  if (pointer === 0) throw invalid('the input is too large');
+  let memoryWords = words64();
+  const base = pointer / 8;
+  for (let i = 0; i < length; i += 1) memoryWords[base + i] = words[i];
+  const start = wasmCall(index, length) / 8;
+  memoryWords = words64();
+  answer = memoryWords;
+  at = start + 1;
+  return memoryWords[start];
+}
+
 /** Runs `name` on the words written since `begin`; throws the module's refusal. */
 function run(name) {
-  const index = names.functions.index.get(name);
-  answer = wasmCall(index + 1, words.subarray(0, length));
-  at = 1;
-  if (answer[0] !== 0) {
+  if (answerOf(names.functions.index.get(name) + 1) !== 0) {
     const code = getString();
     throw ruleError(code, getString());
   }

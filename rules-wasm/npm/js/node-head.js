@@ -3,4 +3,4 @@
 // Built by scripts/build-wasm.sh from rules-wasm/npm/js/: node-head.js + core.js + node-tail.js.
 'use strict';
 
-const { call: wasmCall } = require('./kezek_rules_glue.js');
+const { call: wasmCall, input: wasmInput, linear_memory: wasmMemory } = require('./kezek_rules_glue.js');

@@ -5,6 +5,7 @@ export { checkIin, previewEligibility, explainDeadline, applicationDeadlines, st
 export default async function init(moduleOrPath) {
   const exports = await initGlue(moduleOrPath);
   names = null;
+  memory = null;
   return exports;
 }
 
@@ -12,5 +13,6 @@ export default async function init(moduleOrPath) {
 export function initSync(module) {
   const exports = initSyncGlue(module);
   names = null;
+  memory = null;
   return exports;
 }

@@ -26,15 +26,21 @@ const ANSWER_WORDS_TYPICAL: usize = 128;
 /// Runs function `function` on `input`; never panics on any input.
 pub fn call(function: u32, input: &[f64]) -> Vec<f64> {
     let mut writer = Writer::with_capacity(ANSWER_WORDS_TYPICAL);
+    answer(function, input, &mut writer);
+    writer.words
+}
+
+/// [`call`] into a reused writer (the module keeps one, so most calls allocate nothing).
+pub fn answer(function: u32, input: &[f64], writer: &mut Writer) {
+    writer.words.clear();
     writer.int(0);
     let mut reader = Reader::new(input);
-    if let Err(error) = run(function, &mut reader, &mut writer) {
+    if let Err(error) = run(function, &mut reader, writer) {
         writer.words.clear();
         writer.int(1);
         writer.string(error.code());
         writer.string(&error.to_string());
     }
-    writer.words
 }
 
 fn run(function: u32, reader: &mut Reader<'_>, writer: &mut Writer) -> RuleResult<()> {
