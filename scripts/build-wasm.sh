@@ -49,7 +49,7 @@ raw=$target_dir/wasm32-unknown-unknown/wasm/kezek_rules.wasm
 wasm=kezek_rules_bg.wasm
 
 optimise() { # in out
-  node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --strip-target-features \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue "$1" -o "$2"
 }

@@ -120,6 +120,7 @@ impl<'a> Reader<'a> {
             .ok_or(Malformed("input is out of range"))
     }
 
+    #[inline(always)]
     pub fn option<T>(&mut self, read: impl FnOnce(&mut Self) -> Read<T>) -> Read<Option<T>> {
         if self.flag()? {
             read(self).map(Some)
@@ -130,6 +131,7 @@ impl<'a> Reader<'a> {
 
     /// A list; its length is bounded by the words left, so the rules' own limits, not this
     /// format, refuse long lists with their own codes.
+    #[inline(always)]
     pub fn list<T>(&mut self, mut read: impl FnMut(&mut Self) -> Read<T>) -> Read<Vec<T>> {
         let length = self.length()?;
         let mut items = Vec::with_capacity(length);
@@ -156,6 +158,10 @@ pub struct Writer {
 }
 
 impl Writer {
+    pub const fn new() -> Self {
+        Self { words: Vec::new() }
+    }
+
     pub fn with_capacity(words: usize) -> Self {
         Self { words: Vec::with_capacity(words) }
     }
@@ -176,12 +182,8 @@ impl Writer {
     pub fn string(&mut self, text: &str) {
         let at = self.words.len();
         self.words.push(0.0);
-        let mut units = 0u32;
-        for unit in text.encode_utf16() {
-            self.words.push(f64::from(unit));
-            units += 1;
-        }
-        self.words[at] = f64::from(units);
+        self.words.extend(text.encode_utf16().map(f64::from));
+        self.words[at] = (self.words.len() - at - 1) as f64;
     }
 
     pub fn date(&mut self, date: NaiveDate) {

@@ -21,7 +21,7 @@ const INPUT_WORDS_MAX: usize = 1 << 20;
 
 thread_local! {
     static INPUT: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
-    static ANSWER: RefCell<Writer> = RefCell::new(Writer::default());
+    static ANSWER: RefCell<Writer> = const { RefCell::new(Writer::new()) };
 }
 
 /// The module's memory, for the wrapper's views of the two buffers.
