@@ -7,7 +7,7 @@
 # kezek_rules.d.ts. The module is built without default features (no serde, no JSON: see
 # rules-wasm/src/js/) and optimised once with wasm-opt from the npm package binaryen.
 #
-# Usage: scripts/build-wasm.sh                  the browser's lean module (budget 30,000 bytes gzip)
+# Usage: scripts/build-wasm.sh                  the browser's lean module (budget 30 KiB gzip)
 #        scripts/build-wasm.sh FEATURES NAME    a second, separately loaded module with extra cargo
 #                                               features (e.g. `transparency verifier`) in pkg/NAME/
 #                                               (module + wasm-bindgen glue); the lean one is untouched.
@@ -24,7 +24,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 features="${1:-}"
 name="${2:-}"
 [ -z "$features" ] || [ -n "$name" ] || { echo "usage: $0 [FEATURES NAME]" >&2; exit 2; }
-budget_gzip_bytes=30000
+budget_gzip_bytes=30720
 
 nightly_ready() {
   [ "${KEZEK_WASM_TOOLCHAIN:-auto}" != stable ] || return 1
@@ -108,5 +108,6 @@ cp pkg/web/kezek_rules.js pkg/web/kezek_rules_glue.js pkg/web/$wasm pkg/web/keze
 gzip_size=$(gzip -9 -c pkg/web/$wasm | wc -c)
 echo "[build-wasm] @kezek/rules $version in pkg/ ($(cat pkg/.wasm-toolchain)): $wasm $(sizes pkg/web/$wasm)"
 if [ "$gzip_size" -gt "$budget_gzip_bytes" ]; then
-  echo "[build-wasm] over the browser budget of $budget_gzip_bytes bytes gzip (issue 11 item 4)" >&2
+  # tests/node/package.test.mjs enforces the budget of the toolchain used.
+  echo "[build-wasm] over the browser budget of $budget_gzip_bytes bytes gzip (issue 11 item 4; $(cat pkg/.wasm-toolchain))" >&2
 fi
