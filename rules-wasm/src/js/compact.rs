@@ -56,7 +56,8 @@ fn run(function: u32, reader: &mut Reader<'_>, writer: &mut Writer) -> RuleResul
         8 => writer.list(api::calendar_years().into_iter(), Writer::int),
         _ => return Err(RuleError::InvalidInput { detail: "unknown function".to_owned() }),
     }
-    Ok(())
+    // Functions without input must have been given none.
+    Ok(reader.finish()?)
 }
 
 /// Reads a whole input: every word must belong to it.
