@@ -37,6 +37,9 @@ step "clippy"
 # House rules: the tree is formatted with rustfmt.toml.
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+# The rules crate for WebAssembly too: as the browser's module builds it, and with its defaults.
+cargo clippy -p kezek-rules --target wasm32-unknown-unknown --no-default-features --quiet -- -D warnings
+cargo clippy -p kezek-rules --target wasm32-unknown-unknown --quiet -- -D warnings
 # The SAM template, offline (the template↔code test runs with cargo test).
 cfn-lint infra/template.yaml
 

@@ -13,6 +13,8 @@ use kezek_rules::application::{
 };
 use kezek_rules::calendar::WorkingCalendar;
 use kezek_rules::deadline::deadline_at;
+use kezek_rules::js::codec::Writer;
+use kezek_rules::js::compact;
 use kezek_rules::places::{GroupId, Pool, PoolKey};
 use kezek_rules::policy::{Policy, Span};
 use kezek_rules::queue::{QueueEntry, Waiting};
@@ -136,6 +138,26 @@ fn preview(c: &mut Criterion) {
             serde_json::to_string(&preview_eligibility(parsed).expect("valid")).expect("serializes")
         })
     });
+    // The twin of the module's own work: the compact words in, the compact words out.
+    let words = compact_preview_words(&input);
+    assert_eq!(compact::call(2, &words)[0], 0.0, "answers");
+    c.bench_function("preview/eligibility_native_compact", |b| {
+        b.iter(|| compact::call(2, black_box(&words)))
+    });
+}
+
+/// The compact input of a preview with a birth date, no policy and no clock (see js/compact.rs).
+fn compact_preview_words(input: &PreviewInput) -> Vec<f64> {
+    let mut writer = Writer::default();
+    writer.option(None::<&str>, Writer::string);
+    writer.option(input.birth_date, Writer::date);
+    writer.int(0); // queued
+    writer.int(i64::from(input.free_choice_places));
+    writer.int(i64::from(input.groups_with_free_places));
+    writer.flag(false);
+    writer.flag(false);
+    writer.instant(input.now);
+    writer.words
 }
 
 criterion_group!(benches, turn_engine, deadlines, preview);

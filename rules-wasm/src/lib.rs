@@ -13,10 +13,10 @@
 //! - place counters and their invariants (§1.5): [`places`]
 //! - the application state machine (§1.1–1.2): [`application`]
 //! - the turn engine: [`turn_engine`]
-//! - the JSON-shaped functions shared by WebAssembly and the server: [`api`]
+//! - the functions shared by WebAssembly and the server: [`api`]; the JavaScript boundary
+//!   (compact format, WebAssembly export): [`js`]
 
 pub mod age;
-pub mod api;
 pub mod application;
 pub mod calendar;
 pub mod context;
@@ -24,13 +24,12 @@ pub mod deadline;
 pub mod eligibility;
 pub mod error;
 pub mod iin;
+pub mod js;
 pub mod places;
 pub mod policy;
 pub mod queue;
 pub mod time;
 pub mod turn_engine;
 
-#[cfg(target_arch = "wasm32")]
-mod wasm;
-
 pub use error::{RuleError, RuleResult};
+pub use js::api;

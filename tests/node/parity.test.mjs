@@ -27,7 +27,10 @@ function draws(random) {
   const int = (low, high) => low + Math.floor(random() * (high - low + 1));
   const pick = (items) => items[int(0, items.length - 1)];
   const pad = (n, width = 2) => String(n).padStart(width, '0');
-  const instant = () => `${int(2024, 2027)}-${pad(int(1, 12))}-${pad(int(1, 28))}T${pad(int(0, 23))}:${pad(int(0, 59))}:${pad(int(0, 59))}Z`;
+  // Mostly whole seconds in UTC; sometimes fractions of 3, 6 or 9 digits, or a UTC offset.
+  const fraction = () => pick(['', '', '', '', `.${pad(int(0, 999), 3)}`, `.${pad(int(0, 999999), 6)}`, `.${pad(int(0, 999999999), 9)}`]);
+  const zone = () => pick(['Z', 'Z', 'Z', 'Z', '+05:00', '-01:30']);
+  const instant = () => `${int(2024, 2027)}-${pad(int(1, 12))}-${pad(int(1, 28))}T${pad(int(0, 23))}:${pad(int(0, 59))}:${pad(int(0, 59))}${fraction()}${zone()}`;
   const stateName = () => pick(['queued', 'offered', 'referred', 'stop_listed', 'enrolled', 'removed']);
   return { int, pick, pad, instant, stateName };
 }
@@ -96,6 +99,36 @@ function runWasm(call) {
     return JSON.stringify({ error: { code: error.code, message: error.message } });
   }
 }
+
+/** Inputs of the wrong shape and unusual spellings: the refusals' messages match too. */
+const EDGES = [
+  { fn: 'checkIin', input: { iin: '230510500012', foo: 1 } },
+  { fn: 'checkIin', input: {} },
+  { fn: 'checkIin', input: { iin: 42 } },
+  { fn: 'checkIin', input: { iin: '２３０５１０５０００１２' } },
+  { fn: 'previewEligibility', input: { birthDate: '2024-03-14' } },
+  { fn: 'previewEligibility', input: { birthDate: '2024-02-30', now: '2026-03-02T05:00:00Z' } },
+  { fn: 'previewEligibility', input: { birthDate: '2024-3-14', now: '2026-03-02T05:00:00Z' } },
+  { fn: 'previewEligibility', input: { birthDate: '2024-03-14', now: '2026-03-02T05:00:00.5+05:00' } },
+  { fn: 'previewEligibility', input: { birthDate: '2024-03-14', now: '2026-03-02T05:00:00Z', freeChoicePlaces: -1 } },
+  { fn: 'previewEligibility', input: { birthDate: '2024-03-14', now: '2026-03-02T05:00:00Z', freeChoicePlaces: 1.5 } },
+  { fn: 'previewEligibility', input: { birthDate: '2024-03-14', now: '2026-03-02T05:00:00Z', state: null } },
+  { fn: 'previewEligibility', input: { now: '2026-03-02T05:00:00Z' } },
+  { fn: 'stateFromEvent', input: { state: 'offered', eventAt: '2026-03-02T10:00:00.123456789-01:30' } },
+  { fn: 'stateFromEvent', input: { state: 'bogus', eventAt: '2026-03-02T10:00:00Z' } },
+  { fn: 'stateFromEvent', input: { state: 'queued', eventAt: '2026-03-02 10:00:00Z' } },
+  { fn: 'applicationDeadlines', input: { state: { state: 'offered', offeredAt: '2026-03-02T10:00:00Z' } } },
+  { fn: 'applicationDeadlines', input: { state: { state: 'queued', untilAt: '2026-03-02T10:00:00Z' } } },
+  { fn: 'explainDeadline', input: { span: { unit: 'weeks', count: 3 }, eventAt: '2026-03-02T10:00:00Z' } },
+  { fn: 'explainDeadline', input: { span: { unit: 'working_days', count: 3 }, eventAt: '2028-03-02T10:00:00Z' } },
+  { fn: 'queuePosition', input: { entries: [], applicationId: 'x' } },
+  { fn: 'queuePosition', input: { entries: [{ id: 'a', priority: 'general', registeredAt: '2025-01-10T09:00:00Z', birthDate: '2023-01-01', waiting: 'queued' }], applicationId: 'a', priorityRatio: { firstPriority: 0, general: 3 } } },
+];
+
+test('edge inputs (wrong shapes, offsets, fractions, full-width digits) give byte-identical JSON', () => {
+  const nativeLines = runNative(EDGES);
+  EDGES.forEach((call, index) => assert.equal(runWasm(call), nativeLines[index], JSON.stringify(call)));
+});
 
 test(`${CASES} generated inputs give byte-identical JSON natively and in WebAssembly`, () => {
   const random = prng(20261125);

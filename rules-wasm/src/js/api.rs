@@ -1,10 +1,13 @@
-//! The JSON-shaped functions shared by the WebAssembly module and the server: one input
-//! struct in, one output struct (or a [`RuleError`]) out. The wasm layer and the native
-//! parity runner are thin wrappers over exactly these functions.
+//! The functions JavaScript and the server call: one input struct in, one output struct (or a
+//! [`RuleError`]) out. With the feature `json` (default) the structs are JSON-shaped (serde);
+//! the WebAssembly module calls the same functions through [`super::compact`] instead, so the
+//! browser build links no serde. The native parity runner (`examples/api_json.rs`) and the
+//! server use the JSON shapes.
 
 use std::borrow::Cow;
 
 use chrono::{Datelike, NaiveDate};
+#[cfg(feature = "json")]
 use serde::{Deserialize, Serialize};
 
 use crate::age::{date_turning, full_years};
@@ -66,8 +69,9 @@ fn checked_clock(clock: Option<RegionClock>) -> RuleResult<RegionClock> {
     Ok(clock)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "camelCase", deny_unknown_fields))]
 pub struct CheckIinInput {
     pub iin: String,
 }
@@ -77,34 +81,37 @@ pub fn check_iin(input: CheckIinInput) -> RuleResult<Iin> {
     Iin::parse(&input.iin)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "camelCase", deny_unknown_fields))]
 pub struct PreviewInput {
     /// The child's IIN, or else `birth_date`.
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub child_iin: Option<String>,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub birth_date: Option<NaiveDate>,
     /// The application's state; a child not yet in the queue previews as `queued`.
-    #[serde(default = "queued")]
+    #[cfg_attr(feature = "json", serde(default = "queued"))]
     pub state: ApplicationState,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub free_choice_places: u32,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub groups_with_free_places: u32,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub policy: Option<Policy>,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub clock: Option<RegionClock>,
     pub now: Instant,
 }
 
+#[cfg(feature = "json")]
 fn queued() -> ApplicationState {
     ApplicationState::Queued
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "camelCase"))]
 pub struct PreviewOutput {
     pub birth_date: NaiveDate,
     /// The pool's group year: the child's birth year.
@@ -147,14 +154,15 @@ pub fn preview_eligibility(input: PreviewInput) -> RuleResult<PreviewOutput> {
     })
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "camelCase", deny_unknown_fields))]
 pub struct DeadlineInput {
     pub span: Span,
     pub event_at: Instant,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub clock: Option<RegionClock>,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub calendar_years: Option<Vec<CalendarYear>>,
 }
 
@@ -165,15 +173,16 @@ pub fn explain_deadline(input: DeadlineInput) -> RuleResult<DeadlineExplanation>
     explain(input.span, input.event_at, &calendar, &clock)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "camelCase", deny_unknown_fields))]
 pub struct ApplicationDeadlinesInput {
     pub state: ApplicationState,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub policy: Option<Policy>,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub clock: Option<RegionClock>,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub calendar_years: Option<Vec<CalendarYear>>,
 }
 
@@ -189,19 +198,20 @@ pub fn application_deadlines(input: ApplicationDeadlinesInput) -> RuleResult<App
     ApplicationDeadlines::of(&input.state, &policy_of, &policy, &calendar, &clock)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "camelCase", deny_unknown_fields))]
 pub struct StateFromEventInput {
     /// The state the application entered at `event_at`.
     pub state: StateName,
     pub event_at: Instant,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub group_id: Option<GroupId>,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub policy: Option<Policy>,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub clock: Option<RegionClock>,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub calendar_years: Option<Vec<CalendarYear>>,
 }
 
@@ -235,12 +245,13 @@ pub fn state_from_event(input: StateFromEventInput) -> RuleResult<ApplicationSta
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "camelCase", deny_unknown_fields))]
 pub struct QueuePositionInput {
     pub entries: Vec<QueueEntry>,
     pub application_id: ApplicationId,
-    #[serde(default)]
+    #[cfg_attr(feature = "json", serde(default))]
     pub priority_ratio: Option<PriorityRatio>,
 }
 

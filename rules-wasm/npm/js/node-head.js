@@ -1,0 +1,6 @@
+// @kezek/rules for Node (CommonJS; `import` of its named exports works too): the JSON-shaped
+// functions of kezek_rules.d.ts over the lean WebAssembly module, loaded synchronously.
+// Built by scripts/build-wasm.sh from rules-wasm/npm/js/: node-head.js + core.js + node-tail.js.
+'use strict';
+
+const { call: wasmCall, input: wasmInput, linear_memory: wasmMemory } = require('./kezek_rules_glue.js');

@@ -1,0 +1,2 @@
+
+module.exports = { checkIin, previewEligibility, explainDeadline, applicationDeadlines, stateFromEvent, queuePosition, defaultPolicy, calendarYears };
