@@ -26,6 +26,8 @@ pub mod places;
 pub mod policy;
 pub mod queue;
 pub mod time;
+#[cfg(feature = "transparency")]
+pub mod transparency;
 pub mod turn_engine;
 
 #[cfg(target_arch = "wasm32")]
