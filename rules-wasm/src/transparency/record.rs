@@ -13,7 +13,9 @@ use crate::application::{
 use crate::error::{RuleError, RuleResult};
 use crate::places::{GroupId, PlaceCounters, PlaceMove};
 use crate::policy::{Policy, PriorityRatio};
-use crate::queue::{QueueEntry, QueueOrder};
+use std::cmp::Ordering;
+
+use crate::queue::{by_registration, QueueEntry, QueueOrder};
 use crate::time::Instant;
 
 /// The first local date on which a child born on `birth_date` has the policy's minimum age:
@@ -197,21 +199,41 @@ pub fn ratio_step(priority: Priority, class_rank: u64, ratio: PriorityRatio) -> 
 /// of the pool (the same order the turn engine walks), its rank in its class and its step
 /// of the ratio.
 pub fn offer_reason(queue: &[QueueEntry], index: usize, ratio: PriorityRatio) -> RuleResult<Reason> {
+    offer_reasons(queue, &[index], ratio)?.pop().ok_or(RuleError::ApplicationNotInQueue)
+}
+
+/// [`offer_reason`] for every index a turn-engine run selected, with one queue order: an
+/// offer leaves the application waiting, so the positions do not move during the run.
+pub fn offer_reasons(
+    queue: &[QueueEntry],
+    indices: &[usize],
+    ratio: PriorityRatio,
+) -> RuleResult<Vec<Reason>> {
     let order = QueueOrder::new(queue, ratio)?;
-    let entry = queue.get(index).ok_or(RuleError::ApplicationNotInQueue)?;
-    let position = order.position_of(queue, index);
-    let class_rank = queue
+    let mut classes: [Vec<&QueueEntry>; 3] = Default::default();
+    let class_of = |priority: Priority| priority as usize;
+    for entry in queue {
+        classes[class_of(entry.priority)].push(entry);
+    }
+    for class in &mut classes {
+        class.sort_unstable_by(|a, b| by_registration(a, b));
+    }
+    indices
         .iter()
-        .filter(|other| {
-            other.priority == entry.priority
-                && crate::queue::by_registration(other, entry) == std::cmp::Ordering::Less
+        .map(|&index| {
+            let entry = queue.get(index).ok_or(RuleError::ApplicationNotInQueue)?;
+            let class = &classes[class_of(entry.priority)];
+            let class_rank =
+                class.partition_point(|other| by_registration(other, entry) == Ordering::Less) as u64;
+            let position = order.position_of(queue, index);
+            let too_large = || RuleError::QueueTooLarge { length: queue.len() };
+            Ok(Reason::Offer {
+                position: u32::try_from(position).map_err(|_| too_large())?,
+                class_rank: u32::try_from(class_rank).map_err(|_| too_large())?,
+                ratio_step: ratio_step(entry.priority, class_rank, ratio),
+            })
         })
-        .count() as u64;
-    Ok(Reason::Offer {
-        position: u32::try_from(position).map_err(|_| RuleError::QueueTooLarge { length: queue.len() })?,
-        class_rank: class_rank as u32,
-        ratio_step: ratio_step(entry.priority, class_rank, ratio),
-    })
+        .collect()
 }
 
 /// Which source a referral's place came from, for readers of the entry.

@@ -2,8 +2,9 @@
 //! state machine ([`Application::apply`]), places accounting ([`Pool`]) and queue order
 //! ([`QueueView::next_offer`] over [`crate::queue::next_class`] and [`OfferRule`]). Every
 //! entry that does not follow from the state before it is reported with a typed
-//! [`Finding`]; after a finding the replay takes the entry's own after-state and goes on,
-//! so that each bad entry is reported once and the rest of the log is still checked.
+//! [`Finding`]. After a finding the replay goes on with the rules' counters, but the logged
+//! state of the application (and, when an entry's counters before differ, the logged
+//! counters), so that one rewritten entry is reported once and the rest is still checked.
 
 use std::collections::HashMap;
 
@@ -214,10 +215,10 @@ impl<'a> Replay<'a> {
             },
         }
         if self.pool.counters != entry.counters_after {
+            // The rules' counters stand; an honest next entry then starts from them.
             let expected = self.pool.counters;
             let logged = entry.counters_after;
             self.report(index, id, Finding::CountersDoNotAddUp { expected, logged });
-            self.pool.counters = entry.counters_after;
         }
         Applied { index, entry, next_offer }
     }
