@@ -85,7 +85,7 @@ fn malformed_verifier_keys_and_notes_are_refused() {
         VerifierKey::parse("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"),
         Err(NoteError::KeyIdMismatch)
     );
-    for bad in ["PeterNeumann+c74f20a3", "Peter Neumann+c74f20a3+ARpc", "+c74f20a3+ARpc", "a+C74F20A3+ARpc", "a+b+c+d"] {
+    for bad in ["PeterNeumann+c74f20a3", "Peter Neumann+c74f20a3+ARpc", "+c74f20a3+ARpc", "a+C74F20A3+ARpc", "a+b+c+d", "a+c74f20a3+AR+c"] {
         assert!(VerifierKey::parse(bad).is_err(), "{bad}");
     }
     let malformed = [

@@ -65,9 +65,9 @@ impl VerifierKey {
     /// one the name and key hash to.
     pub fn parse(vkey: &str) -> Result<Self, NoteError> {
         let malformed = NoteError::VerifierKeyMalformed;
-        let mut parts = vkey.split('+');
-        let (Some(name), Some(id), Some(key), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        // The base64 key may hold `+` itself: only the first two `+` separate.
+        let mut parts = vkey.splitn(3, '+');
+        let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next())
         else {
             return Err(malformed);
         };
