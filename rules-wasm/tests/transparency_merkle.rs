@@ -28,7 +28,11 @@ fn leaf_inputs() -> Vec<Vec<u8>> {
     let inputs = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657"];
     let mut leaves: Vec<Vec<u8>> = inputs
         .iter()
-        .map(|text| (0..text.len() / 2).map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).expect("hex")).collect())
+        .map(|text| {
+            (0..text.len() / 2)
+                .map(|i| u8::from_str_radix(&text[2 * i..2 * i + 2], 16).expect("hex"))
+                .collect()
+        })
         .collect();
     leaves.push((0x60..=0x6f).collect());
     leaves
@@ -54,8 +58,14 @@ fn reference_tree(size: usize) -> MemoryTree {
 #[test]
 fn hasher_vectors_of_rfc6962() {
     assert_eq!(empty_root(), hex(ROOTS[0]));
-    assert_eq!(leaf_hash(b""), hex("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"));
-    assert_eq!(leaf_hash(b"L123456"), hex("395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56"));
+    assert_eq!(
+        leaf_hash(b""),
+        hex("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d")
+    );
+    assert_eq!(
+        leaf_hash(b"L123456"),
+        hex("395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56")
+    );
     // A node is not a leaf of the same bytes (second-preimage resistance of the prefixes).
     let (a, b) = (leaf_hash(b"a"), leaf_hash(b"b"));
     let mut preimage = a.to_vec();
@@ -230,30 +240,61 @@ fn inclusion_vectors_are_generated_and_verified_and_every_mutation_fails() {
 #[test]
 fn consistency_vectors_are_generated_and_verified_and_every_mutation_fails() {
     for v in &CONSISTENCY {
-        let (old_root, new_root) = (hex(ROOTS[v.old_size as usize]), hex(ROOTS[v.new_size as usize]));
+        let (old_root, new_root) =
+            (hex(ROOTS[v.old_size as usize]), hex(ROOTS[v.new_size as usize]));
         let proof: Vec<Hash> = v.proof.iter().map(|h| hex(h)).collect();
         let tree = reference_tree(v.new_size as usize);
         assert_eq!(consistency_proof(&tree, v.old_size, v.new_size).as_ref(), Ok(&proof));
-        assert_eq!(verify_consistency(v.old_size, v.new_size, &old_root, &new_root, &proof), Ok(()));
+        assert_eq!(
+            verify_consistency(v.old_size, v.new_size, &old_root, &new_root, &proof),
+            Ok(())
+        );
 
         let label = format!("{} -> {}", v.old_size, v.new_size);
         let fails = |old: u64, new: u64, old_root: &Hash, new_root: &Hash, proof: &[Hash]| {
             verify_consistency(old, new, old_root, new_root, proof).is_err()
         };
         if v.old_size != v.new_size {
-            assert!(fails(v.old_size + 1, v.new_size, &old_root, &new_root, &proof), "{label}: old + 1");
-            assert!(fails(v.old_size ^ 2, v.new_size, &old_root, &new_root, &proof), "{label}: old ^ 2");
-            assert!(fails(v.old_size, v.new_size * 2, &old_root, &new_root, &proof), "{label}: new * 2");
-            assert!(fails(v.old_size, v.new_size / 2, &old_root, &new_root, &proof), "{label}: new / 2");
-            assert!(fails(v.old_size, v.new_size, &new_root, &old_root, &proof), "{label}: swapped roots");
+            assert!(
+                fails(v.old_size + 1, v.new_size, &old_root, &new_root, &proof),
+                "{label}: old + 1"
+            );
+            assert!(
+                fails(v.old_size ^ 2, v.new_size, &old_root, &new_root, &proof),
+                "{label}: old ^ 2"
+            );
+            assert!(
+                fails(v.old_size, v.new_size * 2, &old_root, &new_root, &proof),
+                "{label}: new * 2"
+            );
+            assert!(
+                fails(v.old_size, v.new_size / 2, &old_root, &new_root, &proof),
+                "{label}: new / 2"
+            );
+            assert!(
+                fails(v.old_size, v.new_size, &new_root, &old_root, &proof),
+                "{label}: swapped roots"
+            );
         }
         if v.old_size > 1 {
-            assert!(fails(v.old_size - 1, v.new_size, &old_root, &new_root, &proof), "{label}: old - 1");
+            assert!(
+                fails(v.old_size - 1, v.new_size, &old_root, &new_root, &proof),
+                "{label}: old - 1"
+            );
         }
-        assert!(fails(v.old_size, v.new_size, &flipped(&old_root, 7), &new_root, &proof), "{label}: root1");
-        assert!(fails(v.old_size, v.new_size, &old_root, &flipped(&new_root, 7), &proof), "{label}: root2");
+        assert!(
+            fails(v.old_size, v.new_size, &flipped(&old_root, 7), &new_root, &proof),
+            "{label}: root1"
+        );
+        assert!(
+            fails(v.old_size, v.new_size, &old_root, &flipped(&new_root, 7), &proof),
+            "{label}: root2"
+        );
         for mutated in proof_mutations(&proof) {
-            assert!(fails(v.old_size, v.new_size, &old_root, &new_root, &mutated), "{label}: {mutated:?}");
+            assert!(
+                fails(v.old_size, v.new_size, &old_root, &new_root, &mutated),
+                "{label}: {mutated:?}"
+            );
         }
     }
 }
@@ -312,7 +353,9 @@ fn every_proof_of_every_small_tree_verifies() {
     }
 }
 
-fn oracle(entries: &[Vec<u8>]) -> ct_merkle::mem_backed_tree::MemoryBackedTree<sha2::Sha256, Vec<u8>> {
+fn oracle(
+    entries: &[Vec<u8>],
+) -> ct_merkle::mem_backed_tree::MemoryBackedTree<sha2::Sha256, Vec<u8>> {
     let mut tree = ct_merkle::mem_backed_tree::MemoryBackedTree::new();
     for entry in entries {
         tree.push(entry.clone());

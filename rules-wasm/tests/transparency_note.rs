@@ -8,7 +8,9 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use kezek_rules::places::PoolKey;
 use kezek_rules::transparency::note::{ed25519_key_id, format_note, NoteSignature};
-use kezek_rules::transparency::{open_checkpoint, pool_origin, Checkpoint, Note, NoteError, VerifierKey};
+use kezek_rules::transparency::{
+    open_checkpoint, pool_origin, Checkpoint, Note, NoteError, VerifierKey,
+};
 
 const C2SP_VKEY: &str = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
 const C2SP_NOTE: &str = "This is an example message.\n\n\u{2014} example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
@@ -54,7 +56,10 @@ fn go_note_package_vectors() {
     // The same key trusted twice is ambiguous once it is used.
     let enoch_text = format!("{TEXT}\n{ENOCH_SIG}");
     let enoch_only = Note::parse(&enoch_text).expect("parses");
-    assert_eq!(enoch_only.verify(&[enoch.clone(), peter.clone(), enoch.clone()]), Err(NoteError::KeyAmbiguous));
+    assert_eq!(
+        enoch_only.verify(&[enoch.clone(), peter.clone(), enoch.clone()]),
+        Err(NoteError::KeyAmbiguous)
+    );
     let peter_text = format!("{TEXT}\n{PETER_SIG}");
     let peter_only = Note::parse(&peter_text).expect("parses");
     assert!(peter_only.verify(&[enoch.clone(), peter.clone(), enoch]).is_ok());
@@ -74,7 +79,9 @@ fn go_note_package_vectors() {
 fn malformed_verifier_keys_and_notes_are_refused() {
     // Go's bad keys: a wrong-length key with an adjusted hash, an unknown algorithm.
     assert_eq!(
-        VerifierKey::parse("PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY=="),
+        VerifierKey::parse(
+            "PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY=="
+        ),
         Err(NoteError::VerifierKeyMalformed)
     );
     assert_eq!(
@@ -85,7 +92,14 @@ fn malformed_verifier_keys_and_notes_are_refused() {
         VerifierKey::parse("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"),
         Err(NoteError::KeyIdMismatch)
     );
-    for bad in ["PeterNeumann+c74f20a3", "Peter Neumann+c74f20a3+ARpc", "+c74f20a3+ARpc", "a+C74F20A3+ARpc", "a+b+c+d", "a+c74f20a3+AR+c"] {
+    for bad in [
+        "PeterNeumann+c74f20a3",
+        "Peter Neumann+c74f20a3+ARpc",
+        "+c74f20a3+ARpc",
+        "a+C74F20A3+ARpc",
+        "a+b+c+d",
+        "a+c74f20a3+AR+c",
+    ] {
         assert!(VerifierKey::parse(bad).is_err(), "{bad}");
     }
     let malformed = [
@@ -109,12 +123,18 @@ fn the_checkpoint_specification_example_parses() {
     let checkpoint = Checkpoint::parse(note.text).expect("a checkpoint");
     assert_eq!(checkpoint.origin, "example.com/behind-the-sofa");
     assert_eq!(checkpoint.size, 20_852_163);
-    assert_eq!(STANDARD.encode(checkpoint.root_hash), "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=");
+    assert_eq!(
+        STANDARD.encode(checkpoint.root_hash),
+        "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I="
+    );
     assert!(checkpoint.extensions.is_empty());
     assert_eq!(checkpoint.text(), note.text);
     assert_eq!(note.signatures[0].key_id, 0x033de0ae);
     // Its key is not published with the example: nothing can trust it.
-    assert_eq!(open_checkpoint(example, &checkpoint.origin, &[]), Err(NoteError::NoTrustedSignature));
+    assert_eq!(
+        open_checkpoint(example, &checkpoint.origin, &[]),
+        Err(NoteError::NoTrustedSignature)
+    );
 }
 
 fn signer(seed_byte: u8, name: &str) -> (ed25519_compact::KeyPair, VerifierKey) {
@@ -125,7 +145,8 @@ fn signer(seed_byte: u8, name: &str) -> (ed25519_compact::KeyPair, VerifierKey) 
 
 fn signed(text: &str, pair: &ed25519_compact::KeyPair, verifier: &VerifierKey) -> String {
     let signature = pair.sk.sign(text.as_bytes(), None).to_vec();
-    let line = NoteSignature { key_name: verifier.name.clone(), key_id: verifier.key_id, signature };
+    let line =
+        NoteSignature { key_name: verifier.name.clone(), key_id: verifier.key_id, signature };
     format_note(text, &[line]).expect("well-formed")
 }
 
@@ -135,9 +156,13 @@ fn a_pool_checkpoint_signed_here_verifies_and_tampering_is_caught() {
     let origin = pool_origin("kezek.kz/transparency", &pool);
     assert_eq!(origin, "kezek.kz/transparency/kz-zhetisu-taldykorgan/2024");
     let (pair, verifier) = signer(7, "kezek.kz/transparency");
-    let checkpoint = Checkpoint { origin: origin.clone(), size: 1234, root_hash: [9; 32], extensions: vec![] };
+    let checkpoint =
+        Checkpoint { origin: origin.clone(), size: 1234, root_hash: [9; 32], extensions: vec![] };
     let note = signed(&checkpoint.text(), &pair, &verifier);
-    assert_eq!(open_checkpoint(&note, &origin, std::slice::from_ref(&verifier)), Ok(checkpoint.clone()));
+    assert_eq!(
+        open_checkpoint(&note, &origin, std::slice::from_ref(&verifier)),
+        Ok(checkpoint.clone())
+    );
 
     // Another pool's log.
     let other = pool_origin("kezek.kz/transparency", &PoolKey { group_year: 2023, ..pool });
@@ -148,7 +173,10 @@ fn a_pool_checkpoint_signed_here_verifies_and_tampering_is_caught() {
     // Signed with another key of the same name: its id differs, so it is not trusted.
     let (other_pair, other_verifier) = signer(8, "kezek.kz/transparency");
     let forged = signed(&checkpoint.text(), &other_pair, &other_verifier);
-    assert_eq!(open_checkpoint(&forged, &origin, std::slice::from_ref(&verifier)), Err(NoteError::NoTrustedSignature));
+    assert_eq!(
+        open_checkpoint(&forged, &origin, std::slice::from_ref(&verifier)),
+        Err(NoteError::NoTrustedSignature)
+    );
     // The other key's signature under the trusted key's id.
     let mut line = Note::parse(&forged).expect("parses").signatures[0].clone();
     line.key_id = verifier.key_id;
@@ -180,7 +208,8 @@ fn malformed_checkpoints_are_refused() {
     ] {
         assert_eq!(Checkpoint::parse(&text), Err(NoteError::CheckpointMalformed), "{text:?}");
     }
-    let with_extension = Checkpoint::parse(&format!("origin\n0\n{root}\nextension line\n")).expect("valid");
+    let with_extension =
+        Checkpoint::parse(&format!("origin\n0\n{root}\nextension line\n")).expect("valid");
     assert_eq!(with_extension.extensions, vec!["extension line".to_owned()]);
     assert_eq!(with_extension.size, 0);
 }

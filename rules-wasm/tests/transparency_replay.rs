@@ -81,7 +81,10 @@ fn a_clean_history_replays_clean() {
     ] {
         assert!(kinds.contains(&kind), "the history covers {kind:?}");
     }
-    assert!(sim.entries.iter().any(|e| e.reason == Reason::Referral { source: PlaceSource::FreeChoice }));
+    assert!(sim
+        .entries
+        .iter()
+        .any(|e| e.reason == Reason::Referral { source: PlaceSource::FreeChoice }));
     assert_eq!(findings_of(&sim), []);
     let busy = busy_pool(400, 8);
     assert!(busy.entries.len() > 1_100, "{} entries", busy.entries.len());
@@ -99,8 +102,9 @@ fn an_offer_to_a_child_behind_in_the_queue_is_flagged() {
     let clean = sim.entries.len();
     // A place published straight into the table, and offered to "third" over "second".
     let place_move = sim.pool.publish(&group("tk-001-2024-kk"), 1).expect("allowed");
-    let entry = kezek_rules::transparency::record::places_entry(&place_move, sim.pool.counters, sim.now)
-        .expect("staff move");
+    let entry =
+        kezek_rules::transparency::record::places_entry(&place_move, sim.pool.counters, sim.now)
+            .expect("staff move");
     sim.pool.apply(&place_move).expect("applies");
     sim.entries.push(entry);
     sim.bypass_offer("third");
@@ -113,7 +117,10 @@ fn an_offer_to_a_child_behind_in_the_queue_is_flagged() {
     assert!(!report.nobody_behind_first);
     let rogue = report.placements.last().expect("a placement");
     assert_eq!((rogue.application_id.as_str(), rogue.kind), ("third", PlacementKind::Offer));
-    assert_eq!((rogue.my_position, rogue.their_position, rogue.behind_me, rogue.reason), (0, Some(1), true, None));
+    assert_eq!(
+        (rogue.my_position, rogue.their_position, rogue.behind_me, rogue.reason),
+        (0, Some(1), true, None)
+    );
     // "first" was offered before: nobody behind it got a place first.
     let first = waiting_report(sim.replay_context(), sim.entries.clone(), "first");
     assert!(first.nobody_behind_first);
@@ -122,7 +129,8 @@ fn an_offer_to_a_child_behind_in_the_queue_is_flagged() {
 #[test]
 fn a_counter_that_does_not_add_up_is_flagged_once() {
     let mut sim = varied_pool();
-    let publish = sim.entries.iter().position(|e| e.kind == EntryKind::PublishPlaces).expect("a publish");
+    let publish =
+        sim.entries.iter().position(|e| e.kind == EntryKind::PublishPlaces).expect("a publish");
     sim.entries[publish].counters_after.unreserved += 1;
     let findings = findings_of(&sim);
     // One finding: the next entry starts from the rules' counters, not the rewritten ones.
@@ -166,7 +174,10 @@ fn a_referral_without_a_place_is_flagged() {
         reason: Reason::Referral { source: PlaceSource::FreeChoice },
     });
     let index = sim.entries.len() as u64 - 1;
-    assert_eq!(findings_of(&sim), [(index, Finding::ReferralWithoutPlace { code: "turn_not_come" })]);
+    assert_eq!(
+        findings_of(&sim),
+        [(index, Finding::ReferralWithoutPlace { code: "turn_not_come" })]
+    );
 }
 
 #[test]
@@ -184,7 +195,10 @@ fn a_state_change_not_allowed_and_a_wrong_reason_are_flagged() {
         reason: Reason::None,
     };
     sim.entries.push(enrol);
-    assert_eq!(findings_of(&sim), [(1, Finding::TransitionNotAllowed { code: "command_not_allowed" })]);
+    assert_eq!(
+        findings_of(&sim),
+        [(1, Finding::TransitionNotAllowed { code: "command_not_allowed" })]
+    );
 
     let mut sim = Sim::new();
     sim.enqueue("b", Priority::General, born(2024, 1, 11));
@@ -203,7 +217,12 @@ fn a_state_change_not_allowed_and_a_wrong_reason_are_flagged() {
     let codes: Vec<&str> = replay.findings().iter().map(|f| f.finding.code()).collect();
     assert_eq!(
         codes,
-        ["entry_malformed", "counters_before_mismatch", "unknown_application", "counters_do_not_add_up"]
+        [
+            "entry_malformed",
+            "counters_before_mismatch",
+            "unknown_application",
+            "counters_do_not_add_up"
+        ]
     );
 }
 
@@ -246,4 +265,3 @@ fn the_daily_lists_come_from_the_log() {
     assert!(json["offers"][0]["registeredAt"].is_string());
     let _ = PlaceCounters::default();
 }
-

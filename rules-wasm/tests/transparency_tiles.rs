@@ -24,7 +24,9 @@ fn tile_paths_of_the_specification() {
     assert_eq!(tile.path(), "tile/0/x001/x234/067");
     let partial = TileId { kind: TileKind::Entries, index: 5, width: 17 };
     assert_eq!(partial.path(), "tile/entries/005.p/17");
-    for tile in [tile, partial, TileId { kind: TileKind::Hashes { level: 63 }, index: u64::MAX, width: 1 }] {
+    for tile in
+        [tile, partial, TileId { kind: TileKind::Hashes { level: 63 }, index: u64::MAX, width: 1 }]
+    {
         assert_eq!(TileId::parse(&tile.path()), Ok(tile));
     }
     for bad in [
@@ -54,11 +56,18 @@ fn the_tiles_of_a_tree_of_70000_and_of_256() {
     let zero = level(0);
     assert_eq!(zero.iter().filter(|t| t.is_full()).count(), 273);
     assert_eq!(zero.last().map(|t| (t.index, t.width)), Some((273, 112)));
-    assert_eq!(level(1).iter().map(|t| (t.index, t.width)).collect::<Vec<_>>(), [(0, 256), (1, 17)]);
+    assert_eq!(
+        level(1).iter().map(|t| (t.index, t.width)).collect::<Vec<_>>(),
+        [(0, 256), (1, 17)]
+    );
     assert_eq!(level(2).iter().map(|t| (t.index, t.width)).collect::<Vec<_>>(), [(0, 1)]);
     assert_eq!(tiles.len(), 274 + 2 + 1);
-    let small: Vec<(TileKind, u64, u16)> = tiles_for_size(256).iter().map(|t| (t.kind, t.index, t.width)).collect();
-    assert_eq!(small, [(TileKind::Hashes { level: 0 }, 0, 256), (TileKind::Hashes { level: 1 }, 0, 1)]);
+    let small: Vec<(TileKind, u64, u16)> =
+        tiles_for_size(256).iter().map(|t| (t.kind, t.index, t.width)).collect();
+    assert_eq!(
+        small,
+        [(TileKind::Hashes { level: 0 }, 0, 256), (TileKind::Hashes { level: 1 }, 0, 1)]
+    );
     assert!(tiles_for_size(0).is_empty());
     // Growing 255 → 257 completes tile 0, starts tile 1 and the first level-1 tile.
     let grown: Vec<String> = tiles_grown(255, 257).iter().map(TileId::path).collect();
@@ -147,8 +156,16 @@ fn sample_entries() -> Vec<AuditEntry> {
             reason: Reason::Referral { source: PlaceSource::FreeChoice },
             ..base.clone()
         },
-        AuditEntry { kind: EntryKind::Withdraw, reason: Reason::Removal { reason: RemovalReason::AgedOut }, ..base.clone() },
-        AuditEntry { kind: EntryKind::Extend, reason: Reason::Extension { days: 30 }, ..base.clone() },
+        AuditEntry {
+            kind: EntryKind::Withdraw,
+            reason: Reason::Removal { reason: RemovalReason::AgedOut },
+            ..base.clone()
+        },
+        AuditEntry {
+            kind: EntryKind::Extend,
+            reason: Reason::Extension { days: 30 },
+            ..base.clone()
+        },
         AuditEntry {
             kind: EntryKind::PublishPlaces,
             subject: None,

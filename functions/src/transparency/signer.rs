@@ -55,8 +55,7 @@ impl LogSigner {
         let rest = text.trim().strip_prefix(PRIVATE_KEY_PREFIX).ok_or(SignerError::KeyMalformed)?;
         // The base64 key may hold `+` itself: only the first two `+` separate.
         let mut parts = rest.splitn(3, '+');
-        let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(SignerError::KeyMalformed);
         };
         check_key_name(name).map_err(|_| SignerError::KeyMalformed)?;
@@ -155,21 +154,20 @@ mod tests {
         let signer = LogSigner::from_key_text(&format!("{key}\n")).expect("reads back");
         let pool = PoolKey { region_id: "kz-zhetisu-taldykorgan".into(), group_year: 2024 };
         let origin = pool_origin("kezek.kz/transparency", &pool);
-        let checkpoint = Checkpoint { origin: origin.clone(), size: 42, root_hash: [3; 32], extensions: vec![] };
+        let checkpoint =
+            Checkpoint { origin: origin.clone(), size: 42, root_hash: [3; 32], extensions: vec![] };
         let note = signer.sign_checkpoint(&checkpoint).expect("signed");
         let trusted = [VerifierKey::parse(&signer.vkey()).expect("vkey")];
         assert_eq!(open_checkpoint(&note, &origin, &trusted), Ok(checkpoint.clone()));
         // Another key (same name) is refused; so is a rewritten root.
-        let other = LogSigner::from_key_text(&LogSigner::generate("kezek.kz/transparency").expect("key"))
-            .expect("reads");
+        let other =
+            LogSigner::from_key_text(&LogSigner::generate("kezek.kz/transparency").expect("key"))
+                .expect("reads");
         let forged = other.sign_checkpoint(&checkpoint).expect("signed");
         assert_eq!(open_checkpoint(&forged, &origin, &trusted), Err(NoteError::NoTrustedSignature));
         let rewritten = Checkpoint { root_hash: [4; 32], ..checkpoint };
-        let tampered = note.replacen(
-            &STANDARD.encode([3u8; 32]),
-            &STANDARD.encode(rewritten.root_hash),
-            1,
-        );
+        let tampered =
+            note.replacen(&STANDARD.encode([3u8; 32]), &STANDARD.encode(rewritten.root_hash), 1);
         assert!(matches!(
             open_checkpoint(&tampered, &origin, &trusted),
             Err(NoteError::SignatureInvalid { .. })
@@ -180,11 +178,26 @@ mod tests {
     fn malformed_keys_are_refused_with_their_code() {
         let cases = [
             ("", SignerError::KeyMalformed),
-            ("PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz", SignerError::KeyMalformed),
-            ("PRIVATE+KEY+PeterNeumann+c74f20a4+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz", SignerError::KeyIdMismatch),
-            ("PRIVATE+KEY+PeterNeumann+c74f20a3+AoEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz", SignerError::KeyMalformed),
-            ("PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr", SignerError::KeyMalformed),
-            ("PRIVATE+KEY+Peter Neumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz", SignerError::KeyMalformed),
+            (
+                "PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
+                SignerError::KeyMalformed,
+            ),
+            (
+                "PRIVATE+KEY+PeterNeumann+c74f20a4+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
+                SignerError::KeyIdMismatch,
+            ),
+            (
+                "PRIVATE+KEY+PeterNeumann+c74f20a3+AoEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
+                SignerError::KeyMalformed,
+            ),
+            (
+                "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr",
+                SignerError::KeyMalformed,
+            ),
+            (
+                "PRIVATE+KEY+Peter Neumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
+                SignerError::KeyMalformed,
+            ),
         ];
         for (text, error) in cases {
             assert_eq!(LogSigner::from_key_text(text).map(|_| ()), Err(error), "{text}");

@@ -4,7 +4,9 @@
 //! wider one later joins (old partials stay readable, so old checkpoints can be checked).
 
 use kezek_rules::transparency::merkle::MemoryTree;
-use kezek_rules::transparency::tiles::{encode_bundle, tile_bytes, tiles_grown, TileKind, TILE_WIDTH};
+use kezek_rules::transparency::tiles::{
+    encode_bundle, tile_bytes, tiles_grown, TileKind, TILE_WIDTH,
+};
 use kezek_rules::transparency::{ProofError, TileId};
 
 /// One file to store: its path (`tile/0/x001/234`, `tile/entries/005.p/17`) and bytes.

@@ -31,7 +31,8 @@ pub struct Checkpoint {
 impl Checkpoint {
     /// The note text: every line ending in a newline.
     pub fn text(&self) -> String {
-        let mut text = format!("{}\n{}\n{}\n", self.origin, self.size, STANDARD.encode(self.root_hash));
+        let mut text =
+            format!("{}\n{}\n{}\n", self.origin, self.size, STANDARD.encode(self.root_hash));
         for line in &self.extensions {
             text.push_str(line);
             text.push('\n');

@@ -72,7 +72,8 @@ impl DailyList {
     fn add(&mut self, entry: &AuditEntry) {
         let at = entry.at;
         let id = entry.application_id().unwrap_or_default().to_owned();
-        let places = |count| entry.group_id.clone().map(|group_id| PlacesLine { group_id, count, at });
+        let places =
+            |count| entry.group_id.clone().map(|group_id| PlacesLine { group_id, count, at });
         match (entry.kind, entry.reason) {
             (EntryKind::PublishPlaces, Reason::Places { count }) => {
                 self.places_published.extend(places(count));
@@ -97,7 +98,8 @@ impl DailyList {
                 self.referrals.push(ReferralLine { application_id: id, group_id, source, at });
             }
             (kind, reason) => {
-                let releases = matches!(kind, EntryKind::Cancel | EntryKind::Lapse | EntryKind::Withdraw);
+                let releases =
+                    matches!(kind, EntryKind::Cancel | EntryKind::Lapse | EntryKind::Withdraw);
                 if releases {
                     self.places_vacated.extend(places(1));
                 }
@@ -120,7 +122,9 @@ pub fn daily_lists<'a>(
     let mut days: BTreeMap<NaiveDate, DailyList> = BTreeMap::new();
     for entry in entries {
         let date = clock.local_date(entry.at);
-        let list = days.entry(date).or_insert_with(|| DailyList { date: Some(date), ..DailyList::default() });
+        let list = days
+            .entry(date)
+            .or_insert_with(|| DailyList { date: Some(date), ..DailyList::default() });
         list.add(entry);
     }
     days.into_values().collect()

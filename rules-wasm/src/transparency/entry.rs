@@ -51,7 +51,8 @@ pub const ENTRY_VERSION: u8 = 1;
 /// Longest identifier (application, group) an entry carries.
 pub const ID_BYTES_MAX: usize = 64;
 /// Longest entry of this layout.
-pub const ENTRY_BYTES_MAX: usize = 1 + 1 + 8 + 1 + (1 + ID_BYTES_MAX + 1 + 8 + 4 + 2) + 24 + 1 + (1 + ID_BYTES_MAX) + 10;
+pub const ENTRY_BYTES_MAX: usize =
+    1 + 1 + 8 + 1 + (1 + ID_BYTES_MAX + 1 + 8 + 4 + 2) + 24 + 1 + (1 + ID_BYTES_MAX) + 10;
 
 /// What happened: every state change of an application and every place move of staff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -122,13 +123,25 @@ pub struct Subject {
 pub enum Reason {
     None,
     /// The turn engine's offer: the application's place in the queue at that moment.
-    Offer { position: u32, class_rank: u32, ratio_step: u8 },
+    Offer {
+        position: u32,
+        class_rank: u32,
+        ratio_step: u8,
+    },
     /// A referral, and where its place came from.
-    Referral { source: PlaceSource },
-    Removal { reason: RemovalReason },
-    Extension { days: u16 },
+    Referral {
+        source: PlaceSource,
+    },
+    Removal {
+        reason: RemovalReason,
+    },
+    Extension {
+        days: u16,
+    },
     /// Staff's place move of `count` places.
-    Places { count: u32 },
+    Places {
+        count: u32,
+    },
 }
 
 /// One leaf of a pool's log.
@@ -264,7 +277,11 @@ impl<'a> Reader<'a> {
         Ok(id.to_owned())
     }
     fn counters(&mut self) -> Result<PlaceCounters, EntryError> {
-        Ok(PlaceCounters { unreserved: self.u32()?, offered: self.u32()?, free_choice: self.u32()? })
+        Ok(PlaceCounters {
+            unreserved: self.u32()?,
+            offered: self.u32()?,
+            free_choice: self.u32()?,
+        })
     }
 }
 

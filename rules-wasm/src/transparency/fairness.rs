@@ -64,7 +64,12 @@ pub struct WaitingReport {
     pub findings: Vec<ReplayFinding>,
 }
 
-fn my_reason(replay: &Replay<'_>, mine: &QueueEntry, state: &ApplicationState, at: Instant) -> Option<Legitimate> {
+fn my_reason(
+    replay: &Replay<'_>,
+    mine: &QueueEntry,
+    state: &ApplicationState,
+    at: Instant,
+) -> Option<Legitimate> {
     let policy = replay.policy_at(at)?;
     match state {
         ApplicationState::Offered { .. } => Some(Legitimate::AlreadyOffered),
@@ -106,7 +111,9 @@ pub fn waiting_report(
     let mut replay = Replay::new(context);
     let mut placements = Vec::new();
     for entry in entries {
-        let mine = replay.application(application_id).and_then(|a| Some((a.queue_entry()?, a.state.clone())));
+        let mine = replay
+            .application(application_id)
+            .and_then(|a| Some((a.queue_entry()?, a.state.clone())));
         let seen = placement_of(&entry, application_id);
         if let (Some((mine, state)), Some((other, kind))) = (mine, seen) {
             if let Some(policy) = replay.policy_at(entry.at) {

@@ -125,7 +125,8 @@ pub fn consistency_proof(
     if old_size == 0 || old_size > new_size {
         return Err(ProofError::SizesInvalid { old_size, new_size });
     }
-    let (mut m, mut start, mut end, mut whole, mut path) = (old_size, 0, new_size, true, Vec::new());
+    let (mut m, mut start, mut end, mut whole, mut path) =
+        (old_size, 0, new_size, true, Vec::new());
     // SUBPROOF(m, D[start:end], whole), walked from the top; `m` counts inside the range.
     while m < end - start {
         let k = split_point(end - start);

@@ -27,9 +27,9 @@ pub use checkpoint::{open_checkpoint, pool_origin, Checkpoint};
 pub use entry::{AuditEntry, EntryError, EntryKind, Reason, Subject};
 pub use error::{NoteError, ProofError};
 pub use merkle::{
-    consistency_proof, inclusion_proof, leaf_hash, root_hash, verify_consistency,
-    verify_inclusion, Hash, MemoryTree, NodeSource,
+    consistency_proof, inclusion_proof, leaf_hash, root_hash, verify_consistency, verify_inclusion,
+    Hash, MemoryTree, NodeSource,
 };
 pub use note::{Note, NoteSignature, VerifierKey};
-pub use tiles::{TileId, TileKind, TileSet};
 pub use replay::{replay_log, Finding, Replay, ReplayContext, ReplayFinding};
+pub use tiles::{TileId, TileKind, TileSet};

@@ -67,13 +67,13 @@ impl VerifierKey {
         let malformed = NoteError::VerifierKeyMalformed;
         // The base64 key may hold `+` itself: only the first two `+` separate.
         let mut parts = vkey.splitn(3, '+');
-        let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(name), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(malformed);
         };
         check_key_name(name)?;
         let id_valid = id.len() == 8 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        let key_id = u32::from_str_radix(id, 16).ok().filter(|_| id_valid).ok_or(malformed.clone())?;
+        let key_id =
+            u32::from_str_radix(id, 16).ok().filter(|_| id_valid).ok_or(malformed.clone())?;
         let key = STANDARD.decode(key).map_err(|_| malformed.clone())?;
         let (key_type, public_key) = key.split_first().ok_or(malformed.clone())?;
         if *key_type != ED25519_TYPE {

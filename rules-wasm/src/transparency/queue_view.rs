@@ -88,7 +88,8 @@ impl QueueView {
         let mut heads = self.classes.each_ref().map(|class| class.iter().peekable());
         let mut placed = ClassCounts::default();
         loop {
-            let more = [heads[0].peek().is_some(), heads[1].peek().is_some(), heads[2].peek().is_some()];
+            let more =
+                [heads[0].peek().is_some(), heads[1].peek().is_some(), heads[2].peek().is_some()];
             let priority = next_class(placed, more, ratio)?;
             let class = class_of(priority);
             let Ranked(entry) = heads[class].next().expect("next_class picks a class with more");
@@ -99,7 +100,11 @@ impl QueueView {
             };
             if rule.admits(entry) {
                 let class_rank = *rank;
-                return Some(NextOffer { entry: entry.clone(), position: placed.total(), class_rank });
+                return Some(NextOffer {
+                    entry: entry.clone(),
+                    position: placed.total(),
+                    class_rank,
+                });
             }
             *rank += 1;
         }

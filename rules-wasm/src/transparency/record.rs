@@ -198,7 +198,11 @@ pub fn ratio_step(priority: Priority, class_rank: u64, ratio: PriorityRatio) -> 
 /// The reason of an offer to `queue[index]`: its position among the waiting applications
 /// of the pool (the same order the turn engine walks), its rank in its class and its step
 /// of the ratio.
-pub fn offer_reason(queue: &[QueueEntry], index: usize, ratio: PriorityRatio) -> RuleResult<Reason> {
+pub fn offer_reason(
+    queue: &[QueueEntry],
+    index: usize,
+    ratio: PriorityRatio,
+) -> RuleResult<Reason> {
     offer_reasons(queue, &[index], ratio)?.pop().ok_or(RuleError::ApplicationNotInQueue)
 }
 
@@ -223,8 +227,9 @@ pub fn offer_reasons(
         .map(|&index| {
             let entry = queue.get(index).ok_or(RuleError::ApplicationNotInQueue)?;
             let class = &classes[class_of(entry.priority)];
-            let class_rank =
-                class.partition_point(|other| by_registration(other, entry) == Ordering::Less) as u64;
+            let class_rank = class
+                .partition_point(|other| by_registration(other, entry) == Ordering::Less)
+                as u64;
             let position = order.position_of(queue, index);
             let too_large = || RuleError::QueueTooLarge { length: queue.len() };
             Ok(Reason::Offer {

@@ -211,7 +211,9 @@ impl<'a> Replay<'a> {
             None => self.report(index, id, Finding::PolicyMissing),
             Some(policy) => match &entry.subject {
                 None => self.places(index, &entry),
-                Some(subject) => next_offer = self.application_event(index, &entry, subject, policy),
+                Some(subject) => {
+                    next_offer = self.application_event(index, &entry, subject, policy)
+                }
             },
         }
         if self.pool.counters != entry.counters_after {
@@ -273,12 +275,20 @@ impl<'a> Replay<'a> {
         let expected_from = before.state.name();
         if subject.from_state != Some(expected_from) {
             let logged = subject.from_state.unwrap_or(subject.to_state);
-            self.report(index, Some(id), Finding::StateMismatch { expected: expected_from, logged });
+            self.report(
+                index,
+                Some(id),
+                Finding::StateMismatch { expected: expected_from, logged },
+            );
         }
         if entry.kind == EntryKind::Link {
             if subject.to_state != expected_from {
                 let logged = subject.to_state;
-                self.report(index, Some(id), Finding::StateMismatch { expected: expected_from, logged });
+                self.report(
+                    index,
+                    Some(id),
+                    Finding::StateMismatch { expected: expected_from, logged },
+                );
             }
             return None;
         }
@@ -305,7 +315,11 @@ impl<'a> Replay<'a> {
         }
         if subject.from_state.is_some() || subject.to_state != StateName::Queued {
             let logged = subject.to_state;
-            self.report(index, Some(id), Finding::StateMismatch { expected: StateName::Queued, logged });
+            self.report(
+                index,
+                Some(id),
+                Finding::StateMismatch { expected: StateName::Queued, logged },
+            );
         }
         let application = Application {
             id: ApplicationId(id.to_owned()),
@@ -321,7 +335,13 @@ impl<'a> Replay<'a> {
         self.store(None, application);
     }
 
-    fn check_subject(&mut self, index: u64, before: &Application, subject: &Subject, policy: &Policy) {
+    fn check_subject(
+        &mut self,
+        index: u64,
+        before: &Application,
+        subject: &Subject,
+        policy: &Policy,
+    ) {
         let same = before.priority == subject.priority
             && before.registered_at == subject.registered_at
             && before.child_birth_date == birth_date_for(subject.eligible_from, policy);
@@ -379,7 +399,11 @@ impl<'a> Replay<'a> {
                 let after = transition.application.state.name();
                 if after != subject.to_state {
                     let logged = subject.to_state;
-                    self.report(index, Some(id), Finding::StateMismatch { expected: after, logged });
+                    self.report(
+                        index,
+                        Some(id),
+                        Finding::StateMismatch { expected: after, logged },
+                    );
                 }
                 let expected = transition_reason(&command, &transition.application.state);
                 if entry.kind != EntryKind::Offer && entry.reason != expected {
@@ -392,7 +416,11 @@ impl<'a> Replay<'a> {
                 for place_move in &transition.effects.places {
                     // The rules computed these moves on this very pool: they apply.
                     if let Err(error) = self.pool.apply(place_move) {
-                        self.report(index, Some(id), Finding::TransitionNotAllowed { code: error.code() });
+                        self.report(
+                            index,
+                            Some(id),
+                            Finding::TransitionNotAllowed { code: error.code() },
+                        );
                     }
                 }
                 self.store(Some(&before), transition.application);
@@ -401,7 +429,8 @@ impl<'a> Replay<'a> {
                 let finding = refusal_finding(&command, &error);
                 self.report(index, Some(id), finding);
                 let forced = forced_state(&before, entry, subject.to_state, context);
-                let after = Application { state: forced, version: before.version + 1, ..before.clone() };
+                let after =
+                    Application { state: forced, version: before.version + 1, ..before.clone() };
                 self.store(Some(&before), after);
             }
         }
@@ -434,9 +463,10 @@ fn command_of(entry: &AuditEntry) -> Option<Command> {
         EntryKind::EndStopList => Command::EndStopList,
         EntryKind::Withdraw => Command::Withdraw,
         EntryKind::AgeOut => Command::AgeOut,
-        EntryKind::Enqueue | EntryKind::Link | EntryKind::PublishPlaces | EntryKind::WithdrawPlaces => {
-            return None
-        }
+        EntryKind::Enqueue
+        | EntryKind::Link
+        | EntryKind::PublishPlaces
+        | EntryKind::WithdrawPlaces => return None,
     })
 }
 

@@ -168,7 +168,9 @@ pub fn tile_bytes(source: &impl NodeSource, tile: TileId) -> Result<Vec<u8>, Pro
 }
 
 /// A bundle of entries: each prefixed with its length, big-endian uint16.
-pub fn encode_bundle<'a>(entries: impl IntoIterator<Item = &'a [u8]>) -> Result<Vec<u8>, ProofError> {
+pub fn encode_bundle<'a>(
+    entries: impl IntoIterator<Item = &'a [u8]>,
+) -> Result<Vec<u8>, ProofError> {
     let mut bytes = Vec::new();
     for (count, entry) in entries.into_iter().enumerate() {
         if count >= usize::from(TILE_WIDTH) {

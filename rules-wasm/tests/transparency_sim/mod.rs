@@ -155,7 +155,12 @@ impl Sim {
         }
     }
 
-    fn apply_at(&mut self, index: usize, command: Command, reason: Option<kezek_rules::transparency::Reason>) {
+    fn apply_at(
+        &mut self,
+        index: usize,
+        command: Command,
+        reason: Option<kezek_rules::transparency::Reason>,
+    ) {
         let context = self.context();
         let before = self.apps[index].clone();
         let transition = before
@@ -190,7 +195,8 @@ impl Sim {
 
     /// Signs a choice of the group with the most free places.
     pub fn sign_anywhere(&mut self, id: &str) {
-        let group_id = self.pool.groups.iter().max_by_key(|g| g.free).expect("groups").group_id.clone();
+        let group_id =
+            self.pool.groups.iter().max_by_key(|g| g.free).expect("groups").group_id.clone();
         self.command(id, Command::Sign { group_id });
     }
 
@@ -235,7 +241,13 @@ pub fn born(year: i32, month: u32, day: u32) -> NaiveDate {
 /// in rounds, offers signed, expired, lapsed, cancelled, enrolled and withdrawn.
 pub fn busy_pool(children: usize, rounds: usize) -> Sim {
     let mut sim = Sim::new();
-    let priorities = [Priority::General, Priority::General, Priority::FirstPriority, Priority::General, Priority::OutOfTurn];
+    let priorities = [
+        Priority::General,
+        Priority::General,
+        Priority::FirstPriority,
+        Priority::General,
+        Priority::OutOfTurn,
+    ];
     for i in 0..children {
         // Born across 2024: about a sixth are still too young on 2026-03-02.
         let birth = born(2024, 1, 1) + Duration::days((i * 53 % 366) as i64);
