@@ -61,13 +61,14 @@ pub fn range_hash(source: &impl NodeSource, start: u64, end: u64) -> Result<Hash
     let length = end - start;
     if length.is_power_of_two() {
         let level = length.trailing_zeros();
-        if start % length != 0 {
+        // `length` is a power of two: aligned when the low bits of `start` are clear.
+        if start & (length - 1) != 0 {
             return Err(ProofError::RangeInvalid { start, end });
         }
         return source.perfect_node(level as u8, start >> level);
     }
     let k = split_point(length);
-    if start % k != 0 {
+    if start & (k - 1) != 0 {
         return Err(ProofError::RangeInvalid { start, end });
     }
     Ok(node_hash(&range_hash(source, start, start + k)?, &range_hash(source, start + k, end)?))

@@ -141,8 +141,9 @@ pub fn tiles_for_size(size: u64) -> Vec<TileId> {
         let width = u64::from(TILE_WIDTH);
         let kind = TileKind::Hashes { level };
         tiles.extend((0..hashes / width).map(|index| TileId { kind, index, width: TILE_WIDTH }));
-        if hashes % width != 0 {
-            tiles.push(TileId { kind, index: hashes / width, width: (hashes % width) as u16 });
+        let partial = hashes % width;
+        if partial > 0 {
+            tiles.push(TileId { kind, index: hashes / width, width: partial as u16 });
         }
     }
     tiles
