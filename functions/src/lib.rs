@@ -20,5 +20,6 @@ pub mod sdk_config;
 pub mod session;
 pub mod signature;
 pub mod store;
+pub mod transparency;
 
 pub use error::{Error, Result};

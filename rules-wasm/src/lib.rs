@@ -29,6 +29,8 @@ pub mod places;
 pub mod policy;
 pub mod queue;
 pub mod time;
+#[cfg(feature = "transparency")]
+pub mod transparency;
 pub mod turn_engine;
 
 pub use error::{RuleError, RuleResult};

@@ -1,0 +1,550 @@
+//! The auditor's replay: a pool's entries, in log order, through the rules crate's own
+//! state machine ([`Application::apply`]), places accounting ([`Pool`]) and queue order
+//! ([`QueueView::next_offer`] over [`crate::queue::next_class`] and [`OfferRule`]). Every
+//! entry that does not follow from the state before it is reported with a typed
+//! [`Finding`]. After a finding the replay goes on with the rules' counters, but the logged
+//! state of the application (and, when an entry's counters before differ, the logged
+//! counters), so that one rewritten entry is reported once and the rest is still checked.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::entry::{AuditEntry, EntryKind, Reason, Subject};
+use super::queue_view::{NextOffer, QueueView};
+use super::record::{move_group, transition_reason};
+use crate::application::{
+    Application, ApplicationId, ApplicationState, Command, PlaceSource, Referral, RemovalReason,
+    RuleContext, StateName,
+};
+use crate::calendar::WorkingCalendar;
+use crate::error::RuleError;
+use crate::places::{GroupId, PlaceCounters, Pool, PoolKey};
+use crate::policy::{Policy, PolicyHistory};
+use crate::time::{Instant, RegionClock};
+use crate::turn_engine::OfferRule;
+
+/// Largest log one replay reads.
+pub const REPLAY_ENTRIES_MAX: u64 = 50_000_000;
+
+/// What an auditor knows besides the log: the public configuration of the pool's region.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplayContext<'a> {
+    pub pool: &'a PoolKey,
+    pub policies: &'a PolicyHistory,
+    pub calendar: &'a WorkingCalendar,
+    pub clock: &'a RegionClock,
+}
+
+/// Why an entry does not follow from the state before it. Exhaustive; `code` is stable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// The bytes are not a canonical entry.
+    EntryMalformed { code: &'static str },
+    /// No policy is in force on the entry's date.
+    PolicyMissing,
+    /// The entry's counters before are not the pool's counters after the entry before it.
+    CountersBeforeMismatch { replayed: PlaceCounters, logged: PlaceCounters },
+    /// The entry's counters after are not its counters before moved as the rules move them.
+    CountersDoNotAddUp { expected: PlaceCounters, logged: PlaceCounters },
+    /// Staff's place move the rules refuse (e.g. withdrawing reserved places).
+    PlaceMoveRefused { code: &'static str },
+    /// An event of an application the log never enqueued.
+    UnknownApplication,
+    /// A second enqueue of one application.
+    DuplicateApplication,
+    /// The class, registration time or eligibility date differ from the enqueue's.
+    SubjectMismatch,
+    /// The state before or after is not the one the rules give.
+    StateMismatch { expected: StateName, logged: StateName },
+    /// The rules refuse this command in the application's state at that moment.
+    TransitionNotAllowed { code: &'static str },
+    /// A referral the rules refuse for want of a place (no offer, no free choice, group full).
+    ReferralWithoutPlace { code: &'static str },
+    /// An offer to another application than the first one in queue order the turn engine
+    /// may offer to (`expected`: none when nobody could be offered).
+    OfferOutOfOrder { expected: Option<String> },
+    /// The reason logged is not the reason the rules give (queue position, source, ...).
+    ReasonMismatch { expected: Reason },
+    /// The group logged is not the group the place moved in.
+    GroupMismatch { expected: Option<GroupId> },
+}
+
+impl Finding {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Finding::EntryMalformed { .. } => "entry_malformed",
+            Finding::PolicyMissing => "policy_missing",
+            Finding::CountersBeforeMismatch { .. } => "counters_before_mismatch",
+            Finding::CountersDoNotAddUp { .. } => "counters_do_not_add_up",
+            Finding::PlaceMoveRefused { .. } => "place_move_refused",
+            Finding::UnknownApplication => "unknown_application",
+            Finding::DuplicateApplication => "duplicate_application",
+            Finding::SubjectMismatch => "subject_mismatch",
+            Finding::StateMismatch { .. } => "state_mismatch",
+            Finding::TransitionNotAllowed { .. } => "transition_not_allowed",
+            Finding::ReferralWithoutPlace { .. } => "referral_without_place",
+            Finding::OfferOutOfOrder { .. } => "offer_out_of_order",
+            Finding::ReasonMismatch { .. } => "reason_mismatch",
+            Finding::GroupMismatch { .. } => "group_mismatch",
+        }
+    }
+}
+
+/// One finding: at which log index, about which application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayFinding {
+    pub index: u64,
+    pub application_id: Option<String>,
+    pub finding: Finding,
+}
+
+/// What one entry did, for readers that follow the replay (fairness, daily lists).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub index: u64,
+    pub entry: AuditEntry,
+    /// For an offer: where the turn engine's next offer stood (whoever got it).
+    pub next_offer: Option<NextOffer>,
+}
+
+/// A pool's replay, one entry at a time.
+#[derive(Debug)]
+pub struct Replay<'a> {
+    context: ReplayContext<'a>,
+    pool: Pool,
+    applications: HashMap<String, Application>,
+    queue: QueueView,
+    next_index: u64,
+    findings: Vec<ReplayFinding>,
+}
+
+/// A birth date for the rules' age checks from the logged eligibility date: the child is
+/// old enough on `d` exactly when `d >= eligible_from`.
+fn birth_date_for(eligible_from: NaiveDate, policy: &Policy) -> NaiveDate {
+    let year = eligible_from.year() - i32::from(policy.min_age_years);
+    eligible_from
+        .with_year(year)
+        .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+        .unwrap_or(eligible_from)
+}
+
+impl<'a> Replay<'a> {
+    pub fn new(context: ReplayContext<'a>) -> Self {
+        Self {
+            context,
+            pool: Pool::new(context.pool.clone()),
+            applications: HashMap::new(),
+            queue: QueueView::default(),
+            next_index: 0,
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn context(&self) -> ReplayContext<'a> {
+        self.context
+    }
+
+    /// The log index the next entry will have.
+    pub fn next_index(&self) -> u64 {
+        self.next_index
+    }
+
+    pub fn findings(&self) -> &[ReplayFinding] {
+        &self.findings
+    }
+
+    pub fn into_findings(self) -> Vec<ReplayFinding> {
+        self.findings
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    pub fn application(&self, id: &str) -> Option<&Application> {
+        self.applications.get(id)
+    }
+
+    pub fn queue(&self) -> &QueueView {
+        &self.queue
+    }
+
+    /// The policy in force on the local date of `at`.
+    pub fn policy_at(&self, at: Instant) -> Option<&'a Policy> {
+        self.context.policies.policy_on(self.context.clock.local_date(at)).ok()
+    }
+
+    fn report(&mut self, index: u64, application_id: Option<&str>, finding: Finding) {
+        let application_id = application_id.map(str::to_owned);
+        self.findings.push(ReplayFinding { index, application_id, finding });
+    }
+
+    /// Replays the next entry's bytes; `None` when they are not a canonical entry.
+    pub fn push_bytes(&mut self, bytes: &[u8]) -> Option<Applied> {
+        assert!(self.next_index < REPLAY_ENTRIES_MAX, "a replay reads at most 50 million entries");
+        match AuditEntry::decode(bytes) {
+            Ok(entry) => Some(self.push(entry)),
+            Err(error) => {
+                let index = self.next_index;
+                self.next_index += 1;
+                self.report(index, None, Finding::EntryMalformed { code: error.code() });
+                None
+            }
+        }
+    }
+
+    /// Replays the next entry.
+    pub fn push(&mut self, entry: AuditEntry) -> Applied {
+        let index = self.next_index;
+        self.next_index += 1;
+        let id = entry.application_id().map(str::to_owned);
+        let id = id.as_deref();
+        if self.pool.counters != entry.counters_before {
+            let replayed = self.pool.counters;
+            let logged = entry.counters_before;
+            self.report(index, id, Finding::CountersBeforeMismatch { replayed, logged });
+            self.pool.counters = entry.counters_before;
+        }
+        let mut next_offer = None;
+        match self.policy_at(entry.at) {
+            None => self.report(index, id, Finding::PolicyMissing),
+            Some(policy) => match &entry.subject {
+                None => self.places(index, &entry),
+                Some(subject) => {
+                    next_offer = self.application_event(index, &entry, subject, policy)
+                }
+            },
+        }
+        if self.pool.counters != entry.counters_after {
+            // The rules' counters stand; an honest next entry then starts from them.
+            let expected = self.pool.counters;
+            let logged = entry.counters_after;
+            self.report(index, id, Finding::CountersDoNotAddUp { expected, logged });
+        }
+        Applied { index, entry, next_offer }
+    }
+
+    /// R14: staff's publish or withdrawal, checked by the rules' own [`Pool::publish`] /
+    /// [`Pool::withdraw`].
+    fn places(&mut self, index: u64, entry: &AuditEntry) {
+        let (Some(group_id), Reason::Places { count }) = (&entry.group_id, entry.reason) else {
+            self.report(index, None, Finding::EntryMalformed { code: "entry_malformed" });
+            return;
+        };
+        if self.pool.group(group_id).is_none() {
+            // Groups are configuration; a group appears in the log with its first places.
+            if let Err(error) = self.pool.add_group(group_id.clone()) {
+                self.report(index, None, Finding::PlaceMoveRefused { code: error.code() });
+                return;
+            }
+        }
+        let place_move = match entry.kind {
+            EntryKind::PublishPlaces => self.pool.publish(group_id, count),
+            _ => self.pool.withdraw(group_id, count),
+        };
+        if let Err(error) = place_move.and_then(|place_move| self.pool.apply(&place_move)) {
+            self.report(index, None, Finding::PlaceMoveRefused { code: error.code() });
+        }
+    }
+
+    fn application_event(
+        &mut self,
+        index: u64,
+        entry: &AuditEntry,
+        subject: &Subject,
+        policy: &'a Policy,
+    ) -> Option<NextOffer> {
+        let id = subject.application_id.as_str();
+        match entry.kind {
+            EntryKind::Enqueue => {
+                self.enqueue(index, subject, policy);
+                return None;
+            }
+            EntryKind::PublishPlaces | EntryKind::WithdrawPlaces => {
+                self.report(index, Some(id), Finding::EntryMalformed { code: "entry_malformed" });
+                return None;
+            }
+            _ => {}
+        }
+        let Some(before) = self.applications.get(id).cloned() else {
+            self.report(index, Some(id), Finding::UnknownApplication);
+            return None;
+        };
+        self.check_subject(index, &before, subject, policy);
+        let expected_from = before.state.name();
+        if subject.from_state != Some(expected_from) {
+            let logged = subject.from_state.unwrap_or(subject.to_state);
+            self.report(
+                index,
+                Some(id),
+                Finding::StateMismatch { expected: expected_from, logged },
+            );
+        }
+        if entry.kind == EntryKind::Link {
+            if subject.to_state != expected_from {
+                let logged = subject.to_state;
+                self.report(
+                    index,
+                    Some(id),
+                    Finding::StateMismatch { expected: expected_from, logged },
+                );
+            }
+            return None;
+        }
+        let context = RuleContext {
+            policy,
+            calendar: self.context.calendar,
+            clock: self.context.clock,
+            now: entry.at,
+        };
+        let next_offer = if entry.kind == EntryKind::Offer {
+            self.check_offer_order(index, entry, &before, &context)
+        } else {
+            None
+        };
+        self.transition(index, entry, subject, before, &context);
+        next_offer
+    }
+
+    fn enqueue(&mut self, index: u64, subject: &Subject, policy: &Policy) {
+        let id = subject.application_id.as_str();
+        if self.applications.contains_key(id) {
+            self.report(index, Some(id), Finding::DuplicateApplication);
+            return;
+        }
+        if subject.from_state.is_some() || subject.to_state != StateName::Queued {
+            let logged = subject.to_state;
+            self.report(
+                index,
+                Some(id),
+                Finding::StateMismatch { expected: StateName::Queued, logged },
+            );
+        }
+        let application = Application {
+            id: ApplicationId(id.to_owned()),
+            child_iin: String::new(),
+            child_birth_date: birth_date_for(subject.eligible_from, policy),
+            pool: self.context.pool.clone(),
+            priority: subject.priority,
+            registered_at: subject.registered_at,
+            lapses: 0,
+            state: ApplicationState::Queued,
+            version: 1,
+        };
+        self.store(None, application);
+    }
+
+    fn check_subject(
+        &mut self,
+        index: u64,
+        before: &Application,
+        subject: &Subject,
+        policy: &Policy,
+    ) {
+        let same = before.priority == subject.priority
+            && before.registered_at == subject.registered_at
+            && before.child_birth_date == birth_date_for(subject.eligible_from, policy);
+        if !same {
+            self.report(index, Some(&subject.application_id), Finding::SubjectMismatch);
+        }
+    }
+
+    /// The turn engine offers to the first application in queue order it admits today.
+    fn check_offer_order(
+        &mut self,
+        index: u64,
+        entry: &AuditEntry,
+        before: &Application,
+        context: &RuleContext<'_>,
+    ) -> Option<NextOffer> {
+        let ratio = context.policy.priority_ratio;
+        let next = OfferRule::on(context.policy, context.clock, context.now)
+            .and_then(|rule| self.queue.next_offer(&rule, ratio));
+        let id = before.id.0.as_str();
+        match &next {
+            Some(next) if next.entry.id == before.id => {
+                let expected = Reason::Offer {
+                    position: next.position as u32,
+                    class_rank: next.class_rank as u32,
+                    ratio_step: super::record::ratio_step(before.priority, next.class_rank, ratio),
+                };
+                if entry.reason != expected {
+                    self.report(index, Some(id), Finding::ReasonMismatch { expected });
+                }
+            }
+            _ => {
+                let expected = next.as_ref().map(|next| next.entry.id.0.clone());
+                self.report(index, Some(id), Finding::OfferOutOfOrder { expected });
+            }
+        }
+        next
+    }
+
+    fn transition(
+        &mut self,
+        index: u64,
+        entry: &AuditEntry,
+        subject: &Subject,
+        before: Application,
+        context: &RuleContext<'_>,
+    ) {
+        let id = subject.application_id.as_str();
+        let Some(command) = command_of(entry) else {
+            self.report(index, Some(id), Finding::EntryMalformed { code: "entry_malformed" });
+            return;
+        };
+        match before.apply(&command, &self.pool, context) {
+            Ok(transition) => {
+                let after = transition.application.state.name();
+                if after != subject.to_state {
+                    let logged = subject.to_state;
+                    self.report(
+                        index,
+                        Some(id),
+                        Finding::StateMismatch { expected: after, logged },
+                    );
+                }
+                let expected = transition_reason(&command, &transition.application.state);
+                if entry.kind != EntryKind::Offer && entry.reason != expected {
+                    self.report(index, Some(id), Finding::ReasonMismatch { expected });
+                }
+                let expected = move_group(&transition.effects.places);
+                if entry.group_id != expected {
+                    self.report(index, Some(id), Finding::GroupMismatch { expected });
+                }
+                for place_move in &transition.effects.places {
+                    // The rules computed these moves on this very pool: they apply.
+                    if let Err(error) = self.pool.apply(place_move) {
+                        self.report(
+                            index,
+                            Some(id),
+                            Finding::TransitionNotAllowed { code: error.code() },
+                        );
+                    }
+                }
+                self.store(Some(&before), transition.application);
+            }
+            Err(error) => {
+                let finding = refusal_finding(&command, &error);
+                self.report(index, Some(id), finding);
+                let forced = forced_state(&before, entry, subject.to_state, context);
+                let after =
+                    Application { state: forced, version: before.version + 1, ..before.clone() };
+                self.store(Some(&before), after);
+            }
+        }
+    }
+
+    fn store(&mut self, before: Option<&Application>, after: Application) {
+        if let Some(entry) = before.and_then(Application::queue_entry) {
+            self.queue.remove(&entry);
+        }
+        if let Some(entry) = after.queue_entry() {
+            self.queue.insert(entry);
+        }
+        self.applications.insert(after.id.0.clone(), after);
+    }
+}
+
+/// The command an entry records.
+fn command_of(entry: &AuditEntry) -> Option<Command> {
+    Some(match entry.kind {
+        EntryKind::Offer => Command::Offer,
+        EntryKind::ExpireOffer => Command::ExpireOffer,
+        EntryKind::Sign => Command::Sign { group_id: entry.group_id.clone()? },
+        EntryKind::Extend => match entry.reason {
+            Reason::Extension { days } => Command::Extend { days },
+            _ => return None,
+        },
+        EntryKind::Cancel => Command::Cancel,
+        EntryKind::Enrol => Command::Enrol,
+        EntryKind::Lapse => Command::Lapse,
+        EntryKind::EndStopList => Command::EndStopList,
+        EntryKind::Withdraw => Command::Withdraw,
+        EntryKind::AgeOut => Command::AgeOut,
+        EntryKind::Enqueue
+        | EntryKind::Link
+        | EntryKind::PublishPlaces
+        | EntryKind::WithdrawPlaces => return None,
+    })
+}
+
+fn refusal_finding(command: &Command, error: &RuleError) -> Finding {
+    let code = error.code();
+    let for_want_of_a_place = matches!(
+        error,
+        RuleError::GroupFull
+            | RuleError::NoFreePlaces
+            | RuleError::TurnNotCome
+            | RuleError::GroupNotInPool
+            | RuleError::CounterUnderflow { .. }
+            | RuleError::OfferExpired
+    );
+    match command {
+        Command::Sign { .. } if for_want_of_a_place => Finding::ReferralWithoutPlace { code },
+        _ => Finding::TransitionNotAllowed { code },
+    }
+}
+
+/// The state the log says an application entered when the rules refused the command, so the
+/// replay can go on: deadlines as the rules would have set them at that moment.
+fn forced_state(
+    before: &Application,
+    entry: &AuditEntry,
+    logged: StateName,
+    context: &RuleContext<'_>,
+) -> ApplicationState {
+    let now = context.now;
+    let referral = || {
+        let group_id = entry.group_id.clone().unwrap_or_else(|| GroupId("unknown".into()));
+        let source = match entry.reason {
+            Reason::Referral { source } => source,
+            _ => PlaceSource::FreeChoice,
+        };
+        Referral::issue(group_id.clone(), source, context).unwrap_or(Referral {
+            group_id,
+            source,
+            issued_at: now,
+            valid_until_at: now,
+            cancel_until_at: now,
+            extensions_used: 0,
+            extended_days: 0,
+        })
+    };
+    match logged {
+        StateName::Queued => ApplicationState::Queued,
+        StateName::Offered => ApplicationState::offered_now(context)
+            .unwrap_or(ApplicationState::Offered { offered_at: now, expires_at: now }),
+        StateName::Referred => ApplicationState::Referred { referral: referral() },
+        StateName::StopListed => ApplicationState::stop_listed_from(now, context)
+            .unwrap_or(ApplicationState::StopListed { since_at: now, until_at: now }),
+        StateName::Enrolled => {
+            let referral = match &before.state {
+                ApplicationState::Referred { referral } => referral.clone(),
+                _ => referral(),
+            };
+            ApplicationState::Enrolled { referral, enrolled_at: now }
+        }
+        StateName::Removed => {
+            let reason = match entry.reason {
+                Reason::Removal { reason } => reason,
+                _ => RemovalReason::Withdrawn,
+            };
+            ApplicationState::Removed { reason, removed_at: now }
+        }
+    }
+}
+
+/// Replays a whole log (entry bytes in order) and returns every finding; empty when the
+/// pool's history follows the rules.
+pub fn replay_log<'b>(
+    context: ReplayContext<'_>,
+    entries: impl IntoIterator<Item = &'b [u8]>,
+) -> Vec<ReplayFinding> {
+    let mut replay = Replay::new(context);
+    for bytes in entries {
+        replay.push_bytes(bytes);
+    }
+    replay.into_findings()
+}
