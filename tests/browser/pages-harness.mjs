@@ -26,6 +26,7 @@ export function launch() {
  */
 export async function person(browser, service, ncalayerUrl) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  context.setDefaultTimeout(10_000);
   await context.route('**/config.json', (route) => route.fulfill({
     contentType: 'application/json',
     body: JSON.stringify({ api: '', ncalayer: ncalayerUrl }),
@@ -45,7 +46,9 @@ export async function settled(page) {
   assert.deepEqual(page.errors, [], 'no script errors on the page');
 }
 
+/** Loads a page afresh (a hash change alone would not reload the view). */
 export async function open(page, service, path) {
+  await page.goto('about:blank');
   await page.goto(`${service.base}/${path}`);
   await settled(page);
 }
