@@ -52,7 +52,7 @@ export function clearAnnouncements() {
 export function show(view, ...children) {
   const main = document.getElementById('main');
   main.dataset.view = view;
-  main.replaceChildren(...children.flat());
+  main.replaceChildren(...children.flat(2).filter((child) => child !== null && child !== undefined && child !== false));
   const heading = main.querySelector('h2');
   if (heading) {
     heading.setAttribute('tabindex', '-1');

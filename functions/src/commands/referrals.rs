@@ -55,7 +55,9 @@ pub async fn staff_referrals(
             let ApplicationState::Referred { referral } = &item.application.state else {
                 continue;
             };
-            if let Some(document) = current_document(store, &item.application.id, referral.issued_at).await? {
+            if let Some(document) =
+                current_document(store, &item.application.id, referral.issued_at).await?
+            {
                 if document.kindergarten_id == kindergarten_id {
                     referrals.push(waiting(document, referral.valid_until_at));
                 }

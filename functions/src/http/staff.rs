@@ -39,9 +39,7 @@ pub(super) async fn route(
         (&Method::GET, ["referrals"]) => {
             Reply::ok(&staff_referrals(store, kindergarten_id, call.now).await?)
         }
-        (_, ["places"] | ["applications", _, "enrol"] | ["referrals"]) => {
-            Err(method_not_allowed())
-        }
+        (_, ["places"] | ["applications", _, "enrol"] | ["referrals"]) => Err(method_not_allowed()),
         _ => Err(no_route()),
     }
 }

@@ -82,5 +82,5 @@ export async function chooseView(id) {
   show('choose',
     h('h2', { text: texts.groupsHeading }),
     groups.length === 0 ? h('p', { id: 'no-groups', text: texts.noGroups }) : form,
-    h('p', {}, h('a', { href: `#/application/${id}`, text: texts.back })));
+    h('p', {}, h('a', { href: '#/journal', text: texts.back })));
 }
