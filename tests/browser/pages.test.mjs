@@ -97,6 +97,14 @@ test('the stand-in speaks NCALayer through the npm package ncalayer-js-client, a
   assert.ok(vendored.equals(packaged), 'web/vendor/ncalayer-client.js is the package\'s own file');
 });
 
+test('the pages\' texts have the same keys in kk, ru and en', async () => {
+  const keysOf = (value, prefix = '') => Object.entries(value).flatMap(([key, inner]) =>
+    (inner && typeof inner === 'object' && !Array.isArray(inner) ? keysOf(inner, `${prefix}${key}.`) : [`${prefix}${key}`])).sort();
+  const [en, kk, ru] = await Promise.all(['en', 'kk', 'ru'].map(async (language) => (await import(`../../web/i18n/pages-${language}.js`)).default));
+  assert.deepEqual(keysOf(kk), keysOf(en));
+  assert.deepEqual(keysOf(ru), keysOf(en));
+});
+
 test('NCALayer absent: the login says it is not running and what to do', async () => {
   const { context, page: absent } = await person(browser, service, 'ws://127.0.0.1:9');
   await open(absent, service, 'parent.html?lang=en#/login');
@@ -315,4 +323,21 @@ test('a lapsed referral: the stop-listed child\'s page gives every reason and da
   assert.ok(reasons.some((reason) => reason.code === 'stop_listed' && reason.allowedFrom), JSON.stringify(reasons));
   assert.equal(await dataset('[data-deadline="stopListUntilAt"]', 'at'), server.deadlines.stopListUntilAt);
   await screenshotLanguages(page(), 'application-stop-listed');
+});
+
+test('the anonymous preview uses the pool\'s real free places from the public read', async () => {
+  const { context, page: visitor } = await person(browser, service, 'ws://127.0.0.1:9');
+  await visitor.goto(`${service.base}/index.html?lang=en&region=kz-zhetisu-taldykorgan`);
+  await visitor.waitForSelector('body[data-ready="true"]');
+  await visitor.fill('#iin', iinFor('2024-05-20', 5, 400));
+  await visitor.dispatchEvent('#iin', 'input');
+  await visitor.waitForSelector('#preview[data-pool="kz-zhetisu-taldykorgan/2024"]');
+  const places = (await api('GET', '/regions/kz-zhetisu-taldykorgan/pools/2024/places')).body;
+  assert.equal(await visitor.inputValue('#free-choice'), String(places.counters.freeChoice));
+  assert.equal(await visitor.inputValue('#groups-free'), String(places.groups.filter((group) => group.free > 0).length));
+  assert.equal(await visitor.getAttribute('#groups-free', 'readonly'), '');
+  assert.ok(['true', 'false'].includes(await visitor.getAttribute('#decision', 'data-allowed')));
+  await assertAccessible(visitor, 'preview with the public read');
+  await visitor.screenshot({ path: `${repository}tests/screenshots/preview-live-en.png`, fullPage: true });
+  await context.close();
 });

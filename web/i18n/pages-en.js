@@ -69,6 +69,8 @@ export default {
   secondParentIs: 'Second parent: {iin}',
   secondParentButton: 'Link the second parent',
   secondParentLinked: 'The second parent can now see this application.',
+  linkButton: 'Link this application to my IIN',
+  linkDone: 'The application is linked to your IIN.',
   withdrawHeading: 'Withdraw the application',
   withdrawButton: 'Withdraw the application',
   withdrawConfirm: 'Withdraw this application? The child leaves the queue.',

@@ -67,6 +67,8 @@ export default {
   secondParentIs: 'Екінші ата-ана: {iin}',
   secondParentButton: 'Екінші ата-ананы көрсету',
   secondParentLinked: 'Екінші ата-ана енді бұл өтінішті көреді.',
+  linkButton: 'Өтінішті менің ЖСН-іме байланыстыру',
+  linkDone: 'Өтініш сіздің ЖСН-іңізге байланыстырылды.',
   withdrawHeading: 'Өтінішті кері қайтарып алу',
   withdrawButton: 'Өтінішті кері қайтарып алу',
   withdrawConfirm: 'Бұл өтінішті кері қайтарып аласыз ба? Бала кезектен шығады.',

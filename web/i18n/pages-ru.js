@@ -67,6 +67,8 @@ export default {
   secondParentIs: 'Второй родитель: {iin}',
   secondParentButton: 'Указать второго родителя',
   secondParentLinked: 'Второй родитель теперь видит это заявление.',
+  linkButton: 'Привязать заявление к моему ИИН',
+  linkDone: 'Заявление привязано к вашему ИИН.',
   withdrawHeading: 'Отозвать заявление',
   withdrawButton: 'Отозвать заявление',
   withdrawConfirm: 'Отозвать это заявление? Ребёнок выйдет из очереди.',

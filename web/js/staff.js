@@ -152,6 +152,7 @@ async function start() {
   for (const button of document.querySelectorAll('button.language')) {
     button.addEventListener('click', () => {
       setLanguage(button.dataset.language);
+      clearAnnouncements();
       route();
     });
   }

@@ -77,6 +77,13 @@ function secondParentCard(details) {
     });
     children.push(form);
   }
+  const me = session()?.identity?.iin;
+  if (details.secondParentIin === me && !details.linkedIins.includes(me)) {
+    children.push(h('button', {
+      type: 'button', class: 'secondary', id: 'link', text: texts.linkButton,
+      onclick: () => act(`/applications/${details.application.id}/link`, {}, texts.linkDone),
+    }));
+  }
   return h('section', { class: 'card', 'aria-labelledby': 'second-parent-heading' }, children);
 }
 
