@@ -257,6 +257,8 @@ test('R11–R12 on the referral: time left to cancel shown; one extension', asyn
   const server = await serverDetails(first);
   assert.equal(server.application.state.referral.extensionsUsed, 1);
   assert.equal(await dataset('#valid-until', 'at'), server.application.state.referral.validUntilAt);
+  const [, extendedLast] = (await page().textContent('#valid-until')).match(/by the end of (.+)\.$/);
+  assert.match(await page().textContent('[data-deadline="referralValidUntilAt"]'), new RegExp(`by the end of ${extendedLast} `), 'the deadlines list says the extended last day');
   await screenshotLanguages(page(), 'application-referred');
 });
 

@@ -22,7 +22,8 @@ export function deadlineList(deadlines, clock) {
   for (const key of ['offerExpiresAt', 'referralValidUntilAt', 'cancelUntilAt', 'extensionLimitAt', 'stopListUntilAt']) {
     const at = deadlines[key];
     if (!at) continue;
-    const explanation = explanations[key];
+    // An extended referral's validity is no longer the counted span: its last day is the deadline's.
+    const explanation = explanations[key]?.deadlineAt && Date.parse(explanations[key].deadlineAt) !== Date.parse(at) ? null : explanations[key];
     const counted = explanation?.countedDays ?? [];
     const last = counted.length > 0 ? formatDate(texts, counted[counted.length - 1]) : lastDay(texts, at, clock);
     const detail = [];
