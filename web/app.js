@@ -2,6 +2,7 @@
 // server runs) and shows the answer. No rule is decided here.
 import init, * as rules from './pkg/kezek_rules.js';
 import { fill, languages } from './i18n/index.js';
+import { config } from './js/config.js';
 
 const params = new URLSearchParams(window.location.search);
 const element = (id) => document.getElementById(id);
@@ -10,6 +11,9 @@ const form = element('preview');
 let language = 'kk';
 let regions = [];
 let policy = null;
+/** The API's base URL when its public reads answer (regions, pools' free places), else null. */
+let api = null;
+let poolKey = '';
 
 /** `now` is the browser's clock unless the page is opened with ?now=<RFC 3339 instant>. */
 function now() {
@@ -221,6 +225,35 @@ function render() {
   }
 }
 
+/**
+ * The pool's real free places (public read GET /regions/{region}/pools/{year}/places) for
+ * the region and the child's group year, into the two pool fields, which are then read-only.
+ */
+async function loadPool() {
+  if (api === null) return;
+  const child = element('iin').value.length === 12 ? (() => { try { return rules.checkIin({ iin: element('iin').value }); } catch { return null; } })() : null;
+  const birthDate = child?.birthDate ?? element('birth-date').value;
+  const region = currentRegion();
+  if (!birthDate || !region?.served) return;
+  const key = `${region.id}/${birthDate.slice(0, 4)}`;
+  if (key === poolKey) return;
+  poolKey = key;
+  try {
+    const response = await fetch(`${api}/regions/${region.id}/pools/${birthDate.slice(0, 4)}/places`);
+    if (!response.ok || key !== poolKey) return;
+    const places = await response.json();
+    element('free-choice').value = String(places.counters.freeChoice);
+    element('groups-free').value = String(places.groups.filter((group) => group.free > 0).length);
+    for (const id of ['free-choice', 'groups-free']) element(id).readOnly = true;
+    document.querySelector('[data-text="poolHint"]')?.setAttribute('data-text', 'poolLive');
+    applyTexts();
+    element('preview').dataset.pool = key;
+    render();
+  } catch {
+    // The public read failed: the fields stay as typed.
+  }
+}
+
 function setLanguage(next) {
   language = languages[next] ? next : 'kk';
   try {
@@ -232,10 +265,24 @@ function setLanguage(next) {
   render();
 }
 
+/** The regions from the API's public read, or null when the page is served without it. */
+async function apiRegions() {
+  try {
+    const base = (await config()).api;
+    const response = await fetch(`${base}/regions`);
+    if (!response.ok) return null;
+    const answer = await response.json();
+    api = base;
+    return answer.regions.map((region) => ({ nameEn: region.nameRu, ...region }));
+  } catch {
+    return null;
+  }
+}
+
 async function start() {
   await init();
   policy = rules.defaultPolicy();
-  regions = await (await fetch('./data/regions.json')).json();
+  regions = await apiRegions() ?? await (await fetch('./data/regions.json')).json();
   language = params.get('lang') ?? storedLanguage() ?? 'kk';
   applyTexts();
   const firstServed = regions.find((region) => region.served);
@@ -243,8 +290,8 @@ async function start() {
   for (const button of document.querySelectorAll('button.language')) {
     button.addEventListener('click', () => setLanguage(button.dataset.language));
   }
-  form.addEventListener('input', render);
-  form.addEventListener('change', render);
+  form.addEventListener('input', () => { render(); loadPool(); });
+  form.addEventListener('change', () => { render(); loadPool(); });
   form.addEventListener('submit', (event) => event.preventDefault());
   render();
   document.body.dataset.ready = 'true';

@@ -937,6 +937,11 @@ async fn sequence() {
             .0,
         403
     );
+    // R13: the staff find the referral to enrol in their list.
+    let (status, listed) = api.get("/staff/referrals", "/staff/referrals", &staff).await;
+    assert_eq!(status, 200, "{listed}");
+    let waiting = listed["referrals"].as_array().expect("referrals");
+    assert!(waiting.iter().any(|referral| referral["applicationId"] == json!(id)), "{listed}");
     assert_eq!(
         api.post(now, enrol, &format!("/staff/applications/{id}/enrol"), &staff, json!({})).await.0,
         200

@@ -16,6 +16,7 @@ export default {
   freeChoiceLabel: 'Free-choice places in the pool',
   groupsFreeLabel: 'Groups with a free place',
   poolHint: 'Shown on the free places list; leave 0 if you do not know.',
+  poolLive: 'From the free places list of the service, now.',
   resultHeading: 'Result',
   childHeading: 'Your child',
   birthDate: 'Birth date',

@@ -16,6 +16,7 @@ export default {
   freeChoiceLabel: 'Кезектегі еркін таңдау орындары',
   groupsFreeLabel: 'Бос орны бар топтар',
   poolHint: 'Бос орындар тізімінде көрсетіледі; білмесеңіз 0 қалдырыңыз.',
+  poolLive: 'Қызметтің бос орындар тізімінен, қазір.',
   resultHeading: 'Нәтиже',
   childHeading: 'Сіздің балаңыз',
   birthDate: 'Туған күні',

@@ -16,6 +16,7 @@ export default {
   freeChoiceLabel: 'Мест свободного выбора в очереди',
   groupsFreeLabel: 'Групп со свободным местом',
   poolHint: 'Видно в списке свободных мест; оставьте 0, если не знаете.',
+  poolLive: 'Из списка свободных мест сервиса, сейчас.',
   resultHeading: 'Результат',
   childHeading: 'Ваш ребёнок',
   birthDate: 'Дата рождения',

@@ -12,6 +12,7 @@ pub mod journal;
 pub mod login;
 pub mod places;
 pub mod profile;
+pub mod referrals;
 pub mod sign;
 pub mod sweep;
 pub mod turn_engine;

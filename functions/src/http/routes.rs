@@ -21,6 +21,7 @@ pub const ROUTES: &[(&str, &str, super::Group)] = {
         ("POST", "/applications/{id}/sign", Sign),
         ("POST", "/staff/places", Staff),
         ("POST", "/staff/applications/{id}/enrol", Staff),
+        ("GET", "/staff/referrals", Staff),
         ("POST", "/operator/regions", Operator),
         ("POST", "/operator/regions/{region}/policy", Operator),
         ("POST", "/operator/kindergartens", Operator),

@@ -1,5 +1,6 @@
 //! `/staff`: kindergarten staff publish or withdraw places of their groups (R14) and confirm
-//! enrolment of a referral to their kindergarten (R13). The kindergarten is the session's.
+//! enrolment of a referral to their kindergarten (R13), listed by `GET /staff/referrals`.
+//! The kindergarten is the session's.
 
 use kezek_rules::application::ApplicationId;
 use lambda_http::http::Method;
@@ -7,6 +8,7 @@ use lambda_http::http::Method;
 use super::{method_not_allowed, no_route, Call, Reply, Router};
 use crate::commands::actions::{self, ActionInput};
 use crate::commands::places::{change_places, PlacesInput};
+use crate::commands::referrals::staff_referrals;
 use crate::error::{Error, Result};
 use crate::session::SessionRole;
 
@@ -34,7 +36,10 @@ pub(super) async fn route(
             let id = ApplicationId((*id).to_owned());
             Reply::ok(&actions::enrol(store, kindergarten_id, &id, &input, key, call.now).await?)
         }
-        (_, ["places"] | ["applications", _, "enrol"]) => Err(method_not_allowed()),
+        (&Method::GET, ["referrals"]) => {
+            Reply::ok(&staff_referrals(store, kindergarten_id, call.now).await?)
+        }
+        (_, ["places"] | ["applications", _, "enrol"] | ["referrals"]) => Err(method_not_allowed()),
         _ => Err(no_route()),
     }
 }

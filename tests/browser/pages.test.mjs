@@ -1,0 +1,345 @@
+// Browser tests of the parent's and the staff's pages (issue 12): the user guide's steps
+// (../shared/seed/translation-en.md) walked in headless Debian Chromium against the local
+// service (scripts/serve.sh: DynamoDB Local, moto, kezek-local), logging in and signing
+// through the NCALayer stand-in with the test PKI's keys. Every page is checked with axe-core
+// and photographed in kk, ru and en (tests/screenshots/).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { client, iinFor, startService } from '../e2e/service.mjs';
+import { startStandin } from './ncalayer-standin.mjs';
+import { announced, assertAccessible, launch, open, person, screenshotLanguages, settled } from './pages-harness.mjs';
+
+const repository = fileURLToPath(new URL('../../', import.meta.url));
+const GROUP = 'tk-001-2024-kk';
+const FIRST = iinFor('2024-02-10', 5, 300);
+const SECOND = iinFor('2024-03-11', 6, 310);
+const THIRD = iinFor('2024-04-12', 5, 320);
+
+let service;
+let api;
+let browser;
+let parentStandin;
+let staffStandin;
+let parent; // { context, page }
+let staff;
+
+before(async () => {
+  service = await startService();
+  api = client(service);
+  parentStandin = await startStandin(service.pki);
+  staffStandin = await startStandin(service.pki);
+  staffStandin.keys.auth = 'staff_auth';
+  browser = await launch();
+  parent = await person(browser, service, parentStandin.url);
+  staff = await person(browser, service, staffStandin.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await parentStandin?.close();
+  await staffStandin?.close();
+  await service?.stop();
+});
+
+const page = () => parent.page;
+const sweep = async () => (await api('POST', '/local/sweep')).body;
+const dataset = (selector, key) => page().$eval(selector, (node, name) => node.dataset[name], key);
+
+/** What the server says about an application, read with the parent's token from the page. */
+async function serverDetails(id) {
+  const token = await page().evaluate(() => JSON.parse(window.sessionStorage.getItem('kezek.session')).token);
+  const answer = await api('GET', `/applications/${id}`, { token });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  return answer.body;
+}
+
+async function openApplication(id) {
+  await open(page(), service, `parent.html#/application/${id}`);
+  assert.equal(await page().getAttribute('#main', 'data-view'), 'application');
+}
+
+/** The staff publish places through their page (R14). */
+async function publish(count = 1) {
+  await open(staff.page, service, 'staff.html#/');
+  await staff.page.fill(`#count-${GROUP}`, String(count));
+  await staff.page.click(`tr[data-group="${GROUP}"] button[data-action="publish"]`);
+  await staff.page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Done'));
+  await settled(staff.page);
+}
+
+/** Seed steps 6–7 through the enqueue form: resolves to the new application's id. */
+async function enqueue(childIin) {
+  await open(page(), service, 'parent.html#/journal');
+  await page().fill('#child-iin', childIin);
+  await page().selectOption('#priority', 'general');
+  await page().click('#enqueue button[type="submit"]');
+  await page().waitForFunction(() => document.getElementById('main').dataset.view === 'application');
+  await settled(page());
+  return page().evaluate(() => window.location.hash.split('/').pop());
+}
+
+/** Seed steps 8–13 on the pages: the notice window, the groups, "Sign and send". */
+async function chooseAndSign() {
+  await page().click('#choose');
+  await page().click('#notice-ok');
+  await page().waitForSelector('#groups');
+  await settled(page());
+  await page().check(`#group-${GROUP}`);
+  await page().click('#sign');
+}
+
+test('the stand-in speaks NCALayer through the npm package ncalayer-js-client, as copied to web/vendor/', () => {
+  const vendored = readFileSync(`${repository}web/vendor/ncalayer-client.js`);
+  const packaged = readFileSync(`${repository}node_modules/ncalayer-js-client/ncalayer-client.js`);
+  assert.ok(vendored.equals(packaged), 'web/vendor/ncalayer-client.js is the package\'s own file');
+});
+
+test('the pages\' texts have the same keys in kk, ru and en', async () => {
+  const keysOf = (value, prefix = '') => Object.entries(value).flatMap(([key, inner]) =>
+    (inner && typeof inner === 'object' && !Array.isArray(inner) ? keysOf(inner, `${prefix}${key}.`) : [`${prefix}${key}`])).sort();
+  const [en, kk, ru] = await Promise.all(['en', 'kk', 'ru'].map(async (language) => (await import(`../../web/i18n/pages-${language}.js`)).default));
+  assert.deepEqual(keysOf(kk), keysOf(en));
+  assert.deepEqual(keysOf(ru), keysOf(en));
+});
+
+test('NCALayer absent: the login says it is not running and what to do', async () => {
+  const { context, page: absent } = await person(browser, service, 'ws://127.0.0.1:9');
+  await open(absent, service, 'parent.html?lang=en#/login');
+  await absent.click('#login');
+  await absent.waitForFunction(() => document.getElementById('alert').dataset.code === 'ncalayer_missing');
+  const said = await announced(absent);
+  assert.match(said.alert, /NCALayer is not running/);
+  await assertAccessible(absent, 'login, NCALayer absent');
+  await context.close();
+});
+
+test('steps 1–2: the service page lists the regions; Astana, Almaty and Aktobe are served elsewhere (R1)', async () => {
+  await open(page(), service, 'parent.html?lang=en#/');
+  const regions = await page().$$eval('ul.regions button', (buttons) => buttons.map((b) => ({ id: b.dataset.region, served: b.dataset.served, disabled: b.getAttribute('aria-disabled') })));
+  const elsewhere = regions.filter((region) => region.served === 'false').map((region) => region.id).sort();
+  assert.deepEqual(elsewhere, ['kz-aktobe', 'kz-almaty', 'kz-astana']);
+  assert.ok(regions.filter((region) => region.served === 'false').every((region) => region.disabled === 'true'));
+  await page().click('button[data-region="kz-astana"]', { force: true });
+  assert.equal(await page().getAttribute('#main', 'data-view'), 'service', 'a city served elsewhere cannot be chosen');
+  await screenshotLanguages(page(), 'service');
+  await page().click('button[data-region="kz-zhetisu-taldykorgan"]');
+  await page().waitForFunction(() => document.getElementById('main').dataset.view === 'login');
+});
+
+test('steps 3–5: log in with the authentication key through NCALayer; the first login asks for the e-mail (R2)', async () => {
+  await settled(page());
+  await screenshotLanguages(page(), 'login');
+  await page().click('#login');
+  await page().waitForFunction(() => document.getElementById('main').dataset.view === 'profile');
+  await settled(page());
+  const challenge = parentStandin.requests.at(-1);
+  assert.equal(challenge.module, 'kz.gov.pki.knca.basics');
+  assert.deepEqual(challenge.args.signerParams.extKeyUsageOids, ['1.3.6.1.5.5.7.3.2'], 'the authentication key is asked for');
+  await screenshotLanguages(page(), 'profile');
+  await page().fill('#email', 'not-an-address');
+  await page().click('#profile button[type="submit"]');
+  await page().waitForFunction(() => document.getElementById('alert').dataset.code === 'email_invalid');
+  await page().fill('#email', 'parent@example.kz');
+  await page().fill('#phone', '+77011234567');
+  await page().click('#profile button[type="submit"]');
+  await page().waitForFunction(() => document.getElementById('main').dataset.view === 'journal');
+  await settled(page());
+  assert.equal(await page().isVisible('#no-applications'), true);
+});
+
+let first;
+
+test('steps 6–7: put a child in the queue from the journal; the application shows "In queue" and its position', async () => {
+  await screenshotLanguages(page(), 'journal-empty');
+  await page().fill('#child-iin', FIRST.slice(0, 11) + String((Number(FIRST[11]) + 1) % 10));
+  assert.notEqual(await page().getAttribute('#child-iin', 'aria-invalid'), null, 'a mistyped IIN is marked as typed');
+  first = await enqueue(FIRST);
+  assert.equal(await dataset('#state', 'state'), 'queued');
+  const server = await serverDetails(first);
+  assert.equal(await dataset('#position', 'ahead'), String(server.position.ahead));
+  assert.equal(await dataset('#position', 'waiting'), String(server.position.waiting));
+  assert.equal(await dataset('#decision', 'allowed'), String(server.eligibility.allowed), 'the page\'s rules and the server agree');
+  assert.equal(await dataset('#decision', 'allowed'), 'false');
+  assert.deepEqual((await dataset('#decision', 'reasons')).split(' '), server.eligibility.reasons.map((reason) => reason.code));
+  assert.equal(await page().isVisible('#choose'), false, '"Choose a state kindergarten" is not shown');
+  await screenshotLanguages(page(), 'application-queued');
+  await open(page(), service, 'parent.html#/journal');
+  assert.equal(await page().textContent(`tr[data-application="${first}"] [data-state]`), 'In queue');
+  await screenshotLanguages(page(), 'journal');
+});
+
+test('step 8: staff publish a place through their page; the turn comes; the notice window gives the exact deadline (step 9)', async () => {
+  await open(staff.page, service, 'staff.html?lang=en#/');
+  await staff.page.click('#login');
+  await staff.page.waitForFunction(() => ['profile', 'staff'].includes(document.getElementById('main').dataset.view));
+  await settled(staff.page);
+  if (await staff.page.getAttribute('#main', 'data-view') === 'profile') {
+    await staff.page.fill('#email', 'staff@tk-001.example.kz');
+    await staff.page.click('#profile button[type="submit"]');
+    await staff.page.waitForFunction(() => document.getElementById('main').dataset.view === 'staff');
+    await settled(staff.page);
+  }
+  await screenshotLanguages(staff.page, 'staff');
+  await publish(1);
+  const rounds = await sweep();
+  assert.ok(rounds.notify.sent >= 1, JSON.stringify(rounds.notify));
+  await openApplication(first);
+  const server = await serverDetails(first);
+  assert.equal(server.application.state.state, 'offered');
+  assert.equal(await dataset('#state', 'state'), 'offered');
+  assert.equal(await dataset('#decision', 'allowed'), 'true');
+  assert.equal(await dataset('#decision', 'serverAllowed'), 'true');
+  assert.equal(server.eligibility.allowed, true);
+  const offer = await page().$eval('[data-deadline="offerExpiresAt"]', (li) => li.dataset.at);
+  assert.equal(offer, server.application.state.expiresAt);
+  await screenshotLanguages(page(), 'application-offered');
+  await page().click('#choose');
+  const notice = await page().textContent('#notice-text');
+  assert.match(notice, /3 working days/);
+  assert.match(notice, /You stay in the queue/);
+  await assertAccessible(page(), 'notice window');
+  await page().screenshot({ path: `${repository}tests/screenshots/notice-en.png` });
+  await page().click('#notice-cancel');
+});
+
+let referral;
+
+test('steps 10–13: the free places list; a refused signature is shown in words; "Sign and send" issues the referral', async () => {
+  await openApplication(first);
+  await page().click('#choose');
+  await page().click('#notice-ok');
+  await page().waitForSelector('#groups');
+  await settled(page());
+  const row = await page().$eval(`tr[data-group="${GROUP}"]`, (tr) => ({ text: tr.textContent, map: tr.querySelector('a.map').href }));
+  assert.match(row.text, /Kazakh/);
+  assert.match(row.map, /mlat=[\d.]+&mlon=[\d.]+/);
+  await screenshotLanguages(page(), 'groups');
+  await page().check(`#group-${GROUP}`);
+  // A refused signature: the choice signed with the authentication key.
+  parentStandin.keys.sign = 'auth';
+  await page().click('#sign');
+  await page().waitForFunction(() => document.getElementById('alert').dataset.code === 'wrong_key_purpose');
+  assert.match((await announced(page())).alert, /signing key/);
+  await page().screenshot({ path: `${repository}tests/screenshots/sign-refused-en.png`, fullPage: true });
+  parentStandin.keys.sign = 'sign';
+  await page().click('#sign');
+  await page().waitForFunction(() => document.getElementById('main').dataset.view === 'document');
+  await settled(page());
+  const signing = parentStandin.requests.at(-1);
+  assert.deepEqual(signing.args.signerParams.extKeyUsageOids, ['1.3.6.1.5.5.7.3.4'], 'the signing key is asked for');
+  assert.equal(signing.args.signingParams.encapsulate, false, 'a detached CMS');
+  assert.match(Buffer.from(signing.args.data, 'base64').toString('utf8'), new RegExp(first), 'the exact bytes of the choice were signed');
+  referral = await page().textContent('[data-field="number"]');
+  const server = await serverDetails(first);
+  assert.equal(server.application.state.state, 'referred');
+  assert.equal(server.documents[0].number, referral);
+  await screenshotLanguages(page(), 'document');
+});
+
+test('step 14: the referral is in the journal\'s "General documents" tab', async () => {
+  await open(page(), service, 'parent.html#/journal/documents');
+  assert.equal(await page().getAttribute('#tab-documents', 'aria-selected'), 'true');
+  assert.equal(await page().isVisible(`#documents li[data-number="${referral}"]`), true);
+  await screenshotLanguages(page(), 'documents');
+});
+
+test('R11–R12 on the referral: time left to cancel shown; one extension', async () => {
+  await openApplication(first);
+  const left = await page().textContent('#cancel-left');
+  assert.match(left, /(23|24) h \d+ min left/);
+  await page().fill('#extend-days', '5');
+  await page().click('#extend button[type="submit"]');
+  await page().waitForSelector('#extend-used');
+  await settled(page());
+  const server = await serverDetails(first);
+  assert.equal(server.application.state.referral.extensionsUsed, 1);
+  assert.equal(await dataset('#valid-until', 'at'), server.application.state.referral.validUntilAt);
+  const [, extendedLast] = (await page().textContent('#valid-until')).match(/by the end of (.+)\.$/);
+  assert.match(await page().textContent('[data-deadline="referralValidUntilAt"]'), new RegExp(`by the end of ${extendedLast} `), 'the deadlines list says the extended last day');
+  await screenshotLanguages(page(), 'application-referred');
+});
+
+test('R13: the staff see the referral with its valid-until date and confirm "the child came"', async () => {
+  await open(staff.page, service, 'staff.html?lang=en#/');
+  const row = `#referrals tr[data-number="${referral}"]`;
+  assert.equal(await staff.page.isVisible(row), true);
+  await screenshotLanguages(staff.page, 'staff-referrals');
+  await staff.page.click(`${row} button[data-enrol]`);
+  await staff.page.waitForSelector(row, { state: 'detached' });
+  await settled(staff.page);
+  assert.match(await staff.page.textContent('#status'), new RegExp(`Enrolled: ${referral}`));
+  assert.equal((await serverDetails(first)).application.state.state, 'enrolled');
+});
+
+test('R12: a second child\'s referral is cancelled within 24 hours; the child is back in the queue', async () => {
+  const second = await enqueue(SECOND);
+  // Enough places for everyone ahead in the pool (the demo applications may wait there too).
+  await publish((await serverDetails(second)).position.ahead + 1);
+  await openApplication(second);
+  assert.equal(await dataset('#state', 'state'), 'offered');
+  await chooseAndSign();
+  await page().waitForFunction(() => document.getElementById('main').dataset.view === 'document');
+  await openApplication(second);
+  await page().click('#cancel-referral');
+  await page().click('#confirm-cancel-ok');
+  await page().waitForFunction(() => document.getElementById('status').textContent.includes('back in the queue'));
+  await settled(page());
+  // Back in the queue with its position; the released place goes to the turn engine, which
+  // may offer it to this same child again when it is first in line (README, Decisions).
+  const back = await serverDetails(second);
+  assert.ok(['queued', 'offered'].includes(back.application.state.state), back.application.state.state);
+  assert.notEqual(back.position, null);
+  await page().click('#withdraw');
+  await page().click('#confirm-withdraw-ok');
+  await page().waitForFunction(() => document.getElementById('status').textContent.includes('withdrawn'));
+});
+
+test('a lapsed referral: the stop-listed child\'s page gives every reason and date; the expired session comes back', async () => {
+  const third = await enqueue(THIRD);
+  await publish((await serverDetails(third)).position.ahead + 1);
+  await openApplication(third);
+  await chooseAndSign();
+  await page().waitForFunction(() => document.getElementById('main').dataset.view === 'document');
+  const { application } = await serverDetails(third);
+  const { now } = (await api('GET', '/local/clock')).body;
+  const seconds = Math.ceil((Date.parse(application.state.referral.validUntilAt) - Date.parse(now)) / 1000) + 60;
+  await api('POST', '/local/clock', { body: { advance: `${seconds}s` } });
+  await sweep();
+  // The session ran out with the clock: the page asks to log in again and returns here.
+  await openApplication(third).catch(() => {});
+  await page().waitForFunction(() => document.getElementById('main').dataset.view === 'login');
+  assert.equal((await announced(page())).code, 'session_ended');
+  await page().click('#login');
+  await page().waitForFunction(() => document.getElementById('main').dataset.view === 'application');
+  await settled(page());
+  assert.equal(await page().evaluate(() => window.location.hash), `#/application/${third}`);
+  const server = await serverDetails(third);
+  assert.equal(server.application.state.state, 'stop_listed');
+  assert.equal(await dataset('#state', 'state'), 'stop_listed');
+  assert.match(await page().textContent('#state'), /^Stop-list until \d+ \w+ \d{4}$/);
+  const reasons = await page().$$eval('#reasons li', (items) => items.map((li) => ({ code: li.dataset.code, allowedFrom: li.dataset.allowedFrom })));
+  assert.deepEqual(reasons, server.eligibility.reasons.map((reason) => ({ code: reason.code, allowedFrom: reason.allowedFrom ?? '' })));
+  assert.ok(reasons.some((reason) => reason.code === 'stop_listed' && reason.allowedFrom), JSON.stringify(reasons));
+  assert.equal(await dataset('[data-deadline="stopListUntilAt"]', 'at'), server.deadlines.stopListUntilAt);
+  await screenshotLanguages(page(), 'application-stop-listed');
+});
+
+test('the anonymous preview uses the pool\'s real free places from the public read', async () => {
+  const { context, page: visitor } = await person(browser, service, 'ws://127.0.0.1:9');
+  await visitor.goto(`${service.base}/index.html?lang=en&region=kz-zhetisu-taldykorgan`);
+  await visitor.waitForSelector('body[data-ready="true"]');
+  await visitor.fill('#iin', iinFor('2024-05-20', 5, 400));
+  await visitor.dispatchEvent('#iin', 'input');
+  await visitor.waitForSelector('#preview[data-pool="kz-zhetisu-taldykorgan/2024"]');
+  const places = (await api('GET', '/regions/kz-zhetisu-taldykorgan/pools/2024/places')).body;
+  assert.equal(await visitor.inputValue('#free-choice'), String(places.counters.freeChoice));
+  assert.equal(await visitor.inputValue('#groups-free'), String(places.groups.filter((group) => group.free > 0).length));
+  assert.equal(await visitor.getAttribute('#groups-free', 'readonly'), '');
+  assert.ok(['true', 'false'].includes(await visitor.getAttribute('#decision', 'data-allowed')));
+  await assertAccessible(visitor, 'preview with the public read');
+  await visitor.screenshot({ path: `${repository}tests/screenshots/preview-live-en.png`, fullPage: true });
+  await context.close();
+});
