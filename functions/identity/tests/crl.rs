@@ -58,11 +58,11 @@ fn base(revoked: &[(&[u8], Option<u32>)]) -> Vec<u8> {
 fn a_crl_past_its_next_update_is_revocation_unknown_unless_within_the_grace() {
     let crl = base(&[]);
     assert_eq!(
-        sign(Arc::new(crl_file(Duration::zero(), &[crl.clone()])), "sign"),
+        sign(Arc::new(crl_file(Duration::zero(), std::slice::from_ref(&crl))), "sign"),
         Err("revocation_unknown")
     );
     assert_eq!(
-        sign(Arc::new(crl_file(Duration::days(3), &[crl.clone()])), "sign"),
+        sign(Arc::new(crl_file(Duration::days(3), std::slice::from_ref(&crl))), "sign"),
         Err("revocation_unknown")
     );
     assert_eq!(sign(Arc::new(crl_file(Duration::days(4), &[crl])), "sign"), Ok(()));
@@ -98,7 +98,7 @@ fn a_delta_crl_can_take_a_held_certificate_off_the_base() {
     let held = serial_of("sign");
     let base = base(&[(&held, Some(6))]);
     assert_eq!(
-        sign(Arc::new(crl_file(grace, &[base.clone()])), "sign"),
+        sign(Arc::new(crl_file(grace, std::slice::from_ref(&base))), "sign"),
         Err("certificate_revoked")
     );
     let release = intermediate_crl(at(20), at(27), 11, Some(10), &[(&held, REMOVE_FROM_CRL)]);
