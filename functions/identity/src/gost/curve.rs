@@ -77,8 +77,7 @@ impl Curve {
         let field = Field { p: &self.p, a: &self.a };
         let base = Jacobian::affine(self.x.clone(), self.y.clone());
         let key = Jacobian::affine(qx.clone(), qy.clone());
-        let sum = field.add(&field.multiply(&base, z1), &field.multiply(&key, z2));
-        field.affine_x(&sum)
+        field.affine_x(&field.combine(&base, z1, &key, z2))
     }
 }
 
@@ -169,7 +168,8 @@ impl Field<'_> {
         Jacobian { x, y, z }
     }
 
-    /// Left-to-right double-and-add.
+    /// Left-to-right double-and-add (the tests' check of the base points' order).
+    #[cfg(test)]
     fn multiply(&self, point: &Jacobian, scalar: &BigUint) -> Jacobian {
         let mut result = Jacobian::infinity();
         for bit in (0..scalar.bits()).rev() {
@@ -177,6 +177,23 @@ impl Field<'_> {
             if scalar.bit(bit) {
                 result = self.add(&result, point);
             }
+        }
+        result
+    }
+
+    /// `z1·p + z2·q` in one pass (Shamir's trick): one doubling per bit, not two.
+    fn combine(&self, p: &Jacobian, z1: &BigUint, q: &Jacobian, z2: &BigUint) -> Jacobian {
+        let both = self.add(p, q);
+        let mut result = Jacobian::infinity();
+        for bit in (0..z1.bits().max(z2.bits())).rev() {
+            result = self.double(&result);
+            let addend = match (z1.bit(bit), z2.bit(bit)) {
+                (true, true) => &both,
+                (true, false) => p,
+                (false, true) => q,
+                (false, false) => continue,
+            };
+            result = self.add(&result, addend);
         }
         result
     }
