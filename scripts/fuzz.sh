@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fuzzes the signature input path of kezek-identity (CMS DER, certificate DER, base64/PEM
-# submissions) for FUZZ_SECONDS (default 30) with cargo-fuzz (libFuzzer). Seeds the corpus
-# with real CMS messages and certificates from the test PKI. Stable Rust: RUSTC_BOOTSTRAP=1
+# Fuzzes kezek-identity's parsers with cargo-fuzz (libFuzzer), FUZZ_SECONDS (default 30) per
+# target: `signature_input` (CMS DER, certificate DER, base64/PEM submissions), seeded with
+# CMS messages and certificates of the test PKI; `revocation_and_gost` (CRLs DER/PEM, GOST
+# keys and signatures), seeded with NCA's GOST test CA, CRL and certificate. Stable Rust: RUSTC_BOOTSTRAP=1
 # lets cargo-fuzz use the sanitizer flags it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,5 +20,10 @@ for holder in sign auth; do
   openssl cms -sign -binary -nosmimecap -md sha256 -outform DER -nodetach -in "$pki/payload" -signer "$pki/$holder.pem" -inkey "$pki/$holder.key" -out "$corpus/seed-$holder-attached.der"
   openssl x509 -in "$pki/$holder.pem" -outform DER -out "$corpus/seed-$holder-certificate.der"
 done
+gost_corpus=$fuzz/corpus/revocation_and_gost
+mkdir -p "$gost_corpus"
+cp functions/identity/tests/nca/*.cer functions/identity/tests/nca/*.crl "$gost_corpus/"
+openssl crl -in "$pki/intermediate.crl.pem" -outform DER -out "$gost_corpus/seed-rsa.crl"
 cd "$fuzz"
 RUSTC_BOOTSTRAP=1 cargo fuzz run signature_input "corpus/signature_input" -- -max_total_time="$seconds" -max_len=16384
+RUSTC_BOOTSTRAP=1 cargo fuzz run revocation_and_gost "corpus/revocation_and_gost" -- -max_total_time="$seconds" -max_len=65536

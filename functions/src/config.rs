@@ -119,3 +119,71 @@ fn local_endpoint() -> Option<&'static str> {
 pub fn local_ssm_client(endpoint_url: &str) -> Client {
     Client::new(&crate::sdk_config::local(endpoint_url))
 }
+
+/// How the EDS verifier treats revocation and test subjects (plain variables: none is a
+/// secret, and each is small):
+///
+/// | variable | values | default |
+/// |---|---|---|
+/// | `KEZEK_STAGE_KIND` | `production`, or `test`: a test stage accepts NCA's test subjects (IIN/BIN without a valid check digit) | `production` |
+/// | `KEZEK_CRL_GRACE_HOURS` | hours a CRL is still used past its nextUpdate, 0–168 | 0 |
+/// | `KEZEK_REVOCATION_UNKNOWN` | `refuse` (`revocation_unknown`) or `accept` (and log) | `refuse` |
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EdsOptions {
+    pub subjects: kezek_identity::SubjectRules,
+    pub crl_grace: chrono::Duration,
+    pub unknown: kezek_identity::Unknown,
+}
+
+/// The longest CRL grace accepted, in hours (a week).
+pub const CRL_GRACE_HOURS_MAX: i64 = 168;
+
+impl EdsOptions {
+    /// From the process environment.
+    pub fn from_env() -> Result<Self> {
+        Self::from_values(
+            variable("KEZEK_STAGE_KIND").as_deref(),
+            variable("KEZEK_CRL_GRACE_HOURS").as_deref(),
+            variable("KEZEK_REVOCATION_UNKNOWN").as_deref(),
+        )
+    }
+
+    /// From the three values (absent: the defaults); anything else is a configuration error.
+    pub fn from_values(
+        stage_kind: Option<&str>,
+        crl_grace_hours: Option<&str>,
+        unknown: Option<&str>,
+    ) -> Result<Self> {
+        let accept_test_subjects = match stage_kind.unwrap_or("production") {
+            "production" => false,
+            "test" => true,
+            other => {
+                return Err(Error::internal(format!(
+                    "KEZEK_STAGE_KIND is {other:?}: production or test"
+                )))
+            }
+        };
+        let hours = match crl_grace_hours {
+            None => 0,
+            Some(text) => text
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|hours| (0..=CRL_GRACE_HOURS_MAX).contains(hours))
+                .ok_or_else(|| {
+                    Error::internal(format!("KEZEK_CRL_GRACE_HOURS is {text:?}: 0 to 168"))
+                })?,
+        };
+        let unknown = match unknown {
+            None => kezek_identity::Unknown::Refuse,
+            Some(text) => kezek_identity::Unknown::parse(text).ok_or_else(|| {
+                Error::internal(format!("KEZEK_REVOCATION_UNKNOWN is {text:?}: refuse or accept"))
+            })?,
+        };
+        Ok(Self {
+            subjects: kezek_identity::SubjectRules { accept_test_subjects },
+            crl_grace: chrono::Duration::hours(hours),
+            unknown,
+        })
+    }
+}

@@ -1,13 +1,19 @@
 //! The EDS verifier behind the store's [`SignatureVerifier`]: X.509 chains to the NCA
-//! anchors, key purpose, CRL, and CMS/CAdES or raw RSA signatures over exactly the issued
-//! bytes (crate `kezek-identity`). This is what `sign` runs in production; the HMAC verifier
-//! is kept only for storage tests that are not about signatures.
+//! anchors, key purpose, revocation, and CMS/CAdES or raw signatures by RSA or GOST R
+//! 34.10-2015 keys over exactly the issued bytes (crate `kezek-identity`). This is what `sign`
+//! runs in production; the HMAC verifier (feature `test-verifier`) is kept only for storage
+//! tests that are not about signatures.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use kezek_identity::submission::RawScheme;
 use kezek_identity::{
+<<<<<<< HEAD
     Holder, KeyPurpose, RsaVerifier, SignatureSubmission, VerificationRequest, VerifiedSigner,
+=======
+    Holder, IdentityError, KeyPurpose, SignatureSubmission, VerificationRequest, VerifiedSigner,
+    X509Verifier,
+>>>>>>> eds
 };
 use kezek_rules::time::Instant;
 
@@ -28,17 +34,28 @@ pub fn submission_of(signature: &SignedChoice) -> SignatureSubmission {
     }
 }
 
-/// The RSA EDS verifier, configured with the trust anchors and CRLs.
+/// The EDS verifier (RSA and GOST keys), configured with the trust anchors and revocation.
 #[derive(Debug, Clone)]
 pub struct EdsVerifier {
-    verifier: RsaVerifier,
+    verifier: X509Verifier,
 }
 
 impl EdsVerifier {
+    /// The evidence's verifier name for an RSA signer.
     pub const NAME: &'static str = "x509-rsa";
+    /// The evidence's verifier name for a GOST R 34.10-2015 signer.
+    pub const NAME_GOST: &'static str = "x509-gost2015";
 
-    pub fn new(verifier: RsaVerifier) -> Self {
+    pub fn new(verifier: X509Verifier) -> Self {
         Self { verifier }
+    }
+
+    /// The evidence's verifier name for `signer`'s key.
+    pub fn name_for(signer: &VerifiedSigner) -> &'static str {
+        match signer.key_algorithm {
+            "rsa" => Self::NAME,
+            _ => Self::NAME_GOST,
+        }
     }
 
     /// Checks a signature of `purpose` and `holder` over `issued`, by `expected_iin` if given.
@@ -75,11 +92,12 @@ impl SignatureVerifier for EdsVerifier {
             Some(expected_iin),
             now,
         )?;
+        let verifier = Self::name_for(&signer).to_owned();
         Ok(SignatureEvidence {
             signed_text: String::from_utf8_lossy(signed).into_owned(),
             signature_base64: signature.signature_base64.clone(),
             signer_iin: signer.iin,
-            verifier: Self::NAME.to_owned(),
+            verifier,
             certificate_base64: Some(STANDARD.encode(&signer.certificate_der)),
             signer_name: Some(signer.name),
             certificate_serial: Some(signer.certificate_serial),

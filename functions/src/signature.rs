@@ -1,17 +1,24 @@
 //! Verifying the applicant's signature over the exact bytes `choose` issued (DESIGN §3).
 //!
-//! One trait, so the X.509/CMS (RSA, later GOST) verifier can replace the test one. The
-//! test verifier is a real check: HMAC-SHA256 under a key derived per signer IIN from a
-//! configured secret, so a signature by one person never verifies for another, and any
-//! change of the bytes is refused.
+//! One trait, so the X.509/CMS verifier (RSA and GOST keys, `crate::eds`) and the test one
+//! are interchangeable. The test verifier — only with the cargo feature `test-verifier`,
+//! which the tests and benchmarks enable and the Lambda binaries never do — is a real
+//! check: HMAC-SHA256 under a key derived per signer IIN from a configured secret, so a
+//! signature by one person never verifies for another, and any change of the bytes is
+//! refused.
 
+#[cfg(feature = "test-verifier")]
 use base64::engine::general_purpose::STANDARD;
+#[cfg(feature = "test-verifier")]
 use base64::Engine;
 use kezek_rules::time::Instant;
+#[cfg(feature = "test-verifier")]
 use ring::hmac;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+#[cfg(feature = "test-verifier")]
+use crate::error::Error;
+use crate::error::Result;
 use crate::store::items::SignatureEvidence;
 
 /// What the client sends back with `sign`.
@@ -34,17 +41,20 @@ pub trait SignatureVerifier: Send + Sync + std::fmt::Debug {
     ) -> Result<SignatureEvidence>;
 }
 
-/// HMAC-SHA256 test verifier (until the X.509/CMS verifier lands).
+/// HMAC-SHA256 test verifier (feature `test-verifier`: tests and benchmarks only).
+#[cfg(feature = "test-verifier")]
 pub struct HmacTestVerifier {
     master: hmac::Key,
 }
 
+#[cfg(feature = "test-verifier")]
 impl std::fmt::Debug for HmacTestVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("HmacTestVerifier")
     }
 }
 
+#[cfg(feature = "test-verifier")]
 impl HmacTestVerifier {
     pub const NAME: &'static str = "hmac-sha256-test";
 
@@ -63,6 +73,7 @@ impl HmacTestVerifier {
     }
 }
 
+#[cfg(feature = "test-verifier")]
 impl SignatureVerifier for HmacTestVerifier {
     fn verify(
         &self,
@@ -89,7 +100,7 @@ impl SignatureVerifier for HmacTestVerifier {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "test-verifier"))]
 mod tests {
     use super::*;
     use chrono::{TimeZone, Utc};

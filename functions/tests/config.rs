@@ -193,3 +193,31 @@ async fn the_lambda_routers_are_configured_from_ssm_parameters() {
     assert!(error.detail().contains("ParameterNotFound"), "{}", error.detail());
     clear(config::CRL);
 }
+
+/// Issue 14: a production stage never accepts NCA's test subjects; the CRL grace and the
+/// policy for unknown revocation come from plain variables, each checked.
+#[test]
+fn eds_options_default_to_production_no_grace_and_refusing_the_unknown() {
+    use kezek_functions::config::EdsOptions;
+    use kezek_identity::{SubjectRules, Unknown};
+    let defaults = EdsOptions::from_values(None, None, None).expect("defaults");
+    assert_eq!(defaults.subjects, SubjectRules { accept_test_subjects: false });
+    assert_eq!(defaults.crl_grace, Duration::zero());
+    assert_eq!(defaults.unknown, Unknown::Refuse);
+    let staging = EdsOptions::from_values(Some("test"), Some("12"), Some("accept")).expect("test");
+    assert!(staging.subjects.accept_test_subjects);
+    assert_eq!(staging.crl_grace, Duration::hours(12));
+    assert_eq!(staging.unknown, Unknown::AcceptAndLog);
+    for (kind, grace, unknown) in [
+        (Some("staging"), None, None),
+        (None, Some("169"), None),
+        (None, Some("-1"), None),
+        (None, Some("a day"), None),
+        (None, None, Some("ignore")),
+    ] {
+        assert!(
+            EdsOptions::from_values(kind, grace, unknown).is_err(),
+            "{kind:?} {grace:?} {unknown:?}"
+        );
+    }
+}

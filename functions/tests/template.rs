@@ -389,7 +389,10 @@ fn needs() -> BTreeMap<String, BTreeSet<String>> {
         ("KEZEK_TABLE".to_owned(), all),
         (config::value_variable(config::SESSION_KEY), http),
         (config::value_variable(config::TRUST_ANCHORS), eds.clone()),
-        (config::value_variable(config::CRL), eds),
+        (config::value_variable(config::CRL), eds.clone()),
+        ("KEZEK_STAGE_KIND".to_owned(), eds.clone()),
+        ("KEZEK_CRL_GRACE_HOURS".to_owned(), eds.clone()),
+        ("KEZEK_REVOCATION_UNKNOWN".to_owned(), eds),
         (config::value_variable(config::ORGANISATIONS), auth),
         ("KEZEK_EMAIL_TOPIC_ARN".to_owned(), ["notify".to_owned()].into()),
     ])

@@ -12,7 +12,7 @@ use der::{Decode, Encode};
 use x509_cert::Certificate;
 
 use crate::error::IdentityError;
-use crate::rsa::{RsaKey, RsaScheme};
+use crate::key::{content_digest, PublicKey};
 
 const SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 const DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
@@ -50,6 +50,41 @@ fn signer_matches(certificate: &Certificate, sid: &SignerIdentifier) -> bool {
 
 /// Verifies a CMS SignedData (DER) over exactly `issued`.
 pub fn verify_cms(der: &[u8], issued: &[u8]) -> Result<CmsSigner, IdentityError> {
+    let signed = signed_data(der, issued)?;
+    let supplied = supplied_certificates(&signed)?;
+    let mut signers = signed.signer_infos.0.iter();
+    let (Some(signer), None) = (signers.next(), signers.next()) else {
+        return Err(IdentityError::CmsUnsupported { detail: "exactly one signer is accepted" });
+    };
+    let certificate = supplied
+        .iter()
+        .find(|certificate| signer_matches(certificate, &signer.sid))
+        .cloned()
+        .ok_or(IdentityError::CmsUnsupported {
+            detail: "the signer's certificate is not in the message",
+        })?;
+    let key = PublicKey::from_spki(&certificate.tbs_certificate.subject_public_key_info)?;
+    let signed_message = match &signer.signed_attrs {
+        None => issued.to_vec(),
+        Some(attributes) => {
+            let digest = content_digest(signer.digest_alg.oid, issued)?;
+            check_signed_attributes(attributes, &digest)?;
+            attributes
+                .to_der()
+                .map_err(|_| IdentityError::DerInvalid { what: "signed attributes" })?
+        }
+    };
+    key.verify(
+        signer.signature_algorithm.oid,
+        Some(signer.digest_alg.oid),
+        &signed_message,
+        signer.signature.as_bytes(),
+    )?;
+    Ok(CmsSigner { certificate, supplied })
+}
+
+/// The SignedData of an id-data ContentInfo whose attached content, if any, is `issued`.
+fn signed_data(der: &[u8], issued: &[u8]) -> Result<SignedData, IdentityError> {
     if der.len() > CMS_BYTES_MAX {
         return Err(IdentityError::InputTooLarge);
     }
@@ -73,6 +108,10 @@ pub fn verify_cms(der: &[u8], issued: &[u8]) -> Result<CmsSigner, IdentityError>
             return Err(IdentityError::ContentMismatch);
         }
     }
+    Ok(signed)
+}
+
+fn supplied_certificates(signed: &SignedData) -> Result<Vec<Certificate>, IdentityError> {
     let supplied: Vec<Certificate> = signed
         .certificates
         .iter()
@@ -85,65 +124,51 @@ pub fn verify_cms(der: &[u8], issued: &[u8]) -> Result<CmsSigner, IdentityError>
     if supplied.len() > CERTIFICATES_MAX {
         return Err(IdentityError::InputTooLarge);
     }
-    let mut signers = signed.signer_infos.0.iter();
-    let (Some(signer), None) = (signers.next(), signers.next()) else {
-        return Err(IdentityError::CmsUnsupported { detail: "exactly one signer is accepted" });
-    };
-    let certificate = supplied
-        .iter()
-        .find(|certificate| signer_matches(certificate, &signer.sid))
-        .cloned()
-        .ok_or(IdentityError::CmsUnsupported {
-            detail: "the signer's certificate is not in the message",
-        })?;
-    let digest_algorithm = RsaScheme::check_digest(signer.digest_alg.oid)?;
-    let scheme = RsaScheme::from_oids(signer.signature_algorithm.oid, Some(signer.digest_alg.oid))?;
-    let key = RsaKey::from_spki(&certificate.tbs_certificate.subject_public_key_info)?;
-    let signature = signer.signature.as_bytes();
-    let signed_message = match &signer.signed_attrs {
-        None => issued.to_vec(),
-        Some(attributes) => {
-            let digest = ring::digest::digest(digest_algorithm, issued);
-            let mut digest_seen = false;
-            for attribute in attributes.iter() {
-                let single = || {
-                    let mut values = attribute.values.iter();
-                    match (values.next(), values.next()) {
-                        (Some(value), None) => Ok(value),
-                        _ => Err(IdentityError::CmsUnsupported {
-                            detail: "a signed attribute must have one value",
-                        }),
-                    }
-                };
-                if attribute.oid == MESSAGE_DIGEST {
-                    let value: OctetString = single()?
-                        .decode_as()
-                        .map_err(|_| IdentityError::DerInvalid { what: "message digest" })?;
-                    if value.as_bytes() != digest.as_ref() {
-                        return Err(IdentityError::MessageDigestMismatch);
-                    }
-                    digest_seen = true;
-                } else if attribute.oid == CONTENT_TYPE {
-                    let value: ObjectIdentifier = single()?
-                        .decode_as()
-                        .map_err(|_| IdentityError::DerInvalid { what: "content type" })?;
-                    if value != DATA {
-                        return Err(IdentityError::CmsUnsupported {
-                            detail: "signed content type is not id-data",
-                        });
-                    }
-                }
-            }
-            if !digest_seen {
+    Ok(supplied)
+}
+
+/// The message-digest attribute must be `digest`; a content-type attribute must be id-data.
+fn check_signed_attributes(
+    attributes: &cms::signed_data::SignedAttributes,
+    digest: &[u8],
+) -> Result<(), IdentityError> {
+    let mut digest_seen = false;
+    for attribute in attributes.iter() {
+        if attribute.oid != MESSAGE_DIGEST && attribute.oid != CONTENT_TYPE {
+            continue;
+        }
+        let mut values = attribute.values.iter();
+        let value = match (values.next(), values.next()) {
+            (Some(value), None) => value,
+            _ => {
                 return Err(IdentityError::CmsUnsupported {
-                    detail: "signed attributes without a message digest",
+                    detail: "a signed attribute must have one value",
+                })
+            }
+        };
+        if attribute.oid == MESSAGE_DIGEST {
+            let value: OctetString = value
+                .decode_as()
+                .map_err(|_| IdentityError::DerInvalid { what: "message digest" })?;
+            if value.as_bytes() != digest {
+                return Err(IdentityError::MessageDigestMismatch);
+            }
+            digest_seen = true;
+        } else {
+            let value: ObjectIdentifier = value
+                .decode_as()
+                .map_err(|_| IdentityError::DerInvalid { what: "content type" })?;
+            if value != DATA {
+                return Err(IdentityError::CmsUnsupported {
+                    detail: "signed content type is not id-data",
                 });
             }
-            attributes
-                .to_der()
-                .map_err(|_| IdentityError::DerInvalid { what: "signed attributes" })?
         }
-    };
-    key.verify(scheme, &signed_message, signature)?;
-    Ok(CmsSigner { certificate, supplied })
+    }
+    if !digest_seen {
+        return Err(IdentityError::CmsUnsupported {
+            detail: "signed attributes without a message digest",
+        });
+    }
+    Ok(())
 }

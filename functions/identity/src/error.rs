@@ -20,8 +20,10 @@ pub enum IdentityError {
     KeyTooWeak {
         bits: usize,
     },
-    /// The key is not an RSA key (GOST keys are not accepted yet).
+    /// Neither an RSA key nor a GOST R 34.10-2015 512-bit key.
     KeyTypeNotSupported,
+    /// A GOST key on a curve other than NCA's 512-bit paramSetA (or of another size).
+    GostCurveNotSupported,
     /// The certificate does not chain to a configured trust anchor.
     CertificateUntrusted,
     CertificateExpired,
@@ -47,6 +49,14 @@ pub enum IdentityError {
     SignatureInvalid,
     /// A limit was exceeded (input too large, chain too long).
     InputTooLarge,
+    /// No current revocation information: the CRL is past its nextUpdate (plus the grace),
+    /// or no CRL/OCSP answer covers the certificate, and the policy refuses the unknown.
+    RevocationUnknown,
+    /// The OCSP response is not signed by the issuer or its delegated responder, or is
+    /// malformed.
+    OcspResponseInvalid,
+    /// A CRL is not signed by the CA it names, or is not a CRL of that CA.
+    CrlInvalid,
 }
 
 impl IdentityError {
@@ -72,6 +82,10 @@ impl IdentityError {
             MessageDigestMismatch => "message_digest_mismatch",
             SignatureInvalid => "signature_invalid",
             InputTooLarge => "signature_input_too_large",
+            GostCurveNotSupported => "gost_curve_not_supported",
+            RevocationUnknown => "revocation_unknown",
+            OcspResponseInvalid => "ocsp_response_invalid",
+            CrlInvalid => "crl_invalid",
         }
     }
 }
@@ -83,13 +97,19 @@ impl fmt::Display for IdentityError {
             EncodingInvalid => write!(f, "the signature or certificate is not valid base64/PEM"),
             DerInvalid { what } => write!(f, "the {what} is not well-formed DER"),
             CmsUnsupported { detail } => write!(f, "unsupported CMS: {detail}"),
-            AlgorithmNotAllowed => {
-                write!(f, "only SHA-256 or stronger RSA signatures are accepted")
-            }
+            AlgorithmNotAllowed => write!(
+                f,
+                "only RSA with SHA-256 or stronger, or GOST R 34.10-2015 with Streebog-512, is accepted"
+            ),
             KeyTooWeak { bits } => {
                 write!(f, "RSA keys need at least 2048 bits, this one has {bits}")
             }
-            KeyTypeNotSupported => write!(f, "only RSA keys are accepted"),
+            KeyTypeNotSupported => {
+                write!(f, "only RSA and GOST R 34.10-2015 512-bit keys are accepted")
+            }
+            GostCurveNotSupported => {
+                write!(f, "only GOST keys on the 512-bit parameter set A are accepted")
+            }
             CertificateUntrusted => {
                 write!(f, "the certificate is not issued by a trusted authority")
             }
@@ -109,6 +129,9 @@ impl fmt::Display for IdentityError {
             }
             SignatureInvalid => write!(f, "the signature does not verify"),
             InputTooLarge => write!(f, "the signature input exceeds its limit"),
+            RevocationUnknown => write!(f, "whether the certificate is revoked is not known now"),
+            OcspResponseInvalid => write!(f, "the OCSP response is not validly signed"),
+            CrlInvalid => write!(f, "the revocation list is not validly signed by its CA"),
         }
     }
 }

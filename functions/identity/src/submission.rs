@@ -1,5 +1,5 @@
-//! What a client sends as its signature: a CMS/CAdES message, or a raw RSA signature with
-//! the certificate.
+//! What a client sends as its signature: a CMS/CAdES message, or a raw signature (RSA, or
+//! GOST R 34.10-2015 for a GOST certificate) with the certificate.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -9,7 +9,9 @@ use x509_cert::Certificate;
 use crate::certificate::{parse_der, CERTIFICATE_BYTES_MAX};
 use crate::cms::{verify_cms, CMS_BYTES_MAX};
 use crate::error::IdentityError;
-use crate::rsa::{RsaKey, RsaScheme};
+use crate::gost::NCA_GOST_512_SIGNATURE;
+use crate::key::PublicKey;
+use crate::rsa::RsaScheme;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -69,12 +71,19 @@ pub fn verify_submission(
         SignatureSubmission::Raw { signature, certificate, scheme } => {
             let certificate = certificate_from_text(certificate)?;
             let signature = decode_base64(signature, 1024)?;
-            let key = RsaKey::from_spki(&certificate.tbs_certificate.subject_public_key_info)?;
-            let scheme = match scheme {
-                RawScheme::Pkcs1Sha256 => RsaScheme::Pkcs1Sha256,
-                RawScheme::PssSha256 => RsaScheme::PssSha256,
-            };
-            key.verify(scheme, issued, &signature)?;
+            match PublicKey::from_spki(&certificate.tbs_certificate.subject_public_key_info)? {
+                PublicKey::Rsa(key) => {
+                    let scheme = match scheme {
+                        RawScheme::Pkcs1Sha256 => RsaScheme::Pkcs1Sha256,
+                        RawScheme::PssSha256 => RsaScheme::PssSha256,
+                    };
+                    key.verify(scheme, issued, &signature)?;
+                }
+                // A GOST key has one scheme: GOST R 34.10-2015 with Streebog-512, NCA layout.
+                key @ PublicKey::Gost(_) => {
+                    key.verify(NCA_GOST_512_SIGNATURE, None, issued, &signature)?;
+                }
+            }
             Ok((certificate, Vec::new()))
         }
     }

@@ -11,8 +11,9 @@ use chrono::{DateTime, Utc};
 use x509_cert::Certificate;
 
 use crate::certificate::{check_validity, issued_by, purposes_of};
+use crate::crl::CrlFile;
 use crate::error::IdentityError;
-use crate::revocation::{CrlFile, RevocationCheck};
+use crate::revocation::RevocationCheck;
 
 /// Longest chain walked from a certificate to an anchor.
 const CHAIN_DEPTH_MAX: usize = 5;
@@ -42,12 +43,19 @@ impl TrustStore {
     }
 
     /// Loads CRLs (PEM, one or several) into this store's [`CrlFile`], after checking each
-    /// is signed by one of the anchors; returns the number of entries loaded.
+    /// is signed by one of the anchors; returns the number of entries the CRLs hold.
     pub fn add_crl_pem(&mut self, pem: &str) -> Result<usize, IdentityError> {
-        let mut crls = std::mem::take(&mut self.crls);
-        let loaded = crls.add_pem(pem, self);
+        self.crls.add_pem(pem, &self.anchors)
+    }
+
+    /// Loads CRLs, DER or PEM, into this store's [`CrlFile`] (see [`CrlFile::add`]).
+    pub fn add_crl(&mut self, bytes: &[u8]) -> Result<usize, IdentityError> {
+        self.crls.add(bytes, &self.anchors)
+    }
+
+    /// Replaces this store's [`CrlFile`] (e.g. one with a grace period).
+    pub fn set_crl_file(&mut self, crls: CrlFile) {
         self.crls = crls;
-        loaded
     }
 
     /// The CRLs loaded with [`TrustStore::add_crl_pem`].

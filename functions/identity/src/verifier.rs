@@ -1,14 +1,15 @@
 //! The one verification interface of the service: logins (authentication key) and signed
-//! choices (signing key) both go through a [`SignatureVerifier`]. [`RsaVerifier`] is the RSA
-//! implementation; GOST R 34.10-2015 can be another.
+//! choices (signing key) both go through a [`SignatureVerifier`]. [`X509Verifier`] is the
+//! implementation for NCA's RSA and GOST R 34.10-2015 keys.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use der::Encode;
 
-use crate::certificate::{purposes_of, serial_hex, subject_of};
+use crate::certificate::{purposes_of, serial_hex, subject_with, Purposes, SubjectRules};
 use crate::error::IdentityError;
+use crate::key::PublicKey;
 use crate::revocation::RevocationCheck;
 use crate::submission::{verify_submission, SignatureSubmission};
 use crate::trust::TrustStore;
@@ -53,49 +54,72 @@ pub struct VerifiedSigner {
     pub certificate_serial: String,
     pub issuer: String,
     pub certificate_der: Vec<u8>,
+    /// The key's algorithm: `rsa` or `gost2015-512`.
+    pub key_algorithm: &'static str,
 }
 
 pub trait SignatureVerifier: Send + Sync {
     fn verify(&self, request: &VerificationRequest<'_>) -> Result<VerifiedSigner, IdentityError>;
 }
 
-/// RSA (2048+) signatures, CMS or raw, chained to the configured trust anchors, checked
-/// against a pluggable [`RevocationCheck`].
+/// Signatures by NCA's RSA (2048+) and GOST R 34.10-2015 512-bit keys, CMS or raw, chained
+/// to the configured trust anchors, checked against a pluggable [`RevocationCheck`].
 #[derive(Debug, Clone)]
-pub struct RsaVerifier {
+pub struct X509Verifier {
     trust: TrustStore,
     revocation: Arc<dyn RevocationCheck>,
+    subjects: SubjectRules,
 }
 
-impl RsaVerifier {
+/// The name the verifier had when it took RSA keys only.
+pub type RsaVerifier = X509Verifier;
+
+impl X509Verifier {
     /// Revocation by the CRL files loaded into `trust` ([`TrustStore::add_crl_pem`]).
     pub fn new(trust: TrustStore) -> Self {
         let revocation = Arc::new(trust.crl_file().clone());
-        Self { trust, revocation }
+        Self { trust, revocation, subjects: SubjectRules::default() }
     }
 
-    /// Revocation by `revocation` (a [`crate::revocation::CrlFile`], an OCSP client, ...);
+    /// Revocation by `revocation` (a [`crate::crl::CrlFile`], an OCSP client, ...);
     /// CRLs loaded into `trust` are then not consulted.
     pub fn with_revocation(trust: TrustStore, revocation: Arc<dyn RevocationCheck>) -> Self {
-        Self { trust, revocation }
+        Self { trust, revocation, subjects: SubjectRules::default() }
+    }
+
+    /// Which subjects are believed (a test stage may accept NCA's test subjects).
+    pub fn with_subject_rules(mut self, subjects: SubjectRules) -> Self {
+        self.subjects = subjects;
+        self
     }
 }
 
-impl SignatureVerifier for RsaVerifier {
+fn check_purpose(
+    purpose: KeyPurpose,
+    purposes: Purposes,
+    key: &PublicKey,
+) -> Result<(), IdentityError> {
+    let allowed = match (key, purpose) {
+        (PublicKey::Gost(_), _) => purposes.is_dual_use(),
+        (PublicKey::Rsa(_), KeyPurpose::Authentication) => purposes.is_authentication(),
+        (PublicKey::Rsa(_), KeyPurpose::Signing) => purposes.is_signing(),
+    };
+    match (allowed, purpose) {
+        (true, _) => Ok(()),
+        (false, KeyPurpose::Authentication) => {
+            Err(IdentityError::WrongKeyPurpose { expected: "authentication" })
+        }
+        (false, KeyPurpose::Signing) => Err(IdentityError::WrongKeyPurpose { expected: "signing" }),
+    }
+}
+
+impl SignatureVerifier for X509Verifier {
     fn verify(&self, request: &VerificationRequest<'_>) -> Result<VerifiedSigner, IdentityError> {
         let (certificate, supplied) = verify_submission(request.submission, request.issued)?;
         self.trust.verify_chain(&certificate, &supplied, self.revocation.as_ref(), request.now)?;
-        let purposes = purposes_of(&certificate)?;
-        match request.purpose {
-            KeyPurpose::Authentication if !purposes.is_authentication() => {
-                return Err(IdentityError::WrongKeyPurpose { expected: "authentication" })
-            }
-            KeyPurpose::Signing if !purposes.is_signing() => {
-                return Err(IdentityError::WrongKeyPurpose { expected: "signing" })
-            }
-            _ => {}
-        }
-        let subject = subject_of(&certificate.tbs_certificate.subject);
+        let key = PublicKey::from_spki(&certificate.tbs_certificate.subject_public_key_info)?;
+        check_purpose(request.purpose, purposes_of(&certificate)?, &key)?;
+        let subject = subject_with(&certificate.tbs_certificate.subject, self.subjects);
         let iin = subject.iin.clone().ok_or(IdentityError::SubjectIinMissing)?;
         match (request.holder, &subject.bin) {
             (Holder::Person, Some(_)) => return Err(IdentityError::OrganisationCertificate),
@@ -116,6 +140,7 @@ impl SignatureVerifier for RsaVerifier {
             certificate_der: certificate
                 .to_der()
                 .map_err(|_| IdentityError::DerInvalid { what: "certificate" })?,
+            key_algorithm: key.algorithm(),
         })
     }
 }

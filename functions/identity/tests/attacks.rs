@@ -359,3 +359,59 @@ fn the_pkcs12_signing_script_makes_raw_signatures_and_api_bodies() {
     assert!(body["signature"].get("certificateBase64").is_none());
     assert!(sign_choice(&SignatureSubmission::Cms { cms }).is_ok());
 }
+
+/// The rows issue 14 adds (revocation as NCA publishes it, GOST keys), each with its code.
+#[test]
+fn attack_table_rows_of_gost_keys_and_real_revocation() {
+    use chrono::{Duration, TimeZone, Utc};
+    use kezek_identity::{CrlFile, RevocationCheck, X509Verifier};
+    use std::sync::Arc;
+    let day = |d| Utc.with_ymd_and_hms(2026, 2, d, 0, 0, 0).single().expect("instant");
+    let anchors = || {
+        kezek_identity::TrustStore::from_pem_bundle(&(read("root.pem") + &read("intermediate.pem")))
+            .expect("bundle")
+    };
+    let with_crls = |crls: &[Vec<u8>]| -> Arc<dyn RevocationCheck> {
+        let mut file = CrlFile::with_grace(Duration::days(10));
+        for crl in crls {
+            file.add(crl, anchors().anchors()).expect("CRL");
+        }
+        Arc::new(file)
+    };
+    let base = pki::intermediate_crl(day(1), day(27), 10, None, &[]);
+    let stale = pki::intermediate_crl(day(1), day(2), 10, None, &[]);
+    let signer = pki::serial_of("sign");
+    let delta = pki::intermediate_crl(day(20), day(27), 11, Some(10), &[(&signer, None)]);
+    let rows: [(&str, Arc<dyn RevocationCheck>, &str); 2] = [
+        ("stale CRL", with_crls(&[stale]), "revocation_unknown"),
+        ("revoked by delta CRL", with_crls(&[base.clone(), delta]), "certificate_revoked"),
+    ];
+    for (name, revocation, code) in rows {
+        let verifier = X509Verifier::with_revocation(anchors(), revocation);
+        let submission = cms("sign", CHOICE, Cms::Detached);
+        let request = VerificationRequest {
+            purpose: KeyPurpose::Signing,
+            holder: Holder::Person,
+            issued: CHOICE,
+            submission: &submission,
+            expected_iin: Some(APPLICANT),
+            now: now(),
+        };
+        assert_eq!(
+            verifier.verify(&request).map(|s| s.iin).map_err(|e| e.code()),
+            Err(code),
+            "{name}"
+        );
+    }
+    let mut tampered = base;
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    assert_eq!(
+        CrlFile::new().add(&tampered, anchors().anchors()).map_err(|e| e.code()),
+        Err("crl_invalid"),
+        "CRL not signed by its CA"
+    );
+    // GOST rows: tests/gost.rs `gost_attack_rows_are_refused_with_their_codes` (tampered
+    // signature → signature_invalid, wrong curve → gost_curve_not_supported), and there the
+    // test subjects a production stage refuses (subject_iin_missing).
+}

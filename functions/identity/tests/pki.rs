@@ -126,3 +126,85 @@ pub fn raw(
         },
     }
 }
+
+/// A CRL of the test intermediate built here (openssl cannot make delta CRLs or choose
+/// thisUpdate): `revoked` serial → reason (8 = removeFromCRL), CRL number `number`, a delta
+/// of base `delta_of` if given; signed with the intermediate's key by `openssl dgst`. DER.
+pub fn intermediate_crl(
+    this_update: DateTime<Utc>,
+    next_update: DateTime<Utc>,
+    number: u8,
+    delta_of: Option<u8>,
+    revoked: &[(&[u8], Option<u32>)],
+) -> Vec<u8> {
+    use der::{Decode, DecodePem, Encode};
+    use x509_cert::crl::{CertificateList, RevokedCert, TbsCertList};
+    use x509_cert::ext::Extension;
+    let time = |at: DateTime<Utc>| {
+        let seconds = u64::try_from(at.timestamp()).expect("after 1970");
+        x509_cert::time::Time::UtcTime(
+            der::asn1::UtcTime::from_unix_duration(std::time::Duration::from_secs(seconds))
+                .expect("UTCTime"),
+        )
+    };
+    let extension = |oid: &str, critical: bool, value: Vec<u8>| Extension {
+        extn_id: const_oid::ObjectIdentifier::new_unwrap(oid),
+        critical,
+        extn_value: der::asn1::OctetString::new(value).expect("value"),
+    };
+    let integer = |n: u8| der::asn1::Uint::new(&[n]).expect("uint").to_der().expect("DER");
+    let entries = revoked
+        .iter()
+        .map(|(serial, reason)| RevokedCert {
+            serial_number: x509_cert::serial_number::SerialNumber::new(serial).expect("serial"),
+            revocation_date: time(this_update - chrono::Duration::days(1)),
+            crl_entry_extensions: reason.map(|code| {
+                vec![extension(
+                    "2.5.29.21",
+                    false,
+                    vec![0x0A, 0x01, u8::try_from(code).expect("reason")],
+                )]
+            }),
+        })
+        .collect::<Vec<_>>();
+    let mut extensions = vec![extension("2.5.29.20", false, integer(number))];
+    if let Some(base) = delta_of {
+        extensions.push(extension("2.5.29.27", true, integer(base)));
+    }
+    let issuer = x509_cert::Certificate::from_pem(read("intermediate.pem").as_bytes())
+        .expect("intermediate")
+        .tbs_certificate
+        .subject;
+    let algorithm = x509_cert::spki::AlgorithmIdentifierOwned {
+        oid: const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11"),
+        parameters: Some(der::Any::null()),
+    };
+    let tbs = TbsCertList {
+        version: x509_cert::Version::V2,
+        signature: algorithm.clone(),
+        issuer,
+        this_update: time(this_update),
+        next_update: Some(time(next_update)),
+        revoked_certificates: (!entries.is_empty()).then_some(entries),
+        crl_extensions: Some(extensions),
+    };
+    let tbs_der = tbs.to_der().expect("TBS");
+    let signature = openssl(&["dgst", "-sha256", "-sign", "intermediate.key"], &tbs_der);
+    let crl = CertificateList {
+        tbs_cert_list: TbsCertList::from_der(&tbs_der).expect("TBS"),
+        signature_algorithm: algorithm,
+        signature: der::asn1::BitString::from_bytes(&signature).expect("bits"),
+    };
+    crl.to_der().expect("CRL DER")
+}
+
+/// The serial number bytes of a PKI certificate.
+pub fn serial_of(name: &str) -> Vec<u8> {
+    use der::DecodePem;
+    x509_cert::Certificate::from_pem(read(&format!("{name}.pem")).as_bytes())
+        .expect("certificate")
+        .tbs_certificate
+        .serial_number
+        .as_bytes()
+        .to_vec()
+}

@@ -7,7 +7,8 @@ mod pki;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeZone, Utc};
-use kezek_identity::revocation::{CrlFile, NoRevocation, RevocationCheck};
+use kezek_identity::revocation::{NoRevocation, RevocationCheck};
+use kezek_identity::CrlFile;
 use kezek_identity::{
     Holder, IdentityError, KeyPurpose, RsaVerifier, SignatureSubmission, SignatureVerifier,
     TrustStore, VerificationRequest,
@@ -40,7 +41,7 @@ fn check(
 #[test]
 fn a_crl_file_is_one_revocation_check() {
     let mut crls = CrlFile::new();
-    assert_eq!(crls.add_pem(&read("intermediate.crl.pem"), &anchors()), Ok(1));
+    assert_eq!(crls.add_pem(&read("intermediate.crl.pem"), anchors().anchors()), Ok(1));
     let verifier = RsaVerifier::with_revocation(anchors(), Arc::new(crls));
     assert_eq!(
         check(&verifier, &cms("revoked_sign", CHOICE, Cms::Detached), now()),
@@ -128,18 +129,21 @@ fn another_check_is_asked_with_the_issuer_and_its_answer_decides() {
 fn a_bundle_of_crls_loads_and_a_bad_one_loads_nothing() {
     let crl = read("intermediate.crl.pem");
     let mut crls = CrlFile::new();
-    assert_eq!(crls.add_pem(&format!("{crl}\n{crl}"), &anchors()), Ok(2));
+    assert_eq!(crls.add_pem(&format!("{crl}\n{crl}"), anchors().anchors()), Ok(2));
     assert_eq!(crls.len(), 1, "the same entry twice is one revoked certificate");
     let mut crls = CrlFile::new();
     let root_only = TrustStore::from_pem_bundle(&read("root.pem")).expect("root");
-    assert_eq!(crls.add_pem(&crl, &root_only).map_err(|e| e.code()), Err("certificate_untrusted"));
+    assert_eq!(
+        crls.add_pem(&crl, root_only.anchors()).map_err(|e| e.code()),
+        Err("certificate_untrusted")
+    );
     assert!(crls.is_empty());
     assert_eq!(
-        crls.add_pem("not PEM", &anchors()).map_err(|e| e.code()),
+        crls.add_pem("not PEM", anchors().anchors()).map_err(|e| e.code()),
         Err("signature_encoding_invalid")
     );
     assert_eq!(
-        crls.add_pem(&read("sign.pem"), &anchors()).map_err(|e| e.code()),
+        crls.add_pem(&read("sign.pem"), anchors().anchors()).map_err(|e| e.code()),
         Err("signature_encoding_invalid")
     );
 }
