@@ -8,12 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use kezek_identity::submission::RawScheme;
 use kezek_identity::{
-<<<<<<< HEAD
-    Holder, KeyPurpose, RsaVerifier, SignatureSubmission, VerificationRequest, VerifiedSigner,
-=======
-    Holder, IdentityError, KeyPurpose, SignatureSubmission, VerificationRequest, VerifiedSigner,
-    X509Verifier,
->>>>>>> eds
+    Holder, KeyPurpose, SignatureSubmission, VerificationRequest, VerifiedSigner, X509Verifier,
 };
 use kezek_rules::time::Instant;
 

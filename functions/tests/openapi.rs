@@ -1434,6 +1434,10 @@ fn every_identity_error() -> Vec<IdentityError> {
         MessageDigestMismatch,
         SignatureInvalid,
         InputTooLarge,
+        GostCurveNotSupported,
+        RevocationUnknown,
+        OcspResponseInvalid,
+        CrlInvalid,
     ]
 }
 
@@ -1459,7 +1463,11 @@ fn identity_listed(error: &IdentityError) {
         | ContentMismatch
         | MessageDigestMismatch
         | SignatureInvalid
-        | InputTooLarge => {}
+        | InputTooLarge
+        | GostCurveNotSupported
+        | RevocationUnknown
+        | OcspResponseInvalid
+        | CrlInvalid => {}
     }
 }
 

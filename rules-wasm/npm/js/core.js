@@ -391,6 +391,8 @@ function putPolicy(value) {
     putMonthDay(required(blackout, 'lastDay'));
   });
   putOption(value.ageOutYears, (years) => putInt(years, 'u8'));
+  // Optional in JSON (serde default): the school starting age.
+  putInt(value.enqueueAgeLimitYears ?? 6, 'u8');
 }
 
 function putRatio(value) {
@@ -407,6 +409,7 @@ function getPolicy() {
     priorityRatio: { firstPriority: next(), general: next() },
     blackouts: getList(() => ({ firstDay: monthDay(), lastDay: monthDay() })),
     ageOutYears: getOption(next),
+    enqueueAgeLimitYears: next(),
   };
 }
 

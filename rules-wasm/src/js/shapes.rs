@@ -50,6 +50,7 @@ pub fn read_policy(reader: &mut Reader<'_>) -> Read<Policy> {
             Ok(Blackout { first_day: read_month_day(reader)?, last_day: read_month_day(reader)? })
         })?,
         age_out_years: reader.option(Reader::u8)?,
+        enqueue_age_limit_years: reader.u8()?,
     })
 }
 
@@ -75,6 +76,7 @@ pub fn write_policy(writer: &mut Writer, policy: &Policy) {
         }
     });
     writer.option(policy.age_out_years, |writer, years| writer.int(years));
+    writer.int(policy.enqueue_age_limit_years);
 }
 
 pub fn read_clock(reader: &mut Reader<'_>) -> Read<RegionClock> {
