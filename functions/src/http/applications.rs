@@ -69,55 +69,62 @@ pub(super) async fn route(
             Reply::ok(&journal::document(store, iin, &application_id(id)?, number).await?)
         }
         (&Method::POST, [id, action]) => {
-            let id = application_id(id)?;
-            match *action {
-                "second-parent" => {
-                    let input: SecondParentInput = call.body()?;
-                    Reply::ok(
-                        &actions::name_second_parent(store, iin, &id, &input, key, now).await?,
-                    )
-                }
-                "link" => {
-                    let _: ActionInput = call.body()?;
-                    Reply::ok(&actions::link(store, iin, &id, key, now).await?)
-                }
-                "withdraw" => {
-                    Reply::ok(&actions::withdraw(store, iin, &id, &call.body()?, key, now).await?)
-                }
-                "cancel" => {
-                    Reply::ok(&actions::cancel(store, iin, &id, &call.body()?, key, now).await?)
-                }
-                "extend" => {
-                    let input: ExtendInput = call.body()?;
-                    Reply::ok(&actions::extend(store, iin, &id, &input, key, now).await?)
-                }
-                "choose" => {
-                    let body: ChooseBody = call.body()?;
-                    let input = ChooseInput { application_id: id, group_id: body.group_id };
-                    let output = router
-                        .once(iin, call, "choose", &input, choose(store, iin, &input, now))
-                        .await?;
-                    Reply::ok(&output)
-                }
-                "sign" => {
-                    let body: SignBody = call.body()?;
-                    let input = SignInput {
-                        nonce: body.nonce,
-                        signature: body.signature,
-                        expected_version: body.expected_version,
-                    };
-                    // The nonce names the application it was issued for (to this applicant
-                    // only); signing it under another application's path is refused.
-                    Reply::ok(
-                        &sign_application(store, router.verifier()?, iin, &id, &input, key, now)
-                            .await?,
-                    )
-                }
-                _ => Err(no_route()),
-            }
+            action_route(router, call, iin, application_id(id)?, action).await
         }
         (_, [] | [_] | [_, "documents", _]) => Err(method_not_allowed()),
         (&Method::GET, [_, _]) => Err(method_not_allowed()),
+        _ => Err(no_route()),
+    }
+}
+
+/// `POST /applications/{id}/{action}`: the applicant's actions on one application.
+async fn action_route(
+    router: &Router,
+    call: &Call,
+    iin: &str,
+    id: ApplicationId,
+    action: &str,
+) -> Result<Reply> {
+    let store = &router.store;
+    let now = call.now;
+    let key = call.idempotency_key();
+    match action {
+        "second-parent" => {
+            let input: SecondParentInput = call.body()?;
+            Reply::ok(&actions::name_second_parent(store, iin, &id, &input, key, now).await?)
+        }
+        "link" => {
+            let _: ActionInput = call.body()?;
+            Reply::ok(&actions::link(store, iin, &id, key, now).await?)
+        }
+        "withdraw" => {
+            Reply::ok(&actions::withdraw(store, iin, &id, &call.body()?, key, now).await?)
+        }
+        "cancel" => Reply::ok(&actions::cancel(store, iin, &id, &call.body()?, key, now).await?),
+        "extend" => {
+            let input: ExtendInput = call.body()?;
+            Reply::ok(&actions::extend(store, iin, &id, &input, key, now).await?)
+        }
+        "choose" => {
+            let body: ChooseBody = call.body()?;
+            let input = ChooseInput { application_id: id, group_id: body.group_id };
+            let output =
+                router.once(iin, call, "choose", &input, choose(store, iin, &input, now)).await?;
+            Reply::ok(&output)
+        }
+        "sign" => {
+            let body: SignBody = call.body()?;
+            let input = SignInput {
+                nonce: body.nonce,
+                signature: body.signature,
+                expected_version: body.expected_version,
+            };
+            // The nonce names the application it was issued for (to this applicant
+            // only); signing it under another application's path is refused.
+            Reply::ok(
+                &sign_application(store, router.verifier()?, iin, &id, &input, key, now).await?,
+            )
+        }
         _ => Err(no_route()),
     }
 }

@@ -60,24 +60,7 @@ pub(super) async fn route(
     let scope = format!("operator:{}", claims.sub);
     let store = &router.store;
     match (method, path) {
-        (&Method::POST, ["regions"]) => {
-            let body: RegionBody = call.body()?;
-            own_region(region_id, &body.region.id)?;
-            // The region's clock is the operator's input too: a refusal is theirs (400).
-            body.region.clock.validate().map_err(Error::RuleInput)?;
-            let run = async {
-                let policy = match body.policy.clone() {
-                    Some(policy) => validated(&policy)?,
-                    None => match store.get::<RegionItem>(&keys::region(&body.region.id)).await? {
-                        Some(item) => item.policy,
-                        None => PolicyHistory::seed_defaults(),
-                    },
-                };
-                store.load_region(body.region.clone(), policy).await?;
-                Ok(Loaded { region_id: body.region.id.clone(), loaded: "region".to_owned() })
-            };
-            Reply::ok(&router.once(&scope, call, "load_region", &body, run).await?)
-        }
+        (&Method::POST, ["regions"]) => load_region(router, call, &scope, region_id).await,
         (&Method::POST, ["regions", region, "policy"]) => {
             own_region(region_id, region)?;
             let policy: PolicyHistory = call.body()?;
@@ -119,4 +102,26 @@ pub(super) async fn route(
         }
         _ => Err(no_route()),
     }
+}
+
+/// `POST /operator/regions`: a region of the operator's own, with its policy history (kept if
+/// the body has none, the seed's defaults for a new region).
+async fn load_region(router: &Router, call: &Call, scope: &str, region_id: &str) -> Result<Reply> {
+    let store = &router.store;
+    let body: RegionBody = call.body()?;
+    own_region(region_id, &body.region.id)?;
+    // The region's clock is the operator's input too: a refusal is theirs (400).
+    body.region.clock.validate().map_err(Error::RuleInput)?;
+    let run = async {
+        let policy = match body.policy.clone() {
+            Some(policy) => validated(&policy)?,
+            None => match store.get::<RegionItem>(&keys::region(&body.region.id)).await? {
+                Some(item) => item.policy,
+                None => PolicyHistory::seed_defaults(),
+            },
+        };
+        store.load_region(body.region.clone(), policy).await?;
+        Ok(Loaded { region_id: body.region.id.clone(), loaded: "region".to_owned() })
+    };
+    Reply::ok(&router.once(scope, call, "load_region", &body, run).await?)
 }

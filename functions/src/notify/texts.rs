@@ -138,18 +138,7 @@ fn kk_until(clock: &RegionClock, at: Instant) -> String {
 fn kk(kind: &NoticeKind, clock: &RegionClock, details: &Details) -> Text {
     let id = &details.application_id;
     let (sms, subject, body) = match kind {
-        NoticeKind::TurnCame { expires_at } => {
-            let until = kk_until(clock, *expires_at);
-            (
-                format!("Кезегіңіз келді: балабақшаны {until} таңдап, қол қойыңыз."),
-                "Балабақшаға кезегіңіз келді".to_owned(),
-                format!(
-                    "Өтініш № {id} бойынша балабақшаға кезегіңіз келді.\n\n\
-                     Балабақша мен топты {until} таңдап, таңдауыңызға ЭЦҚ-мен қол қойыңыз. \
-                     Мерзімінде қол қойылмаса, орын еркін таңдауға беріледі, ал өтінішіңіз кезектегі орнында қалады."
-                ),
-            )
-        }
+        NoticeKind::TurnCame { expires_at } => kk_turn_came(clock, details, *expires_at),
         NoticeKind::ReferralIssued { valid_until_at, .. } => {
             let until = kk_until(clock, *valid_until_at);
             let to = details.kindergarten_kk.as_ref().map(|name| format!(" ({name})")).unwrap_or_default();
@@ -245,18 +234,7 @@ fn ru_until(clock: &RegionClock, at: Instant) -> String {
 fn ru(kind: &NoticeKind, clock: &RegionClock, details: &Details) -> Text {
     let id = &details.application_id;
     let (sms, subject, body) = match kind {
-        NoticeKind::TurnCame { expires_at } => {
-            let until = ru_until(clock, *expires_at);
-            (
-                format!("Подошла ваша очередь: выберите детский сад и подпишите выбор {until}"),
-                "Подошла очередь в детский сад".to_owned(),
-                format!(
-                    "По заявлению № {id} подошла ваша очередь в детский сад.\n\n\
-                     Выберите детский сад и группу и подпишите выбор ЭЦП {until} \
-                     Если выбор не будет подписан в срок, место перейдёт в свободный выбор, а заявление сохранит своё место в очереди."
-                ),
-            )
-        }
+        NoticeKind::TurnCame { expires_at } => ru_turn_came(clock, details, *expires_at),
         NoticeKind::ReferralIssued { valid_until_at, .. } => {
             let until = ru_until(clock, *valid_until_at);
             let to = details.kindergarten_ru.as_ref().map(|name| format!(" ({name})")).unwrap_or_default();
@@ -352,18 +330,7 @@ fn en_until(clock: &RegionClock, at: Instant) -> String {
 fn en(kind: &NoticeKind, clock: &RegionClock, details: &Details) -> Text {
     let id = &details.application_id;
     let (sms, subject, body) = match kind {
-        NoticeKind::TurnCame { expires_at } => {
-            let until = en_until(clock, *expires_at);
-            (
-                format!("Your turn has come: choose a kindergarten and sign your choice {until}."),
-                "Your turn for a kindergarten has come".to_owned(),
-                format!(
-                    "Application {id}: your turn for a kindergarten has come.\n\n\
-                     Choose a kindergarten and a group and sign your choice with your EDS {until}. \
-                     If no choice is signed in time, the place goes to free choice and the application keeps its position in the queue."
-                ),
-            )
-        }
+        NoticeKind::TurnCame { expires_at } => en_turn_came(clock, details, *expires_at),
         NoticeKind::ReferralIssued { valid_until_at, .. } => {
             let until = en_until(clock, *valid_until_at);
             let to = details.kindergarten_ru.as_ref().map(|name| format!(" ({name})")).unwrap_or_default();
@@ -420,6 +387,63 @@ fn en(kind: &NoticeKind, clock: &RegionClock, details: &Details) -> Text {
     };
     let email = format!("Dear parent,\n\n{body}\n\n—\nkezek. This message was sent automatically; please do not reply.");
     Text { sms, subject: format!("kezek: {subject}"), email }
+}
+
+/// The "turn came" notice (kk): the deadline of the offer and what happens after it.
+fn kk_turn_came(
+    clock: &RegionClock,
+    details: &Details,
+    expires_at: Instant,
+) -> (String, String, String) {
+    let id = &details.application_id;
+    let until = kk_until(clock, expires_at);
+    (
+        format!("Кезегіңіз келді: балабақшаны {until} таңдап, қол қойыңыз."),
+        "Балабақшаға кезегіңіз келді".to_owned(),
+        format!(
+            "Өтініш № {id} бойынша балабақшаға кезегіңіз келді.\n\n\
+             Балабақша мен топты {until} таңдап, таңдауыңызға ЭЦҚ-мен қол қойыңыз. \
+             Мерзімінде қол қойылмаса, орын еркін таңдауға беріледі, ал өтінішіңіз кезектегі орнында қалады."
+        ),
+    )
+}
+
+/// The "turn came" notice (ru): the deadline of the offer and what happens after it.
+fn ru_turn_came(
+    clock: &RegionClock,
+    details: &Details,
+    expires_at: Instant,
+) -> (String, String, String) {
+    let id = &details.application_id;
+    let until = ru_until(clock, expires_at);
+    (
+        format!("Подошла ваша очередь: выберите детский сад и подпишите выбор {until}"),
+        "Подошла очередь в детский сад".to_owned(),
+        format!(
+            "По заявлению № {id} подошла ваша очередь в детский сад.\n\n\
+             Выберите детский сад и группу и подпишите выбор ЭЦП {until} \
+             Если выбор не будет подписан в срок, место перейдёт в свободный выбор, а заявление сохранит своё место в очереди."
+        ),
+    )
+}
+
+/// The "turn came" notice (en): the deadline of the offer and what happens after it.
+fn en_turn_came(
+    clock: &RegionClock,
+    details: &Details,
+    expires_at: Instant,
+) -> (String, String, String) {
+    let id = &details.application_id;
+    let until = en_until(clock, expires_at);
+    (
+        format!("Your turn has come: choose a kindergarten and sign your choice {until}."),
+        "Your turn for a kindergarten has come".to_owned(),
+        format!(
+            "Application {id}: your turn for a kindergarten has come.\n\n\
+             Choose a kindergarten and a group and sign your choice with your EDS {until}. \
+             If no choice is signed in time, the place goes to free choice and the application keeps its position in the queue."
+        ),
+    )
 }
 
 #[cfg(test)]

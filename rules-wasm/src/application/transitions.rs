@@ -9,6 +9,7 @@ use crate::age::aged_out;
 use crate::eligibility::{evaluate_choice, in_blackout, too_young, ChoiceSituation};
 use crate::error::{RuleError, RuleResult};
 use crate::places::{GroupId, PlaceMove, Pool};
+use crate::time::Instant;
 
 /// The parts of a transition before the audit event is stamped.
 struct Outcome {
@@ -90,35 +91,41 @@ impl Application {
                 outcome.run_turn_engine = true;
                 outcome
             }
-            (Command::Withdraw, state) => {
-                let removed =
-                    ApplicationState::Removed { reason: RemovalReason::Withdrawn, removed_at: now };
-                let outcome = Outcome::to(removed, self.lapses)
-                    .noticing(NoticeKind::RemovedFromQueue { reason: RemovalReason::Withdrawn });
-                match state {
-                    ApplicationState::Queued | ApplicationState::StopListed { .. } => outcome,
-                    ApplicationState::Offered { .. } => outcome.moving(PlaceMove::ReturnOffer),
-                    ApplicationState::Referred { referral } => {
-                        outcome.moving(PlaceMove::Release { group_id: referral.group_id.clone() })
-                    }
-                    ApplicationState::Enrolled { .. } | ApplicationState::Removed { .. } => {
-                        return Err(not_allowed())
-                    }
-                }
-            }
+            (Command::Withdraw, state) => self.withdraw(state, now).ok_or_else(not_allowed)?,
             (Command::AgeOut, ApplicationState::Queued | ApplicationState::StopListed { .. }) => {
-                if !aged_out(self.child_birth_date, context.today(), context.policy.age_out_years) {
-                    return Err(RuleError::AgeOutNotDue);
-                }
-                Outcome::to(
-                    ApplicationState::Removed { reason: RemovalReason::AgedOut, removed_at: now },
-                    self.lapses,
-                )
-                .noticing(NoticeKind::RemovedFromQueue { reason: RemovalReason::AgedOut })
+                self.age_out(context)?
             }
             _ => return Err(not_allowed()),
         };
         Ok(self.finish(command, outcome, context))
+    }
+
+    /// Withdrawing: removed from the queue; a reservation or a referral gives its place back.
+    /// `None` where the state is final.
+    fn withdraw(&self, state: &ApplicationState, now: Instant) -> Option<Outcome> {
+        let removed =
+            ApplicationState::Removed { reason: RemovalReason::Withdrawn, removed_at: now };
+        let outcome = Outcome::to(removed, self.lapses)
+            .noticing(NoticeKind::RemovedFromQueue { reason: RemovalReason::Withdrawn });
+        match state {
+            ApplicationState::Queued | ApplicationState::StopListed { .. } => Some(outcome),
+            ApplicationState::Offered { .. } => Some(outcome.moving(PlaceMove::ReturnOffer)),
+            ApplicationState::Referred { referral } => {
+                Some(outcome.moving(PlaceMove::Release { group_id: referral.group_id.clone() }))
+            }
+            ApplicationState::Enrolled { .. } | ApplicationState::Removed { .. } => None,
+        }
+    }
+
+    /// The policy's age-out (optional): removed once the child has its age on today's date.
+    fn age_out(&self, context: &RuleContext<'_>) -> RuleResult<Outcome> {
+        if !aged_out(self.child_birth_date, context.today(), context.policy.age_out_years) {
+            return Err(RuleError::AgeOutNotDue);
+        }
+        let removed =
+            ApplicationState::Removed { reason: RemovalReason::AgedOut, removed_at: context.now };
+        Ok(Outcome::to(removed, self.lapses)
+            .noticing(NoticeKind::RemovedFromQueue { reason: RemovalReason::AgedOut }))
     }
 
     fn finish(&self, command: &Command, outcome: Outcome, context: &RuleContext<'_>) -> Transition {
