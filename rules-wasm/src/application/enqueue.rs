@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     effects::AuditEvent, Application, ApplicationId, ApplicationState, Priority, StateName,
 };
-use crate::age::{check_enqueue_age, full_years};
+use crate::age::{aged_out, check_enqueue_age};
 use crate::error::{RuleError, RuleResult};
 use crate::iin::Iin;
 use crate::places::PoolKey;
@@ -47,10 +47,8 @@ pub fn enqueue(
     if child.birth_date > today {
         return Err(RuleError::ChildNotBorn);
     }
-    if let Some(age_out_years) = policy.age_out_years {
-        if full_years(child.birth_date, today) >= u32::from(age_out_years) {
-            return Err(RuleError::ChildTooOld);
-        }
+    if aged_out(child.birth_date, today, policy.age_out_years) {
+        return Err(RuleError::ChildTooOld);
     }
     check_enqueue_age(child.birth_date, today, policy.enqueue_age_limit_years)?;
     use chrono::Datelike;
