@@ -15,7 +15,6 @@ use kezek_rules::RuleError;
 
 use super::{writes, RegionRules};
 use crate::error::{Error, Result};
-use crate::retry::{Again, Retry};
 use crate::store::items::ApplicationItem;
 use crate::store::{PoolView, QueueHeads, Role, Store, Transaction};
 
@@ -139,8 +138,7 @@ async fn commit_offers(
     pool_key: &PoolKey,
     chunk: &[(ApplicationItem, Transition)],
 ) -> Result<()> {
-    let mut retry = Retry::new();
-    loop {
+    crate::retry::run(crate::retry::transient, || async {
         let mut transaction = Transaction::new();
         let mut moves = Vec::with_capacity(chunk.len());
         for (item, change) in chunk {
@@ -149,11 +147,9 @@ async fn commit_offers(
             writes::transition(&mut transaction, store.table(), item, &written, "turn_engine")?;
         }
         transaction.place_moves(store.table(), pool_key, &moves)?;
-        match store.commit(transaction).await {
-            Err(error) if error.is_transient() && retry.again(&error, Again::Pause).await => {}
-            other => return other,
-        }
-    }
+        store.commit(transaction).await
+    })
+    .await
 }
 
 /// The offers of `rest` one transaction each (the path of a batch that met another writer):

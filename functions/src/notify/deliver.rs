@@ -90,9 +90,37 @@ impl Publisher for SnsPublisher {
     }
 }
 
+/// The longest an SNS call may take before it counts as timed out.
+pub const SNS_CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// An SNS client over `config`, each call bounded by `timeout` and retried by the one retry
+/// policy ([`crate::retry::POLICY`]) on a transient failure (throttling, a 5xx, a timeout or a
+/// reset connection), with no retry quota — as the store's DynamoDB client. A Publish that
+/// still fails leaves the notice to the outbox's own backoff (`NotifyConfig::backoff`).
+fn client_with_policy(config: &aws_types::SdkConfig, timeout: std::time::Duration) -> Client {
+    use aws_sdk_sns::config::timeout::TimeoutConfig;
+    use aws_smithy_runtime::client::retries::{RetryPartition, TokenBucket};
+    let config = aws_sdk_sns::config::Builder::from(config)
+        .retry_config(crate::retry::sdk_retry_config())
+        .retry_partition(
+            RetryPartition::custom("kezek-sns").token_bucket(TokenBucket::unlimited()).build(),
+        )
+        .timeout_config(TimeoutConfig::builder().operation_attempt_timeout(timeout).build())
+        .build();
+    Client::from_conf(config)
+}
+
 /// An SNS client for a local endpoint (moto) with static test credentials.
 pub fn local_sns_client(endpoint_url: &str) -> Client {
-    Client::new(&crate::sdk_config::local(endpoint_url))
+    local_sns_client_with_attempt_timeout(endpoint_url, SNS_CALL_TIMEOUT)
+}
+
+/// [`local_sns_client`] with another bound on each call (tests of timeouts).
+pub fn local_sns_client_with_attempt_timeout(
+    endpoint_url: &str,
+    timeout: std::time::Duration,
+) -> Client {
+    client_with_policy(&crate::sdk_config::local(endpoint_url), timeout)
 }
 
 /// The SNS client: `endpoint_url` (configuration, e.g. moto) with static local
@@ -100,6 +128,6 @@ pub fn local_sns_client(endpoint_url: &str) -> Client {
 pub async fn sns_client(endpoint_url: Option<&str>) -> Client {
     match endpoint_url {
         Some(endpoint) => local_sns_client(endpoint),
-        None => Client::new(&crate::sdk_config::from_environment()),
+        None => client_with_policy(&crate::sdk_config::from_environment(), SNS_CALL_TIMEOUT),
     }
 }

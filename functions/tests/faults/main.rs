@@ -1,6 +1,6 @@
 //! The one retry policy against real faults (issue 10 item 4): the store reaches DynamoDB
-//! Local through a proxy that answers every k-th request with throttling, a 500, a timeout or
-//! a reset connection. For the seed scenario — enqueue, a publish with its turn engine, a
+//! Local, and `notify` reaches SNS (moto), each through a proxy that answers every k-th
+//! request with throttling, a 500, a timeout or a reset connection. For the seed scenario — enqueue, a publish with its turn engine, a
 //! sweep, a notify run (SNS: moto) — after each step the pool's invariants (§1.5) hold, every
 //! command is committed once (a caller repeats a refusal with a retryable code under the same
 //! idempotency key) or refused with a retryable code, no notice is lost or sent twice, and
@@ -25,7 +25,7 @@ use kezek_functions::commands::journal::journal;
 use kezek_functions::commands::places::{change_places, PlacesAction, PlacesInput};
 use kezek_functions::commands::profile::{set_profile, ProfileInput};
 use kezek_functions::commands::sweep::sweep;
-use kezek_functions::notify::deliver::local_sns_client;
+use kezek_functions::notify::deliver::local_sns_client_with_attempt_timeout;
 use kezek_functions::notify::{run_notify, NotifyConfig};
 use kezek_functions::retry::{self, POLICY};
 use kezek_functions::rules::application::Priority;
@@ -37,6 +37,8 @@ use support::{child, monday, parent, store_with_demo, REGION};
 
 /// Faults at every k-th DynamoDB request.
 const EVERY: u64 = 4;
+/// Faults at every k-th SNS request (fewer requests: more often; SMS and e-mail each).
+const EVERY_SNS: u64 = 2;
 /// The client's bound on one DynamoDB call (a held request counts as timed out after it).
 const CALL_TIMEOUT: StdDuration = StdDuration::from_millis(800);
 const CHILDREN: u16 = 8;
@@ -92,8 +94,11 @@ async fn the_seed_scenario_holds_under_throttling_500s_timeouts_and_resets() {
     let parents: Vec<String> = (1..=CHILDREN).map(parent).collect();
 
     for (n, iin) in (1..=CHILDREN).zip(&parents) {
-        let input =
-            ProfileInput { email: format!("p{n}@example.kz"), phone: None, language: "ru".into() };
+        let input = ProfileInput {
+            email: format!("p{n}@example.kz"),
+            phone: Some(format!("+7701000000{n}")),
+            language: "ru".into(),
+        };
         until_done("profile", &mut surfaced, || set_profile(&store, iin, &input, now)).await;
         let input = EnqueueInput {
             region_id: REGION.into(),
@@ -123,11 +128,12 @@ async fn the_seed_scenario_holds_under_throttling_500s_timeouts_and_resets() {
     until_done("sweep", &mut surfaced, || sweep(&store, later)).await;
     check_invariants(&direct, &pool, &parents).await;
 
+    let sns_proxy = proxy::start(moto::endpoint(), EVERY_SNS, CALL_TIMEOUT * 2);
     let config = NotifyConfig {
-        endpoint_url: Some(moto::endpoint().to_owned()),
+        endpoint_url: Some(sns_proxy.url.clone()),
         ..NotifyConfig::new(topic.clone())
     };
-    let sns = local_sns_client(moto::endpoint());
+    let sns = local_sns_client_with_attempt_timeout(&sns_proxy.url, CALL_TIMEOUT);
     for run in 0..40 {
         let at = later + Duration::hours(run);
         let _ = until_done("notify", &mut surfaced, || run_notify(&store, &sns, &config, at)).await;
@@ -168,4 +174,27 @@ async fn the_seed_scenario_holds_under_throttling_500s_timeouts_and_resets() {
         u64::from(POLICY.attempts_max)
     );
     assert!((2..=u64::from(POLICY.attempts_max)).contains(&highest), "highest attempt {highest}");
+
+    // SNS: the same policy, call by call; no Publish was lost to a fault (every notice above
+    // was sent once).
+    let sns_faults = sns_proxy.counts.faults.load(Ordering::SeqCst);
+    let sns_requests = sns_proxy.counts.requests.load(Ordering::SeqCst);
+    let sns_retries = sns_proxy.counts.retries.load(Ordering::SeqCst);
+    let sns_highest = sns_proxy.counts.attempt_highest.load(Ordering::SeqCst);
+    println!(
+        "SNS requests {sns_requests}, faults injected {sns_faults}, retried calls {sns_retries}, highest attempt {sns_highest}"
+    );
+    assert!(
+        sns_faults >= 3 && sns_faults >= sns_requests / EVERY_SNS - 1,
+        "SNS faults: {sns_faults}"
+    );
+    assert!(
+        sns_retries >= sns_faults,
+        "an SNS fault was not retried: {sns_retries} < {sns_faults}"
+    );
+    assert_eq!(
+        sns_proxy.counts.attempts_announced.load(Ordering::SeqCst),
+        u64::from(POLICY.attempts_max)
+    );
+    assert!((2..=u64::from(POLICY.attempts_max)).contains(&sns_highest), "{sns_highest}");
 }
