@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Lambda artefact benchmark (issue 5 item 3): the size of each zipped function of
-# `npm run build:lambda` (aim: < 3 MB), and the start-up time of a function binary to its
-# first handled event under cargo-lambda's local Lambda runtime (aim: < 25 ms).
+# Lambda artefact benchmark (issue 11 item 5): the size of each zipped function of
+# `npm run build:lambda` (aim: ≤ 2 MB; each binary links only its group's routes,
+# functions/src/http/services.rs), and the start-up time of a function binary to its first
+# handled event under cargo-lambda's local Lambda runtime (aim: ≤ 20 ms).
 #
 # Start-up: `cargo lambda watch --only-lambda-apis` serves the Lambda Runtime API; for each
 # run the release binary (built for this host: the arm64 artefacts cannot run here) is
@@ -20,13 +21,13 @@ PORT="${PORT:-19000}"
 
 say() { printf '[bench-lambda] %s\n' "$*"; }
 
-say "zipped artefacts (target/lambda/<bin>/bootstrap.zip, aim < 3 MB)"
+say "zipped artefacts (target/lambda/<bin>/bootstrap.zip, aim ≤ 2 MB)"
 for zip in "$CARGO_TARGET_DIR"/lambda/*/bootstrap.zip; do
   [ -f "$zip" ] || { say "no artefacts: run npm run build:lambda first" >&2; exit 1; }
   bin=$(basename "$(dirname "$zip")")
   bytes=$(stat -c %s "$zip")
   printf '[bench-lambda]   %-13s %9d bytes  %6.2f MB  %s\n' "$bin" "$bytes" "$(echo "$bytes / 1000000" | bc -l)" \
-    "$([ "$bytes" -lt 3000000 ] && echo ok || echo OVER)"
+    "$([ "$bytes" -le 2000000 ] && echo ok || echo OVER)"
 done
 
 # shellcheck disable=SC2086
@@ -71,7 +72,7 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 # for work. Then the binary is spawned and the clock runs until the invoke has its answer —
 # start-up, the first GET /next, handling, the response and the emulator's relay of it; the
 # invoke's own process start is outside the measured span.
-say "start-up to the first handled event (median of $RUNS cold starts, aim < 25 ms)"
+say "start-up to the first handled event (median of $RUNS cold starts, aim ≤ 20 ms)"
 for bin in $BINS; do
   starts=()
   for _ in $(seq "$RUNS"); do

@@ -49,7 +49,11 @@ raw=$target_dir/wasm32-unknown-unknown/wasm/kezek_rules.wasm
 wasm=kezek_rules_bg.wasm
 
 optimise() { # in out
-  node_modules/.bin/wasm-opt -Oz --converge --strip-debug --strip-producers --strip-target-features \
+  # --zero-filled-memory: the memory is the module's own, zeroed at instantiation (not imported);
+  # --low-memory-unused: Rust's wasm32 layout puts the 1 MiB stack first, growing down to 0,
+  # so the lowest 1 KiB is only ever reached by a stack already overflowing.
+  node_modules/.bin/wasm-opt -O4 -Oz --converge --zero-filled-memory --low-memory-unused \
+    --strip-debug --strip-producers --strip-target-features \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue "$1" -o "$2"
 }
@@ -83,6 +87,10 @@ else
     wasm-bindgen "$raw" --target "$([ $target = node ] && echo nodejs || echo web)" --out-dir pkg/$target --out-name kezek_rules
     # The glue is internal: the wrapper is the package's face, with its own types.
     grep -v '@ts-self-types' pkg/$target/kezek_rules.js > pkg/$target/kezek_rules_glue.js
+    # Node's glue keeps the instance to itself: export its memory (the web glue's init
+    # resolves to the instance's exports, memory included). No export of the module returns
+    # a JS value, so the module links none of wasm-bindgen's externref machinery.
+    [ $target = web ] || echo 'exports.memory = () => wasm.memory;' >> pkg/$target/kezek_rules_glue.js
     rm pkg/$target/kezek_rules.js pkg/$target/kezek_rules.d.ts pkg/$target/kezek_rules_bg.wasm.d.ts
     cat rules-wasm/npm/js/$target-head.js rules-wasm/npm/js/core.js rules-wasm/npm/js/$target-tail.js > pkg/$target/kezek_rules.js
     cat rules-wasm/types/kezek-rules.d.ts rules-wasm/types/functions.d.ts > pkg/$target/kezek_rules.d.ts

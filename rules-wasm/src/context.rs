@@ -12,6 +12,7 @@ use crate::eligibility::{evaluate_choice, ChoiceSituation, Eligibility};
 use crate::error::{RuleError, RuleResult};
 use crate::places::Pool;
 use crate::policy::{Policy, PolicyHistory};
+use crate::text::Text;
 use crate::time::{Instant, RegionClock};
 
 /// Most calendar years laid over the built-in ones in one calendar.
@@ -28,7 +29,9 @@ pub fn calendar_with_years(
     for (count, year) in years.into_iter().enumerate() {
         let number = year.year;
         if count >= LOADED_YEARS_MAX {
-            let detail = format!("at most {LOADED_YEARS_MAX} loaded calendar years");
+            let detail =
+                Text::default().s("at most ").n(LOADED_YEARS_MAX).s(" loaded calendar years");
+            let detail = detail.into_string();
             refused.push((number, RuleError::InvalidInput { detail }));
             continue;
         }

@@ -6,6 +6,8 @@ use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 use std::fmt;
 
+use crate::text::Text;
+
 /// A command or an input the rules refuse. Exhaustive: callers match on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RuleError {
@@ -145,52 +147,62 @@ impl RuleError {
     }
 }
 
+impl RuleError {
+    /// The message of this refusal (its `Display` text), written without `core::fmt`: the
+    /// browser's WebAssembly module sends messages and links no formatting machinery.
+    pub fn message(&self) -> String {
+        use RuleError::*;
+        let m = Text::default();
+        match self {
+            InvalidInput { detail } => m.s("invalid input: ").s(detail),
+            IinLength { length } => m.s("an IIN has 12 digits, this one has ").n(*length).s(" characters"),
+            IinNotDigits => m.s("an IIN consists of digits only"),
+            IinCenturyDigit { digit } => m.s("the 7th IIN digit must be 1-6, not ").n(*digit),
+            IinBirthDate => m.s("the IIN's first six digits are not a real date"),
+            IinCheckDigit => m.s("the IIN's check digit does not match"),
+            BinLength { length } => m.s("a BIN has 12 digits, this one has ").n(*length).s(" characters"),
+            BinNotDigits => m.s("a BIN consists of digits only"),
+            BinCheckDigit => m.s("the BIN's check digit does not match"),
+            CalendarYearMissing { year } => m.s("the working-day calendar has no data for ").n(*year).s("; an operator must load it"),
+            CalendarDataInvalid { year, detail } => m.s("calendar data for ").n(*year).s(" is invalid: ").s(detail),
+            DateOutOfRange => m.s("the date is out of the supported range"),
+            PolicyInvalid { field } => m.s("policy field `").s(field).s("` is out of its allowed range"),
+            PolicyMissing => m.s("no policy is in force on that date"),
+            RegionNotServed { region_id } => m.s("region ").s(region_id).s(" is served by its own system and does not accept applications here"),
+            CommandNotAllowed { command, state } => m.s("`").s(command).s("` is not allowed while the application is ").s(state),
+            VersionConflict { expected, actual } => m.s("the application changed meanwhile (expected version ").n(*expected).s(", found ").n(*actual).s(")"),
+            ChildTooYoung => m.s("the child is younger than the minimum age"),
+            ChildTooOld => m.s("the child is older than the age served by the queue"),
+            ChildTooOldToEnqueue { limit_years, reached_on } => m.s("the child reached ").n(*limit_years).s(" full years, the age at which school starts and the queue stops taking children, on ").d(*reached_on),
+            ChildNotBorn => m.s("the child's birth date is after today"),
+            AgeOutNotDue => m.s("the child has not reached the age at which the queue removes children"),
+            TurnNotCome => m.s("the turn has not come and there are no free-choice places"),
+            NoFreePlaces => m.s("no group of the pool has a free place"),
+            GroupNotInPool => m.s("the group does not belong to the application's pool"),
+            GroupFull => m.s("the chosen group has no free place"),
+            StopListed => m.s("the application is on the stop-list"),
+            BlackoutPeriod => m.s("no referrals are issued in this period"),
+            OfferExpired => m.s("the offer window has passed"),
+            OfferNotExpired => m.s("the offer window has not passed yet"),
+            ReferralExpired => m.s("the referral is no longer valid"),
+            ReferralNotExpired => m.s("the referral is still valid"),
+            StopListNotEnded => m.s("the stop-list period has not ended yet"),
+            CancelWindowClosed => m.s("a referral can be cancelled only within its cancel window after issue"),
+            ExtensionAlreadyUsed => m.s("the referral has already been extended once"),
+            ExtensionDaysOutOfRange { days } => m.s("an extension is 1 to the policy's maximum of calendar days, not ").n(*days),
+            PlaceCountOutOfRange { count } => m.s("a place count must be 1..=10000, not ").n(*count),
+            NotEnoughUnreservedPlaces => m.s("only unreserved free places of the group can be withdrawn"),
+            CounterUnderflow { counter } => m.s("place counter `").s(counter).s("` would become negative"),
+            ApplicationNotInQueue => m.s("the application is not waiting in this queue"),
+            QueueTooLarge { length } => m.s("a queue of ").n(*length).s(" applications exceeds the limit"),
+        }
+        .into_string()
+    }
+}
+
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use RuleError::*;
-        match self {
-            InvalidInput { detail } => write!(f, "invalid input: {detail}"),
-            IinLength { length } => write!(f, "an IIN has 12 digits, this one has {length} characters"),
-            IinNotDigits => write!(f, "an IIN consists of digits only"),
-            IinCenturyDigit { digit } => write!(f, "the 7th IIN digit must be 1-6, not {digit}"),
-            IinBirthDate => write!(f, "the IIN's first six digits are not a real date"),
-            IinCheckDigit => write!(f, "the IIN's check digit does not match"),
-            BinLength { length } => write!(f, "a BIN has 12 digits, this one has {length} characters"),
-            BinNotDigits => write!(f, "a BIN consists of digits only"),
-            BinCheckDigit => write!(f, "the BIN's check digit does not match"),
-            CalendarYearMissing { year } => write!(f, "the working-day calendar has no data for {year}; an operator must load it"),
-            CalendarDataInvalid { year, detail } => write!(f, "calendar data for {year} is invalid: {detail}"),
-            DateOutOfRange => write!(f, "the date is out of the supported range"),
-            PolicyInvalid { field } => write!(f, "policy field `{field}` is out of its allowed range"),
-            PolicyMissing => write!(f, "no policy is in force on that date"),
-            RegionNotServed { region_id } => write!(f, "region {region_id} is served by its own system and does not accept applications here"),
-            CommandNotAllowed { command, state } => write!(f, "`{command}` is not allowed while the application is {state}"),
-            VersionConflict { expected, actual } => write!(f, "the application changed meanwhile (expected version {expected}, found {actual})"),
-            ChildTooYoung => write!(f, "the child is younger than the minimum age"),
-            ChildTooOld => write!(f, "the child is older than the age served by the queue"),
-            ChildTooOldToEnqueue { limit_years, reached_on } => write!(f, "the child reached {limit_years} full years, the age at which school starts and the queue stops taking children, on {reached_on}"),
-            ChildNotBorn => write!(f, "the child's birth date is after today"),
-            AgeOutNotDue => write!(f, "the child has not reached the age at which the queue removes children"),
-            TurnNotCome => write!(f, "the turn has not come and there are no free-choice places"),
-            NoFreePlaces => write!(f, "no group of the pool has a free place"),
-            GroupNotInPool => write!(f, "the group does not belong to the application's pool"),
-            GroupFull => write!(f, "the chosen group has no free place"),
-            StopListed => write!(f, "the application is on the stop-list"),
-            BlackoutPeriod => write!(f, "no referrals are issued in this period"),
-            OfferExpired => write!(f, "the offer window has passed"),
-            OfferNotExpired => write!(f, "the offer window has not passed yet"),
-            ReferralExpired => write!(f, "the referral is no longer valid"),
-            ReferralNotExpired => write!(f, "the referral is still valid"),
-            StopListNotEnded => write!(f, "the stop-list period has not ended yet"),
-            CancelWindowClosed => write!(f, "a referral can be cancelled only within its cancel window after issue"),
-            ExtensionAlreadyUsed => write!(f, "the referral has already been extended once"),
-            ExtensionDaysOutOfRange { days } => write!(f, "an extension is 1 to the policy's maximum of calendar days, not {days}"),
-            PlaceCountOutOfRange { count } => write!(f, "a place count must be 1..=10000, not {count}"),
-            NotEnoughUnreservedPlaces => write!(f, "only unreserved free places of the group can be withdrawn"),
-            CounterUnderflow { counter } => write!(f, "place counter `{counter}` would become negative"),
-            ApplicationNotInQueue => write!(f, "the application is not waiting in this queue"),
-            QueueTooLarge { length } => write!(f, "a queue of {length} applications exceeds the limit"),
-        }
+        f.write_str(&self.message())
     }
 }
 

@@ -28,6 +28,8 @@ pub mod js;
 pub mod places;
 pub mod policy;
 pub mod queue;
+pub mod queue_sort;
+pub mod text;
 pub mod time;
 #[cfg(feature = "transparency")]
 pub mod transparency;

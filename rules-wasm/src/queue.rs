@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::application::{Application, ApplicationId, ApplicationState, Priority};
 use crate::error::{RuleError, RuleResult};
 use crate::policy::PriorityRatio;
+use crate::queue_sort::sort_indices_by;
 use crate::time::Instant;
 
 /// Largest queue the rules accept in one call.
@@ -162,7 +163,7 @@ impl QueueOrder {
             classes[class_index(entry.priority)].push(index);
         }
         for class in &mut classes {
-            class.sort_unstable_by(|a, b| by_registration(&entries[*a], &entries[*b]));
+            sort_indices_by(class, |a, b| by_registration(&entries[a], &entries[b]));
         }
         Ok(Self { classes, ratio })
     }

@@ -1,13 +1,13 @@
-//! Lambda `applications` (API Gateway HTTP API): the routes of [`Group::Applications`] (see `kezek_functions::http`).
+//! Lambda `applications` (API Gateway HTTP API): the routes of [`services::APPLICATIONS`] (see `kezek_functions::http`).
 
-use kezek_functions::http::{Group, Router};
+use kezek_functions::http::{services, Router};
 use lambda_http::service_fn;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
     // Clients are built once per cold start; every request reuses them.
-    let router = Router::from_env(&[Group::Applications]).await?;
+    let router = Router::from_env_serving(&[&services::APPLICATIONS]).await?;
     let router = &router;
     lambda_http::run(service_fn(move |request| router.serve(request))).await
 }

@@ -1,14 +1,14 @@
-//! Lambda `auth` (API Gateway HTTP API): the routes of [`Group::Auth`] — EDS login challenge,
+//! Lambda `auth` (API Gateway HTTP API): the routes of [`services::AUTH`] — EDS login challenge,
 //! login and profile (see `kezek_functions::http`).
 
-use kezek_functions::http::{Group, Router};
+use kezek_functions::http::{services, Router};
 use lambda_http::service_fn;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     lambda_http::tracing::init_default_subscriber();
     // Clients and the trust anchors are loaded once per cold start; every request reuses them.
-    let router = Router::from_env(&[Group::Auth]).await?;
+    let router = Router::from_env_serving(&[&services::AUTH]).await?;
     let router = &router;
     lambda_http::run(service_fn(move |request| router.serve(request))).await
 }

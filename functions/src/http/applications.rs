@@ -1,5 +1,7 @@
 //! `/applications`: enqueue, the journal and details (R3), the second parent (R3), withdraw,
-//! extend (R11), cancel (R12), choose and sign (R4, R7, R8). Applicants only.
+//! extend (R11), cancel (R12), choose and sign (R4, R7, R8). Applicants only. Enqueue, choose
+//! and sign are groups of their own (their own binaries): [`enqueue_route`], [`choose_route`],
+//! [`sign_route`]; [`route`] serves the rest.
 
 use kezek_rules::application::ApplicationId;
 use lambda_http::http::Method;
@@ -53,12 +55,7 @@ pub(super) async fn route(
     let iin = claims.sub.as_str();
     let store = &router.store;
     let now = call.now;
-    let key = call.idempotency_key();
     match (method, path) {
-        (&Method::POST, []) => {
-            let input: EnqueueInput = call.body()?;
-            Reply::json(201, &enqueue(store, iin, &input, key, now).await?)
-        }
         (&Method::GET, []) => {
             Reply::ok(&Journal { applications: journal::journal(store, iin).await? })
         }
@@ -125,6 +122,78 @@ async fn action_route(
                 &sign_application(store, router.verifier()?, iin, &id, &input, key, now).await?,
             )
         }
+        _ => Err(no_route()),
+    }
+}
+
+/// `POST /applications` (group `enqueue`; its own binary links only this).
+pub(super) async fn enqueue_route(
+    router: &Router,
+    call: &Call,
+    method: &Method,
+    path: &[&str],
+) -> Result<Reply> {
+    let claims = router.claims(call, SessionRole::Applicant)?;
+    match (method, path) {
+        (&Method::POST, []) => {
+            let input: EnqueueInput = call.body()?;
+            let key = call.idempotency_key();
+            Reply::json(201, &enqueue(&router.store, &claims.sub, &input, key, call.now).await?)
+        }
+        _ => Err(no_route()),
+    }
+}
+
+/// `POST /applications/{id}/choose` (group `choose`), answered as `route` answers its other
+/// methods and paths.
+pub(super) async fn choose_route(
+    router: &Router,
+    call: &Call,
+    method: &Method,
+    path: &[&str],
+) -> Result<Reply> {
+    let claims = router.claims(call, SessionRole::Applicant)?;
+    let iin = claims.sub.as_str();
+    match (method, path) {
+        (&Method::POST, [id, "choose"]) => {
+            let id = application_id(id)?;
+            let body: ChooseBody = call.body()?;
+            let input = ChooseInput { application_id: id, group_id: body.group_id };
+            let run = choose(&router.store, iin, &input, call.now);
+            Reply::ok(&router.once(iin, call, "choose", &input, run).await?)
+        }
+        (&Method::GET, [_, _]) => Err(method_not_allowed()),
+        _ => Err(no_route()),
+    }
+}
+
+/// `POST /applications/{id}/sign` (group `sign`), answered as `route` answers its other
+/// methods and paths.
+pub(super) async fn sign_route(
+    router: &Router,
+    call: &Call,
+    method: &Method,
+    path: &[&str],
+) -> Result<Reply> {
+    let claims = router.claims(call, SessionRole::Applicant)?;
+    match (method, path) {
+        (&Method::POST, [id, "sign"]) => {
+            let id = application_id(id)?;
+            let body: SignBody = call.body()?;
+            let input = SignInput {
+                nonce: body.nonce,
+                signature: body.signature,
+                expected_version: body.expected_version,
+            };
+            // The nonce names the application it was issued for (to this applicant
+            // only); signing it under another application's path is refused.
+            let (store, verifier, key) =
+                (&router.store, router.verifier()?, call.idempotency_key());
+            Reply::ok(
+                &sign_application(store, verifier, &claims.sub, &id, &input, key, call.now).await?,
+            )
+        }
+        (&Method::GET, [_, _]) => Err(method_not_allowed()),
         _ => Err(no_route()),
     }
 }

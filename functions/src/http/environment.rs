@@ -18,6 +18,7 @@
 
 use std::sync::Arc;
 
+use super::services::{self, Extras, Service};
 use super::{Authentication, Group, Router};
 use crate::commands::login::Directory;
 use crate::config::{self, setting};
@@ -28,39 +29,41 @@ use crate::signature::SignatureVerifier;
 use crate::store::Store;
 
 impl Router {
-    /// A Lambda's router serving `groups`: table `KEZEK_TABLE`, the session key; `Group::Sign`
-    /// gets the signature verifier ([`verifier_from_env`]), `Group::Auth` the EDS login
-    /// ([`authentication_from_env`]).
+    /// A router serving `groups` from the configuration (the local server, tests): links
+    /// every group; a Lambda binary uses [`Router::from_env_serving`] with its own service.
     pub async fn from_env(groups: &[Group]) -> Result<Self> {
+        Self::from_env_serving(&services::of(groups)).await
+    }
+
+    /// A Lambda's router serving `services`: table `KEZEK_TABLE`, the session key, and what
+    /// each service prepares (`sign`: the signature verifier, [`verifier_from_env`]; `auth`:
+    /// the EDS login, [`authentication_from_env`]).
+    pub async fn from_env_serving(services: &[&'static Service]) -> Result<Self> {
         let table =
             std::env::var("KEZEK_TABLE").map_err(|_| Error::internal("KEZEK_TABLE is not set"))?;
         // The store's AWS configuration and the SSM reads are independent round trips of the
         // cold start: run them side by side rather than one after the other. Each is boxed:
         // the SDK futures are large, and joined on the stack they overflow a 2 MiB thread in
         // debug builds (the test threads).
-        let (store, key, verifier, authentication) = tokio::join!(
+        let (store, key, extras) = tokio::join!(
             Box::pin(Store::from_env(table)),
             Box::pin(SessionKey::from_settings()),
             Box::pin(async {
-                if groups.contains(&Group::Sign) {
-                    verifier_from_env().await.map(Some)
-                } else {
-                    Ok(None)
+                let mut all = Extras::default();
+                for prepare in services.iter().filter_map(|service| service.prepare) {
+                    let extras = prepare().await?;
+                    all.verifier = all.verifier.or(extras.verifier);
+                    all.authentication = all.authentication.or(extras.authentication);
                 }
-            }),
-            Box::pin(async {
-                if groups.contains(&Group::Auth) {
-                    authentication_from_env().await.map(Some)
-                } else {
-                    Ok(None)
-                }
+                Ok::<_, Error>(all)
             }),
         );
-        let mut router = Self::new(store, key?).serving(groups);
-        if let Some(verifier) = verifier? {
+        let extras = extras?;
+        let mut router = Self::with_services(store, key?, services.to_vec());
+        if let Some(verifier) = extras.verifier {
             router = router.with_verifier(verifier);
         }
-        if let Some(authentication) = authentication? {
+        if let Some(authentication) = extras.authentication {
             router = router.with_authentication(authentication);
         }
         Ok(router)

@@ -1,5 +1,6 @@
-//! The HTTP API (API Gateway HTTP API, payload v2, through `lambda_http`): one router over
-//! every route; each Lambda binary serves its [`Group`] of routes with the same code.
+//! The HTTP API (API Gateway HTTP API, payload v2, through `lambda_http`): one router; each
+//! Lambda binary runs it over its own [`Group`]'s [`services::Service`] and links only that
+//! group's handlers (the local server composes every group).
 //!
 //! Handlers are thin: parse, authorise (a verified session token, [`crate::session`]), call
 //! the command (which asks the rules), answer JSON. Errors are `{code, message}` with the
@@ -44,6 +45,7 @@ pub mod input;
 pub mod openapi;
 mod operator;
 pub mod routes;
+pub mod services;
 mod staff;
 
 pub use auth::{Authentication, SESSION_TTL_MINUTES};
@@ -64,6 +66,7 @@ use crate::error::{Error, Result};
 use crate::session::{self, Claims, SessionKey, SessionRole};
 use crate::signature::SignatureVerifier;
 use crate::store::{Store, Transaction};
+use services::Service;
 
 /// Where `now` comes from: the system clock at the edge, a fixed instant in tests, the
 /// system clock moved forward by a shared offset in the local process (so a person can
@@ -165,19 +168,28 @@ pub struct Router {
     verifier: Option<Arc<dyn SignatureVerifier>>,
     authentication: Option<Arc<Authentication>>,
     clock: Clock,
-    groups: Vec<Group>,
+    services: Vec<&'static Service>,
 }
 
 impl Router {
     /// Every route, the system clock, no signature verifier (sign answers 500 without one).
     pub fn new(store: Store, session_key: SessionKey) -> Self {
+        Self::with_services(store, session_key, services::ALL.to_vec())
+    }
+
+    /// Only the routes of `services` (a Lambda binary's); other paths answer 404.
+    fn with_services(
+        store: Store,
+        session_key: SessionKey,
+        services: Vec<&'static Service>,
+    ) -> Self {
         Self {
             store,
             session_key: Arc::new(session_key),
             verifier: None,
             authentication: None,
             clock: Clock::System,
-            groups: ALL_GROUPS.to_vec(),
+            services,
         }
     }
 
@@ -204,7 +216,7 @@ impl Router {
 
     /// Serves only `groups` (the routes of one binary); other paths answer 404.
     pub fn serving(mut self, groups: &[Group]) -> Self {
-        self.groups = groups.to_vec();
+        self.services = services::of(groups);
         self
     }
 
@@ -241,22 +253,13 @@ impl Router {
             .collect();
         let method = call.request.method();
         let group = group_of(method, call.request.uri().path()).ok_or_else(no_route)?;
-        if !self.groups.contains(&group) {
-            return Err(no_route());
-        }
+        let service =
+            self.services.iter().find(|service| service.group == group).ok_or_else(no_route)?;
         input::path(&path)?;
         if method == Method::POST && call.idempotency_key().is_none() {
             return Err(Error::IdempotencyKeyMissing);
         }
-        match group {
-            Group::Catalog => catalog::route(self, call, method, &path[1..]).await,
-            Group::Enqueue | Group::Applications | Group::Choose | Group::Sign => {
-                applications::route(self, call, method, &path[1..]).await
-            }
-            Group::Staff => staff::route(self, call, method, &path[1..]).await,
-            Group::Operator => operator::route(self, call, method, &path[1..]).await,
-            Group::Auth => auth::route(self, call, method, &path[1..]).await,
-        }
+        (service.route)(self, call, method, &path[1..]).await
     }
 
     /// The verified claims of the caller, who must have `role` and (R2) an e-mail address.

@@ -8,7 +8,7 @@
 // module's. Refusals are thrown as Errors with a `code`.
 //
 // Concatenated by scripts/build-wasm.sh between a head that defines `wasmCall`, `wasmInput`
-// and `wasmMemory` (the wasm-bindgen glue's exports) and a tail that exports the eight functions (ES module or
+// and `wasmMemory` (the wasm-bindgen glue's exports; the memory from the instance) and a tail that exports the eight functions (ES module or
 // CommonJS).
 
 /* global wasmCall, wasmInput, wasmMemory */
@@ -341,7 +341,9 @@ function answerOf(index) {
   let memoryWords = words64();
   const base = pointer / 8;
   for (let i = 0; i < length; i += 1) memoryWords[base + i] = words[i];
-  const start = wasmCall(index, length) / 8;
+  const pointer64 = wasmCall(index, length);
+  if (pointer64 === 0) throw invalid('the module is busy with another call');
+  const start = pointer64 / 8;
   memoryWords = words64();
   answer = memoryWords;
   at = start + 1;

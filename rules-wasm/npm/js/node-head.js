@@ -3,4 +3,5 @@
 // Built by scripts/build-wasm.sh from rules-wasm/npm/js/: node-head.js + core.js + node-tail.js.
 'use strict';
 
-const { call: wasmCall, input: wasmInput, linear_memory: wasmMemory } = require('./kezek_rules_glue.js');
+// `memory`: the instance's memory, which scripts/build-wasm.sh adds to the glue's exports.
+const { call: wasmCall, input: wasmInput, memory: wasmMemory } = require('./kezek_rules_glue.js');

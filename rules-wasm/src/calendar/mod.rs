@@ -21,9 +21,6 @@ mod year;
 
 pub use data::{CalendarYear, DaySwap, HolidayDate};
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
-
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -71,21 +68,63 @@ fn scan_limit(n: u16) -> u32 {
 /// Working days over the loaded years.
 #[derive(Debug, Clone, Default)]
 pub struct WorkingCalendar {
-    years: BTreeMap<i32, YearDays>,
+    years: Years,
+}
+
+/// The loaded years in year order: a short vector (the built-in years and the few an operator
+/// loads), as fast as a map at this size and far smaller in the WebAssembly module.
+#[derive(Debug, Clone, Default)]
+struct Years(Vec<YearDays>);
+
+impl Years {
+    fn get(&self, year: &i32) -> Option<&YearDays> {
+        self.0.iter().find(|days| days.data.year == *year)
+    }
+
+    /// Adds a year, or replaces the loaded one of the same number.
+    fn insert(&mut self, days: YearDays) {
+        let year = days.data.year;
+        match self.0.iter().position(|loaded| loaded.data.year >= year) {
+            None => self.0.push(days),
+            Some(at) => match self.0.get_mut(at) {
+                Some(loaded) if loaded.data.year == year => *loaded = days,
+                _ => self.0.insert(at, days),
+            },
+        }
+    }
 }
 
 impl WorkingCalendar {
     /// The built-in calendar of Kazakhstan, 2024–2027 (see `kazakhstan.rs` for the sources),
     /// built once.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn kazakhstan() -> &'static WorkingCalendar {
-        static CALENDAR: OnceLock<WorkingCalendar> = OnceLock::new();
-        CALENDAR.get_or_init(|| {
-            let mut calendar = WorkingCalendar::empty();
-            for year in kazakhstan::years() {
-                calendar.add_year(year).expect("built-in calendar data is valid");
-            }
-            calendar
-        })
+        static CALENDAR: std::sync::OnceLock<WorkingCalendar> = std::sync::OnceLock::new();
+        CALENDAR.get_or_init(Self::build_kazakhstan)
+    }
+
+    /// The built-in calendar, built once. The WebAssembly module runs on one thread: a
+    /// thread-local cell is all it needs, a few hundred bytes smaller than a `OnceLock`.
+    #[cfg(target_arch = "wasm32")]
+    pub fn kazakhstan() -> &'static WorkingCalendar {
+        thread_local! {
+            static CALENDAR: std::cell::OnceCell<&'static WorkingCalendar> =
+                const { std::cell::OnceCell::new() };
+        }
+        let leaked =
+            || -> &'static WorkingCalendar { Box::leak(Box::new(Self::build_kazakhstan())) };
+        CALENDAR.try_with(|calendar| *calendar.get_or_init(leaked)).unwrap_or_else(|_| leaked())
+    }
+
+    fn build_kazakhstan() -> WorkingCalendar {
+        let mut calendar = WorkingCalendar::empty();
+        for year in kazakhstan::years() {
+            // Checked by the calendar tests (debug builds); not `expect`, which would link
+            // the error's `Debug` and a panic site into the WebAssembly module.
+            let loaded = calendar.add_year(year);
+            debug_assert!(loaded.is_ok(), "built-in calendar data is valid");
+        }
+        calendar
     }
 
     /// A calendar with no years: every question is `calendar_year_missing`.
@@ -123,19 +162,19 @@ impl WorkingCalendar {
             next += 1;
         }
         for days in changed {
-            self.years.insert(days.data.year, days);
+            self.years.insert(days);
         }
         Ok(())
     }
 
     /// The loaded years, in order.
     pub fn years(&self) -> Vec<i32> {
-        self.years.keys().copied().collect()
+        self.years.0.iter().map(|days| days.data.year).collect()
     }
 
     /// Whether `year` is loaded.
     pub fn covers(&self, year: i32) -> bool {
-        self.years.contains_key(&year)
+        self.years.get(&year).is_some()
     }
 
     /// The data `year` was computed from, if loaded.

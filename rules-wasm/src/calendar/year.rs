@@ -65,7 +65,7 @@ impl YearDays {
         let index = |date: NaiveDate| date.ordinal0() as usize;
 
         let mut holidays = data.holidays.clone();
-        holidays.sort_by_key(|holiday| holiday.date);
+        super::data::sort_by_date(&mut holidays);
         for holiday in &holidays {
             kinds[index(holiday.date)] = DayKind::Holiday { holiday: holiday.code.clone() };
         }

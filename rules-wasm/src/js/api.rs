@@ -22,6 +22,7 @@ use crate::iin::Iin;
 use crate::places::GroupId;
 use crate::policy::{Policy, PriorityRatio, Span};
 use crate::queue::{queue_position as position_in_queue, QueueEntry, QueuePosition};
+use crate::text::Text;
 use crate::time::{Instant, RegionClock};
 
 /// Most calendar years a caller may add to one call.
@@ -45,7 +46,11 @@ fn calendar_with(
     match extra_years {
         None => Ok(Cow::Borrowed(WorkingCalendar::kazakhstan())),
         Some(years) if years.len() > EXTRA_CALENDAR_YEARS_MAX => Err(RuleError::InvalidInput {
-            detail: format!("at most {EXTRA_CALENDAR_YEARS_MAX} calendar years per call"),
+            detail: Text::default()
+                .s("at most ")
+                .n(EXTRA_CALENDAR_YEARS_MAX)
+                .s(" calendar years per call")
+                .into_string(),
         }),
         Some(years) => {
             let (calendar, refused) = crate::context::calendar_with_years(years.iter().cloned());

@@ -89,7 +89,10 @@ impl<'a> Reader<'a> {
     #[inline(never)]
     pub fn string(&mut self) -> Read<String> {
         let units = self.length()?;
-        let words = &self.words[self.at..self.at + units];
+        let words = self
+            .words
+            .get(self.at..self.at + units)
+            .ok_or(Malformed("compact input ended early"))?;
         self.at += units;
         let mut code_units = Vec::with_capacity(units);
         for &word in words {

@@ -39,7 +39,7 @@ pub fn answer(function: u32, input: &[f64], writer: &mut Writer) {
         writer.words.clear();
         writer.int(1);
         writer.string(error.code());
-        writer.string(&error.to_string());
+        writer.string(&error.message());
     }
 }
 

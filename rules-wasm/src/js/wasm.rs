@@ -6,7 +6,6 @@
 use std::cell::RefCell;
 
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsValue;
 
 use super::codec::Writer;
 
@@ -24,12 +23,6 @@ thread_local! {
     static ANSWER: RefCell<Writer> = const { RefCell::new(Writer::new()) };
 }
 
-/// The module's memory, for the wrapper's views of the two buffers.
-#[wasm_bindgen]
-pub fn linear_memory() -> JsValue {
-    wasm_bindgen::memory()
-}
-
 /// Makes room for `words` input words (at most [`INPUT_WORDS_MAX`]) and tells where to write
 /// them; 0 when too many.
 #[wasm_bindgen]
@@ -37,20 +30,31 @@ pub fn input(words: usize) -> *mut f64 {
     if words > INPUT_WORDS_MAX {
         return std::ptr::null_mut();
     }
-    INPUT.with_borrow_mut(|input| {
-        input.resize(words, 0.0);
-        input.as_mut_ptr()
-    })
+    // `try_with`/`try_borrow_mut` rather than `with_borrow_mut`: they cannot fail here (one
+    // thread, no reentry), and the panicking forms would link their error's `Debug`.
+    INPUT
+        .try_with(|input| {
+            let Ok(mut input) = input.try_borrow_mut() else { return std::ptr::null_mut() };
+            input.resize(words, 0.0);
+            input.as_mut_ptr()
+        })
+        .unwrap_or(std::ptr::null_mut())
 }
 
 /// Runs rules function `function` (see [`super::compact`]) on the first `words` input words;
-/// returns where the answer's words start (its first word is the status).
+/// returns where the answer's words start (its first word is the status); 0 if the buffers
+/// are in use (never: the module runs one call at a time).
 #[wasm_bindgen]
 pub fn call(function: u32, words: usize) -> *const f64 {
-    INPUT.with_borrow(|input| {
-        ANSWER.with_borrow_mut(|answer| {
-            super::compact::answer(function, &input[..words.min(input.len())], answer);
-            answer.words.as_ptr()
-        })
-    })
+    let run = |input: &RefCell<Vec<f64>>, answer: &RefCell<Writer>| {
+        let (Ok(input), Ok(mut answer)) = (input.try_borrow(), answer.try_borrow_mut()) else {
+            return std::ptr::null();
+        };
+        let words = input.get(..words).unwrap_or(&input);
+        super::compact::answer(function, words, &mut answer);
+        answer.words.as_ptr()
+    };
+    INPUT
+        .try_with(|input| ANSWER.try_with(|answer| run(input, answer)).unwrap_or(std::ptr::null()))
+        .unwrap_or(std::ptr::null())
 }
