@@ -900,9 +900,8 @@ async fn sequence() {
     std::env::set_var("KEZEK_VERIFY_URL", "http://127.0.0.1:9/verify.html");
     let pdf = "/applications/{id}/documents/{number}/pdf";
     api.pdf(pdf, &format!("/applications/{id}/documents/{number}/pdf"), &applicant(&mother)).await;
-    let stranger_pdf =
-        api.get(pdf, &format!("/applications/{id}/documents/{number}/pdf"), &applicant(&stranger));
-    assert_eq!(stranger_pdf.await.0, 403);
+    let stranger_pdf = format!("/applications/{id}/documents/{number}/pdf");
+    assert_eq!(api.get(pdf, &stranger_pdf, &applicant(&stranger)).await.0, 403);
     let verify = "/referrals/{code}";
     let code = kezek_functions::commands::referral_verify::code(
         &api.key,

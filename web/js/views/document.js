@@ -30,7 +30,7 @@ export async function documentView(id, number) {
     ]),
     h('p', { class: 'actions' },
       h('a', { href: URL.createObjectURL(json), download: `${document.number}.json`, id: 'download-json', text: texts.downloadJson }),
-      h('button', { type: 'button', id: 'download-pdf', onclick: () => savePdf(id, document.number), text: texts.downloadPdf })),
+      h('button', { type: 'button', class: 'primary', id: 'download-pdf', onclick: () => savePdf(id, document.number), text: texts.downloadPdf })),
     h('p', {}, h('a', { href: '#/journal/documents', text: texts.back })));
 }
 
