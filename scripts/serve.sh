@@ -60,6 +60,8 @@ export KEZEK_CRL="$(cat "$data/pki/intermediate.crl.pem")"
 # tk-001 and the operator of the demo region.
 organisations='{"150440012344":{"role":"staff","kindergartenId":"tk-001"},"160540023454":{"role":"operator","regionId":"kz-zhetisu-taldykorgan"}}'
 export KEZEK_ORGANISATIONS="${KEZEK_ORGANISATIONS:-$organisations}"
+# The referral PDF's QR code opens the verification page this process serves.
+export KEZEK_VERIFY_URL="${KEZEK_VERIFY_URL:-http://127.0.0.1:$port/verify.html}"
 echo "serve: DynamoDB Local on $dynamodb_port (data in $data/dynamodb), moto on $moto_port, logs in $data/logs" >&2
 echo "serve: test PKI (keys *.p12, password \"test\") in $data/pki; SNS messages sent: http://127.0.0.1:$moto_port/moto-api/data.json" >&2
 

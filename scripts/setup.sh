@@ -24,6 +24,10 @@ command -v java >/dev/null 2>&1 || apt_missing+=(openjdk-17-jre-headless)
 # curl and jq: the README's walkthrough of the local service.
 command -v curl >/dev/null 2>&1 || apt_missing+=(curl)
 command -v jq >/dev/null 2>&1 || apt_missing+=(jq)
+# poppler-utils (pdftotext, pdftoppm) and zbar-tools (zbarimg): the referral PDF's text and
+# its QR code, read back by the tests.
+command -v pdftotext >/dev/null 2>&1 || apt_missing+=(poppler-utils)
+command -v zbarimg >/dev/null 2>&1 || apt_missing+=(zbar-tools)
 if ((${#apt_missing[@]})); then
   say "installing Debian packages: ${apt_missing[*]}"
   sudo=""

@@ -3,6 +3,8 @@
 import init, * as rules from './pkg/kezek_rules.js';
 import { fill, languages } from './i18n/index.js';
 import { config } from './js/config.js';
+import { describeSkipped, formatDate as formatDateIn, formatInstant as formatInstantIn, offsetAt } from './js/format.js';
+import { DEADLINES, explanations as explained, STATES, STATES_WITHOUT_EVENT } from './js/states.js';
 
 const params = new URLSearchParams(window.location.search);
 const element = (id) => document.getElementById(id);
@@ -36,15 +38,6 @@ function currentRegion() {
   return regions.find((region) => region.id === element('region').value) ?? regions[0];
 }
 
-/** The UTC offset (seconds) a region's clock has at `instantMs`. */
-function offsetAt(clock, instantMs) {
-  let offset = clock.initialOffsetSeconds;
-  for (const change of clock.changes ?? []) {
-    if (Date.parse(change.fromAt) <= instantMs) offset = change.offsetSeconds;
-  }
-  return offset;
-}
-
 /** A `datetime-local` value read as the region's local time, as an RFC 3339 UTC instant. */
 function localInputToInstant(value, clock) {
   const asUtc = Date.parse(`${value}:00Z`);
@@ -52,29 +45,14 @@ function localInputToInstant(value, clock) {
   return new Date(asUtc - offset * 1000).toISOString();
 }
 
-/** A local date "YYYY-MM-DD" in the language's own words (month names live in i18n/). */
-function formatDate(isoDate) {
-  const [year, month, day] = isoDate.split('-').map(Number);
-  return fill(texts().dateFormat, { year, month: texts().months[month - 1], day });
-}
-
-/** An instant as the region's local date and time, e.g. "6 March 2026, 00:00". */
-function formatInstant(instant, clock) {
-  const ms = Date.parse(instant);
-  const local = new Date(ms + offsetAt(clock, ms) * 1000).toISOString();
-  return `${formatDate(local.slice(0, 10))}, ${local.slice(11, 16)}`;
-}
+// Dates in the preview's language and the region's local time (js/format.js, as the pages).
+const formatDate = (isoDate) => formatDateIn(texts(), isoDate);
+const formatInstant = (instant, clock) => formatInstantIn(texts(), instant, clock);
+const describeDay = (skipped) => describeSkipped(texts(), skipped);
 
 function errorText(error) {
   const code = error?.code ?? 'other';
   return fill(texts().error[code] ?? texts().error.other, { code });
-}
-
-function describeDay(skipped) {
-  const t = texts();
-  const day = skipped.day;
-  const holiday = day.holiday ? t.holiday[day.holiday] ?? day.holiday : '';
-  return `${formatDate(skipped.date)} (${fill(t.day[day.kind] ?? day.kind, { holiday })})`;
 }
 
 function applyTexts() {
@@ -82,7 +60,14 @@ function applyTexts() {
   document.documentElement.lang = language;
   document.title = t.title;
   for (const node of document.querySelectorAll('[data-text]')) node.textContent = t[node.dataset.text];
-  for (const option of element('state').options) option.textContent = t.state[option.value];
+  const chosen = element('state').value || 'none';
+  element('state').replaceChildren(...STATES.map((name) => {
+    const option = document.createElement('option');
+    option.value = name;
+    option.textContent = t.state[name];
+    return option;
+  }));
+  element('state').value = chosen;
   for (const button of document.querySelectorAll('button.language')) {
     button.setAttribute('aria-pressed', String(button.dataset.language === language));
   }
@@ -134,13 +119,9 @@ function listItem(text, attributes = {}, detail = []) {
 
 function renderDeadlines(deadlines, clock) {
   const t = texts();
-  const explanations = {
-    offerExpiresAt: deadlines.offerWindow,
-    referralValidUntilAt: deadlines.referralValidity,
-    stopListUntilAt: deadlines.stopList,
-  };
+  const explanations = explained(deadlines);
   const items = [];
-  for (const key of ['offerExpiresAt', 'referralValidUntilAt', 'cancelUntilAt', 'extensionLimitAt', 'stopListUntilAt']) {
+  for (const key of DEADLINES) {
     const at = deadlines[key];
     if (!at) continue;
     const explanation = explanations[key];
@@ -163,7 +144,7 @@ function render() {
   regionStatus.classList.toggle('error', !region.served);
   regionStatus.dataset.served = String(region.served);
   const stateName = element('state').value;
-  element('event-field').hidden = ['none', 'queued'].includes(stateName);
+  element('event-field').hidden = STATES_WITHOUT_EVENT.includes(stateName);
   const child = showIinStatus();
   const birthDate = element('birth-date').value;
   const result = element('result');
@@ -175,7 +156,7 @@ function render() {
     const clock = region.clock;
     const eventValue = element('event-at').value;
     const eventAt = eventValue ? localInputToInstant(eventValue, clock) : now();
-    const state = ['none', 'queued'].includes(stateName)
+    const state = STATES_WITHOUT_EVENT.includes(stateName)
       ? { state: 'queued' }
       : rules.stateFromEvent({ state: stateName, eventAt, clock });
     const preview = rules.previewEligibility({

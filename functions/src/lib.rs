@@ -15,6 +15,7 @@ pub mod error;
 pub mod http;
 pub mod ids;
 pub mod notify;
+pub mod referral_pdf;
 pub mod retry;
 pub mod sdk_config;
 pub mod session;

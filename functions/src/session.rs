@@ -142,6 +142,18 @@ impl SessionKey {
     pub async fn from_settings() -> Result<Self> {
         Self::from_base64(&crate::config::required_setting(crate::config::SESSION_KEY).await?)
     }
+
+    /// HMAC-SHA256 of `message` under this key, for another purpose than tokens: `domain`
+    /// (which contains a `/`, so no token payload — base64url — can equal it) goes first, so
+    /// a tag of one purpose is never a valid tag of another.
+    pub fn tag(&self, domain: &str, message: &[u8]) -> hmac::Tag {
+        debug_assert!(domain.contains('/'));
+        let mut context = hmac::Context::with_key(&self.key);
+        context.update(domain.as_bytes());
+        context.update(&[0]);
+        context.update(message);
+        context.sign()
+    }
 }
 
 fn invalid() -> Error {

@@ -42,7 +42,10 @@ fn document() -> Value {
 
 /// Routes that need no session.
 fn public(path: &str) -> bool {
-    path.starts_with("/regions") || path == "/auth/challenge" || path == "/auth/login"
+    path.starts_with("/regions")
+        || path.starts_with("/referrals/")
+        || path == "/auth/challenge"
+        || path == "/auth/login"
 }
 
 fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
@@ -308,6 +311,21 @@ impl Api {
             .unwrap_or_else(|e| panic!("{method} {path} answered no JSON ({e})"));
         self.contract.check(method, template, status, &body);
         (status, body)
+    }
+
+    /// A GET answered with a PDF: 200 with `application/pdf`, as the document lists it.
+    async fn pdf(&self, template: &str, path: &str, who: &Who) {
+        let Who::Claims(claims) = who else { panic!("a PDF needs a session") };
+        let headers = vec![("authorization", format!("Bearer {}", issue(claims, &self.key)))];
+        let response = self.router.at(monday()).handle(event("GET", path, &headers, None)).await;
+        assert_eq!(response.status().as_u16(), 200, "GET {path}");
+        let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok());
+        assert_eq!(kind, Some("application/pdf"), "GET {path}");
+        assert!(response.body().as_ref().starts_with(b"%PDF-"));
+        let operation = &self.contract.document["paths"][template]["get"];
+        assert!(operation["responses"]["200"]["content"]["application/pdf"].is_object());
+        let key = ("GET".to_owned(), template.to_owned(), 200);
+        *self.contract.seen.lock().expect("lock").entry(key).or_default() += 1;
     }
 
     async fn get(&self, template: &str, path: &str, who: &Who) -> (u16, Value) {
@@ -877,6 +895,22 @@ async fn sequence() {
     );
     assert_eq!(api.get(details, &format!("/applications/{id}"), &applicant(&father)).await.0, 200);
     assert_eq!(api.get("/applications", "/applications", &applicant(&father)).await.0, 200);
+
+    // The referral PDF (binary, documented as application/pdf) and its public verification.
+    std::env::set_var("KEZEK_VERIFY_URL", "http://127.0.0.1:9/verify.html");
+    let pdf = "/applications/{id}/documents/{number}/pdf";
+    api.pdf(pdf, &format!("/applications/{id}/documents/{number}/pdf"), &applicant(&mother)).await;
+    let stranger_pdf = format!("/applications/{id}/documents/{number}/pdf");
+    assert_eq!(api.get(pdf, &stranger_pdf, &applicant(&stranger)).await.0, 403);
+    let verify = "/referrals/{code}";
+    let code = kezek_functions::commands::referral_verify::code(
+        &api.key,
+        &kezek_functions::rules::application::ApplicationId(id.to_owned()),
+        number,
+    );
+    let verified = api.get(verify, &format!("/referrals/{code}"), &Who::Nobody).await;
+    assert_eq!((verified.0, verified.1["status"].as_str()), (200, Some("valid")));
+    assert_eq!(api.get(verify, "/referrals/AAAAAAAAAAAAAAAAAAAAAAnone", &Who::Nobody).await.0, 404);
 
     // Extend, cancel, withdraw, enrol.
     let extend = "/applications/{id}/extend";

@@ -395,6 +395,8 @@ fn needs() -> BTreeMap<String, BTreeSet<String>> {
         ("KEZEK_REVOCATION_UNKNOWN".to_owned(), eds),
         (config::value_variable(config::ORGANISATIONS), auth),
         ("KEZEK_EMAIL_TOPIC_ARN".to_owned(), ["notify".to_owned()].into()),
+        // The referral PDF's QR code: the verification page's URL.
+        ("KEZEK_VERIFY_URL".to_owned(), [Group::Applications.binary().to_owned()].into()),
     ])
 }
 

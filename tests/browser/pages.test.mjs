@@ -4,13 +4,16 @@
 // through the NCALayer stand-in with the test PKI's keys. Every page is checked with axe-core
 // and photographed in kk, ru and en (tests/screenshots/).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { client, iinFor, startService } from '../e2e/service.mjs';
 import { startStandin } from './ncalayer-standin.mjs';
-import { announced, assertAccessible, launch, open, person, screenshotLanguages, settled } from './pages-harness.mjs';
+import { announced, assertAccessible, launch, open, person, screenshotLanguages, screenshots, settled } from './pages-harness.mjs';
 
 const repository = fileURLToPath(new URL('../../', import.meta.url));
 const GROUP = 'tk-001-2024-kk';
@@ -79,6 +82,36 @@ async function enqueue(childIin) {
   await page().waitForFunction(() => document.getElementById('main').dataset.view === 'application');
   await settled(page());
   return page().evaluate(() => window.location.hash.split('/').pop());
+}
+
+/**
+ * The referral PDF as the page downloads it ("Download (PDF)" on the document view): its text
+ * (pdftotext) and the URL its QR code holds (pdftoppm, then zbarimg).
+ */
+async function downloadReferral(name) {
+  const [download] = await Promise.all([page().waitForEvent('download'), page().click('#download-pdf')]);
+  const dir = mkdtempSync(join(tmpdir(), 'kezek-referral-'));
+  const file = join(dir, download.suggestedFilename());
+  await download.saveAs(file);
+  assert.equal(readFileSync(file).subarray(0, 5).toString(), '%PDF-');
+  const text = execFileSync('pdftotext', ['-layout', file, '-']).toString('utf8');
+  execFileSync('pdftoppm', ['-png', '-r', '150', '-singlefile', file, join(dir, 'page')]);
+  execFileSync('cp', [join(dir, 'page.png'), `${screenshots}/${name}.png`]);
+  const url = execFileSync('zbarimg', ['--quiet', '--raw', join(dir, 'page.png')]).toString('utf8').trim();
+  return { file, text, url };
+}
+
+/** The verification page the QR code opens, as a stranger sees it: its verdict. */
+async function verifyPage(url, name) {
+  const { context, page: stranger } = await person(browser, service, 'ws://127.0.0.1:9');
+  await stranger.goto(url.replace('#', '?lang=en#'));
+  await settled(stranger);
+  const status = await stranger.$eval('#verdict', (node) => node.dataset.status);
+  const shown = await stranger.textContent('main');
+  if (name) await screenshotLanguages(stranger, name);
+  else await assertAccessible(stranger, `verification (${status})`);
+  await context.close();
+  return { status, shown };
 }
 
 /** Seed steps 8–13 on the pages: the notice window, the groups, "Sign and send". */
@@ -239,6 +272,21 @@ test('steps 10–13: the free places list; a refused signature is shown in words
   await screenshotLanguages(page(), 'document');
 });
 
+let paper;
+
+test('step 14: the referral downloads as a PDF in Kazakh and Russian; its QR code opens the verification page, which says it is valid', async () => {
+  paper = await downloadReferral('referral-pdf');
+  for (const text of ['Мемлекеттік балабақшаға жолдама', 'Направление в государственный детский сад', referral, FIRST, 'қазақ тілі / казахский язык']) {
+    assert.ok(paper.text.includes(text), `${text} in the PDF's text:\n${paper.text}`);
+  }
+  for (const letter of 'әғқңөұүі') assert.ok(paper.text.includes(letter), `${letter} in the PDF's text`);
+  assert.match(paper.url, new RegExp(`^${service.base}/verify\\.html#[A-Za-z0-9_-]{23,64}$`));
+  const { status, shown } = await verifyPage(paper.url, 'verify-valid');
+  assert.equal(status, 'valid');
+  assert.ok(shown.includes(referral));
+  assert.ok(!shown.includes(FIRST), 'the verification page shows no IIN');
+});
+
 test('step 14: the referral is in the journal\'s "General documents" tab', async () => {
   await open(page(), service, 'parent.html#/journal/documents');
   assert.equal(await page().getAttribute('#tab-documents', 'aria-selected'), 'true');
@@ -272,6 +320,7 @@ test('R13: the staff see the referral with its valid-until date and confirm "the
   await settled(staff.page);
   assert.match(await staff.page.textContent('#status'), new RegExp(`Enrolled: ${referral}`));
   assert.equal((await serverDetails(first)).application.state.state, 'enrolled');
+  assert.equal((await verifyPage(paper.url)).status, 'used', 'the used referral is no longer valid');
 });
 
 test('R12: a second child\'s referral is cancelled within 24 hours; the child is back in the queue', async () => {
@@ -282,6 +331,9 @@ test('R12: a second child\'s referral is cancelled within 24 hours; the child is
   assert.equal(await dataset('#state', 'state'), 'offered');
   await chooseAndSign();
   await page().waitForFunction(() => document.getElementById('main').dataset.view === 'document');
+  await settled(page());
+  const { url } = await downloadReferral('referral-pdf-second');
+  assert.equal((await verifyPage(url)).status, 'valid');
   await openApplication(second);
   await page().click('#cancel-referral');
   await page().click('#confirm-cancel-ok');
@@ -292,6 +344,9 @@ test('R12: a second child\'s referral is cancelled within 24 hours; the child is
   const back = await serverDetails(second);
   assert.ok(['queued', 'offered'].includes(back.application.state.state), back.application.state.state);
   assert.notEqual(back.position, null);
+  const cancelled = await verifyPage(url, 'verify-cancelled');
+  assert.equal(cancelled.status, 'cancelled', 'after the cancel the verification page says not valid');
+  assert.match(cancelled.shown, /Not valid: the referral was cancelled/);
   await page().click('#withdraw');
   await page().click('#confirm-withdraw-ok');
   await page().waitForFunction(() => document.getElementById('status').textContent.includes('withdrawn'));

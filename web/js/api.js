@@ -51,5 +51,22 @@ export async function call(method, route, { body, token, anonymous = false } = {
   throw error;
 }
 
+/** A file the API answers (the referral PDF) as a Blob; a refusal is JSON, thrown as ApiError. */
+export async function download(route) {
+  const { api } = await config();
+  const bearer = session()?.token;
+  let response;
+  try {
+    response = await fetch(api + route, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+  } catch {
+    throw new ApiError(0, 'network_unreachable', 'the service cannot be reached');
+  }
+  if (response.ok) return response.blob();
+  const value = await response.json().catch(() => null);
+  const error = new ApiError(response.status, value?.code ?? 'other', value?.message);
+  if (response.status === 401 && SESSION_CODES.has(error.code)) onSessionEnded(error);
+  throw error;
+}
+
 export const get = (route, options) => call('GET', route, options);
 export const post = (route, body = {}, options = {}) => call('POST', route, { ...options, body });

@@ -1,43 +1,16 @@
 // The kindergarten staff's pages (organisation key through NCALayer): their groups with free
 // places, publish and withdraw places (R14), the referrals to their kindergarten and "the
 // child came" → enrolled (R13).
-import { get, post, whenSessionEnds } from './api.js';
-import { go, loadRegions, needSession, sessionEnded, showRefusal } from './context.js';
-import { announce, clearAnnouncements, flash, h, show } from './dom.js';
+import { get, post } from './api.js';
+import { go, loadRegions, needSession, showRefusal } from './context.js';
+import { announce, flash, h, show } from './dom.js';
 import { lastDay } from './format.js';
-import { logIn } from './login.js';
+import { startPages } from './frame.js';
 import { loadRules } from './rules.js';
-import { forget, lastSession, session, takeReturn } from './session.js';
-import { currentLanguage, fill, setLanguage, startLanguage, t } from './texts.js';
+import { session } from './session.js';
+import { currentLanguage, fill, t } from './texts.js';
+import { loginView } from './views/login.js';
 import { profileView } from './views/profile.js';
-
-function applyTexts() {
-  const texts = t();
-  document.documentElement.lang = currentLanguage();
-  document.title = texts.staff.title;
-  for (const node of document.querySelectorAll('[data-text]')) {
-    node.textContent = node.dataset.text.split('.').reduce((value, key) => value?.[key], texts) ?? '';
-  }
-  for (const button of document.querySelectorAll('button.language')) {
-    button.setAttribute('aria-pressed', String(button.dataset.language === currentLanguage()));
-  }
-  const current = session();
-  document.getElementById('logout').hidden = !current;
-  document.getElementById('who').textContent = current?.name ? fill(texts.loggedIn, { name: current.name }) : '';
-}
-
-function loginView() {
-  const texts = t();
-  const button = h('button', { type: 'button', class: 'primary', id: 'login', text: texts.loginButton });
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    const current = await logIn();
-    button.disabled = false;
-    if (current) go(current.emailRequired ? '#/profile' : takeReturn() ?? '#/');
-  });
-  show('login', h('h2', { text: texts.loginHeading }), h('p', { text: texts.staff.loginIntro }), button);
-  if (window.location.hash.includes('again=1')) announce(texts.sessionEnded, 'alert', 'session_ended');
-}
 
 /** The staff member's kindergarten, found in the catalogue of the served regions. */
 async function ownKindergarten(kindergartenId) {
@@ -129,45 +102,10 @@ async function groupsView() {
     await referralsSection(region.clock));
 }
 
-const routes = [[/^#\/login/, loginView], [/^#\/profile/, () => profileView('#/')], [/.*/, groupsView]];
+const routes = [
+  [/^#\/login/, () => loginView({ intro: (texts) => texts.staff.loginIntro, home: '#/' })],
+  [/^#\/profile/, () => profileView('#/')],
+  [/.*/, groupsView],
+];
 
-async function route() {
-  const hash = window.location.hash.split('?')[0];
-  const [, view] = routes.find(([pattern]) => pattern.test(hash));
-  applyTexts();
-  document.body.dataset.ready = 'false';
-  try {
-    await view();
-  } catch (error) {
-    console.error(error);
-    showRefusal(error);
-  }
-  document.body.dataset.ready = 'true';
-}
-
-async function start() {
-  startLanguage();
-  await loadRules();
-  whenSessionEnds(() => sessionEnded());
-  for (const button of document.querySelectorAll('button.language')) {
-    button.addEventListener('click', () => {
-      setLanguage(button.dataset.language);
-      clearAnnouncements();
-      route();
-    });
-  }
-  document.getElementById('logout').addEventListener('click', () => {
-    forget();
-    go('#/login');
-  });
-  window.addEventListener('hashchange', () => {
-    clearAnnouncements();
-    route();
-  });
-  window.setInterval(() => {
-    if (lastSession() && !session() && !window.location.hash.startsWith('#/login')) sessionEnded();
-  }, 15_000);
-  await route();
-}
-
-start();
+startPages({ routes, title: (texts) => texts.staff.title, loggedOut: '#/login', before: loadRules });

@@ -12,6 +12,7 @@ pub mod journal;
 pub mod login;
 pub mod places;
 pub mod profile;
+pub mod referral_verify;
 pub mod referrals;
 pub mod sign;
 pub mod sweep;

@@ -12,8 +12,10 @@ use crate::commands::actions::{self, ActionInput, ExtendInput, SecondParentInput
 use crate::commands::choose::{choose, ChooseInput};
 use crate::commands::enqueue::{enqueue, EnqueueInput};
 use crate::commands::journal;
+use crate::commands::referral_verify;
 use crate::commands::sign::{sign_application, SignInput};
 use crate::error::Result;
+use crate::referral_pdf;
 use crate::session::SessionRole;
 use crate::signature::SignedChoice;
 
@@ -65,10 +67,19 @@ pub(super) async fn route(
         (&Method::GET, [id, "documents", number]) => {
             Reply::ok(&journal::document(store, iin, &application_id(id)?, number).await?)
         }
+        (&Method::GET, [id, "documents", number, "pdf"]) => {
+            let id = application_id(id)?;
+            let paper = referral_verify::paper(store, &router.session_key, iin, &id, number, now);
+            let paper = paper.await?;
+            let url = referral_pdf::verify_url(&referral_pdf::verify_page()?, &paper.code);
+            Ok(Reply::pdf(referral_pdf::render(&paper, &url)?))
+        }
         (&Method::POST, [id, action]) => {
             action_route(router, call, iin, application_id(id)?, action).await
         }
-        (_, [] | [_] | [_, "documents", _]) => Err(method_not_allowed()),
+        (_, [] | [_] | [_, "documents", _] | [_, "documents", _, "pdf"]) => {
+            Err(method_not_allowed())
+        }
         (&Method::GET, [_, _]) => Err(method_not_allowed()),
         _ => Err(no_route()),
     }
@@ -194,6 +205,23 @@ pub(super) async fn sign_route(
             )
         }
         (&Method::GET, [_, _]) => Err(method_not_allowed()),
+        _ => Err(no_route()),
+    }
+}
+
+/// `GET /referrals/{code}`: the public verification of a referral (the QR code on its
+/// paper): no session; only what the paper shows, never an IIN or a name.
+pub(super) async fn verification(
+    router: &Router,
+    call: &Call,
+    method: &Method,
+    path: &[&str],
+) -> Result<Reply> {
+    match (method, path) {
+        (&Method::GET, [code]) => Reply::ok(
+            &referral_verify::verify(&router.store, &router.session_key, code, call.now).await?,
+        ),
+        (_, [_]) => Err(method_not_allowed()),
         _ => Err(no_route()),
     }
 }

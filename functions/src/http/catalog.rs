@@ -46,6 +46,23 @@ struct FreePlaces {
     groups: Vec<FreeGroup>,
 }
 
+/// The catalog group's public reads by their first segment: `/regions/...` and the referral's
+/// verification `/referrals/{code}`.
+pub(super) async fn public_route(
+    router: &Router,
+    call: &Call,
+    method: &Method,
+    path: &[&str],
+) -> Result<Reply> {
+    match path {
+        ["referrals", rest @ ..] => {
+            super::applications::verification(router, call, method, rest).await
+        }
+        [_, rest @ ..] => route(router, call, method, rest).await,
+        [] => Err(no_route()),
+    }
+}
+
 pub(super) async fn route(
     router: &Router,
     call: &Call,

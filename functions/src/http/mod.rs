@@ -16,6 +16,7 @@
 //! | GET | `/applications` | applicant | applications |
 //! | GET | `/applications/{id}` | applicant (own or linked) | applications |
 //! | GET | `/applications/{id}/documents/{number}` | applicant (own or linked) | applications |
+//! | GET | `/applications/{id}/documents/{number}/pdf` | applicant (own or linked) | applications |
 //! | POST | `/applications/{id}/second-parent` | applicant (submitter) | applications |
 //! | POST | `/applications/{id}/link` | applicant (the named second parent) | applications |
 //! | POST | `/applications/{id}/withdraw` | applicant (own or linked) | applications |
@@ -23,6 +24,7 @@
 //! | POST | `/applications/{id}/cancel` | applicant (own or linked) | applications |
 //! | POST | `/applications/{id}/choose` | applicant (own or linked) | choose |
 //! | POST | `/applications/{id}/sign` | applicant (own or linked) | sign |
+//! | GET | `/referrals/{code}` | anyone holding the paper's code | catalog |
 //! | POST | `/staff/places` | staff | staff |
 //! | POST | `/staff/applications/{id}/enrol` | staff (referral to their kindergarten) | staff |
 //! | POST | `/operator/regions` | operator (their region) | operator |
@@ -146,6 +148,8 @@ pub fn group_of(method: &Method, path: &str) -> Option<Group> {
     let path: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
     Some(match path.first().copied() {
         Some("regions") => Group::Catalog,
+        // The referral's public verification (the QR code on the paper): a public read.
+        Some("referrals") => Group::Catalog,
         Some("applications") if path.len() == 1 && method == Method::POST => Group::Enqueue,
         Some("applications") if path.get(2) == Some(&"choose") => Group::Choose,
         Some("applications") if path.get(2) == Some(&"sign") => Group::Sign,
@@ -259,7 +263,7 @@ impl Router {
         if method == Method::POST && call.idempotency_key().is_none() {
             return Err(Error::IdempotencyKeyMissing);
         }
-        (service.route)(self, call, method, &path[1..]).await
+        (service.route)(self, call, method, &path).await
     }
 
     /// The verified claims of the caller, who must have `role` and (R2) an e-mail address.
@@ -353,17 +357,22 @@ impl Call {
     }
 }
 
-/// A JSON answer.
+/// An answer: JSON, or a file (the referral PDF).
 #[derive(Debug)]
 pub(crate) struct Reply {
     status: u16,
-    body: String,
+    body: Body,
+    content_type: &'static str,
 }
 
 impl Reply {
     fn json<T: Serialize>(status: u16, value: &T) -> Result<Self> {
         let body = serde_json::to_string(value).map_err(|e| Error::internal(e.to_string()))?;
-        Ok(Self { status, body })
+        Ok(Self { status, body: Body::Text(body), content_type: "application/json" })
+    }
+    /// A PDF file, 200.
+    fn pdf(bytes: Vec<u8>) -> Self {
+        Self { status: 200, body: Body::Binary(bytes), content_type: "application/pdf" }
     }
     fn ok<T: Serialize>(value: &T) -> Result<Self> {
         Self::json(200, value)
@@ -371,18 +380,20 @@ impl Reply {
     fn error(error: &Error) -> Self {
         Self {
             status: error.status(),
-            body: serde_json::to_string(error)
-                .unwrap_or_else(|_| r#"{"code":"internal","message":""}"#.to_owned()),
+            body: Body::Text(
+                serde_json::to_string(error)
+                    .unwrap_or_else(|_| r#"{"code":"internal","message":""}"#.to_owned()),
+            ),
+            content_type: "application/json",
         }
     }
     fn into_response(self) -> Response<Body> {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = Response::new(Body::Text(self.body));
+        let mut response = Response::new(self.body);
         *response.status_mut() = status;
-        response.headers_mut().insert(
-            "content-type",
-            lambda_http::http::HeaderValue::from_static("application/json"),
-        );
+        response
+            .headers_mut()
+            .insert("content-type", lambda_http::http::HeaderValue::from_static(self.content_type));
         response
     }
 }

@@ -12,6 +12,7 @@ pub const ROUTES: &[(&str, &str, super::Group)] = {
         ("GET", "/applications", Applications),
         ("GET", "/applications/{id}", Applications),
         ("GET", "/applications/{id}/documents/{number}", Applications),
+        ("GET", "/applications/{id}/documents/{number}/pdf", Applications),
         ("POST", "/applications/{id}/second-parent", Applications),
         ("POST", "/applications/{id}/link", Applications),
         ("POST", "/applications/{id}/withdraw", Applications),
@@ -19,6 +20,7 @@ pub const ROUTES: &[(&str, &str, super::Group)] = {
         ("POST", "/applications/{id}/cancel", Applications),
         ("POST", "/applications/{id}/choose", Choose),
         ("POST", "/applications/{id}/sign", Sign),
+        ("GET", "/referrals/{code}", Catalog),
         ("POST", "/staff/places", Staff),
         ("POST", "/staff/applications/{id}/enrol", Staff),
         ("GET", "/staff/referrals", Staff),
@@ -46,7 +48,8 @@ mod tests {
                 .replace("{region}", "kz-x")
                 .replace("{year}", "2024")
                 .replace("{id}", "a1")
-                .replace("{number}", "R-1");
+                .replace("{number}", "R-1")
+                .replace("{code}", "c1");
             assert_eq!(super::super::group_of(&method, &concrete), Some(*group), "{method} {path}");
         }
     }

@@ -20,7 +20,7 @@ use crate::error::Result;
 
 /// The answer of a group's routes to one request.
 pub(super) type RouteFuture<'a> = Pin<Box<dyn Future<Output = Result<Reply>> + Send + 'a>>;
-/// A group's routes: the request, its path below the group's first segment.
+/// A group's routes: the request and its whole path (its first segment names the group).
 pub(super) type RouteFn =
     for<'a> fn(&'a Router, &'a Call, &'a Method, &'a [&'a str]) -> RouteFuture<'a>;
 /// What a group loads at cold start besides the store and the session key.
@@ -42,7 +42,14 @@ pub(super) struct Extras {
 }
 
 macro_rules! service {
+    // The group's routes take the path below its first segment.
     ($(#[$doc:meta])* $name:ident, $group:expr, $route:path, $prepare:expr) => {
+        service!($(#[$doc])* $name, $group, whole |router, call, method, path| {
+            $route(router, call, method, &path[1..])
+        }, $prepare);
+    };
+    // The group's routes take the whole path.
+    ($(#[$doc:meta])* $name:ident, $group:expr, whole $route:expr, $prepare:expr) => {
         $(#[$doc])*
         pub static $name: Service = Service {
             group: $group,
@@ -53,7 +60,8 @@ macro_rules! service {
                     method: &'a Method,
                     path: &'a [&'a str],
                 ) -> RouteFuture<'a> {
-                    Box::pin($route(router, call, method, path))
+                    let route = $route;
+                    Box::pin(route(router, call, method, path))
                 }
                 route
             },
@@ -62,7 +70,13 @@ macro_rules! service {
     };
 }
 
-service!(/** `/regions`: public. */ CATALOG, Group::Catalog, catalog::route, None);
+service!(
+    /** `/regions` and `/referrals/{code}`: public. */
+    CATALOG,
+    Group::Catalog,
+    whole catalog::public_route,
+    None
+);
 service!(/** `POST /applications`. */ ENQUEUE, Group::Enqueue, applications::enqueue_route, None);
 service!(
     /** `/applications` but enqueue, choose and sign. */

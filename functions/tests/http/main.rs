@@ -12,6 +12,7 @@ mod actions;
 mod applications;
 mod catalog_and_auth;
 mod edge;
+mod referral_pdf;
 mod staff_and_operator;
 
 use std::sync::atomic::{AtomicI64, Ordering};

@@ -1,10 +1,9 @@
 // Seed step 14: the referral in the tab "General documents", to view and download.
-import { get } from '../api.js';
+import { download, get } from '../api.js';
 import { needSession, regionOf } from '../context.js';
-import { facts, h, show } from '../dom.js';
+import { announce, facts, h, show } from '../dom.js';
 import { formatInstant, lastDay } from '../format.js';
-import { config } from '../config.js';
-import { fill, kindergartenName, t } from '../texts.js';
+import { fill, kindergartenName, reasonText, t } from '../texts.js';
 
 export async function documentView(id, number) {
   if (!needSession()) return;
@@ -15,7 +14,6 @@ export async function documentView(id, number) {
   const clock = region?.clock;
   const f = texts.documentFields;
   const json = new Blob([JSON.stringify(document, null, 2)], { type: 'application/json' });
-  const { api } = await config();
   show('document',
     h('h2', { text: fill(texts.documentHeading, { number: document.number }) }),
     facts([
@@ -32,6 +30,20 @@ export async function documentView(id, number) {
     ]),
     h('p', { class: 'actions' },
       h('a', { href: URL.createObjectURL(json), download: `${document.number}.json`, id: 'download-json', text: texts.downloadJson }),
-      document.pdf === false ? null : h('a', { href: `${api}/applications/${id}/documents/${document.number}.pdf`, id: 'download-pdf', hidden: true, text: texts.downloadPdf })),
+      h('button', { type: 'button', class: 'primary', id: 'download-pdf', onclick: () => savePdf(id, document.number), text: texts.downloadPdf })),
     h('p', {}, h('a', { href: '#/journal/documents', text: texts.back })));
+}
+
+/** Fetches the referral PDF with the session and saves it as `<number>.pdf`. */
+async function savePdf(id, number) {
+  try {
+    const blob = await download(`/applications/${id}/documents/${number}/pdf`);
+    const link = h('a', { href: URL.createObjectURL(blob), download: `${number}.pdf`, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    announce(t().pdfSaved, 'status', 'pdf_saved');
+  } catch (error) {
+    announce(reasonText(error.code), 'alert', error.code);
+  }
 }

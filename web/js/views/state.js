@@ -2,6 +2,7 @@
 // issued", "Stop-list until …"), and the deadlines with their dates and skipped days.
 import { h } from '../dom.js';
 import { describeSkipped, formatDate, formatInstant, lastDay } from '../format.js';
+import { DEADLINES, explanations as explained } from '../states.js';
 import { fill, t } from '../texts.js';
 
 export function stateWords(state, clock) {
@@ -13,13 +14,9 @@ export function stateWords(state, clock) {
 /** The deadlines the rules explain (GET /applications/{id} `deadlines`), one item each. */
 export function deadlineList(deadlines, clock) {
   const texts = t();
-  const explanations = {
-    offerExpiresAt: deadlines.offerWindow,
-    referralValidUntilAt: deadlines.referralValidity,
-    stopListUntilAt: deadlines.stopList,
-  };
+  const explanations = explained(deadlines);
   const items = [];
-  for (const key of ['offerExpiresAt', 'referralValidUntilAt', 'cancelUntilAt', 'extensionLimitAt', 'stopListUntilAt']) {
+  for (const key of DEADLINES) {
     const at = deadlines[key];
     if (!at) continue;
     // An extended referral's validity is no longer the counted span: its last day is the deadline's.
