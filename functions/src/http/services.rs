@@ -42,14 +42,7 @@ pub(super) struct Extras {
 }
 
 macro_rules! service {
-    // The group's routes take the path below its first segment.
-    ($(#[$doc:meta])* $name:ident, $group:expr, $route:path, $prepare:expr) => {
-        service!($(#[$doc])* $name, $group, whole |router, call, method, path| {
-            $route(router, call, method, &path[1..])
-        }, $prepare);
-    };
-    // The group's routes take the whole path.
-    ($(#[$doc:meta])* $name:ident, $group:expr, whole $route:expr, $prepare:expr) => {
+    (@ $(#[$doc:meta])* $name:ident, $group:expr, $route:path, $prepare:expr, $skip:literal) => {
         $(#[$doc])*
         pub static $name: Service = Service {
             group: $group,
@@ -60,13 +53,20 @@ macro_rules! service {
                     method: &'a Method,
                     path: &'a [&'a str],
                 ) -> RouteFuture<'a> {
-                    let route = $route;
-                    Box::pin(route(router, call, method, path))
+                    Box::pin($route(router, call, method, &path[$skip..]))
                 }
                 route
             },
             prepare: $prepare,
         };
+    };
+    // The group's routes take the path below its first segment.
+    ($(#[$doc:meta])* $name:ident, $group:expr, $route:path, $prepare:expr) => {
+        service!(@ $(#[$doc])* $name, $group, $route, $prepare, 1);
+    };
+    // The group's routes take the whole path.
+    ($(#[$doc:meta])* $name:ident, $group:expr, whole $route:path, $prepare:expr) => {
+        service!(@ $(#[$doc])* $name, $group, $route, $prepare, 0);
     };
 }
 
