@@ -1437,6 +1437,7 @@ fn every_identity_error() -> Vec<IdentityError> {
         GostCurveNotSupported,
         RevocationUnknown,
         OcspResponseInvalid,
+        OcspResponseStale,
         CrlInvalid,
     ]
 }
@@ -1467,6 +1468,7 @@ fn identity_listed(error: &IdentityError) {
         | GostCurveNotSupported
         | RevocationUnknown
         | OcspResponseInvalid
+        | OcspResponseStale
         | CrlInvalid => {}
     }
 }
