@@ -173,3 +173,36 @@ async fn crls_are_fetched_checked_and_stored_and_never_replaced_by_a_bad_or_olde
     assert_eq!(code(&verifier, "sign"), "certificate_revoked", "revoked by the delta CRL");
     assert_eq!(code(&verifier, "other_sign"), "ok");
 }
+
+/// `KEZEK_REVOCATION_CHECKS`, `KEZEK_OCSP_URL`, `KEZEK_EDS_REFRESH_SECONDS`: defaults and
+/// every bad value refused.
+#[test]
+fn revocation_options_default_to_crl_and_refuse_bad_values() {
+    use kezek_functions::config::{EdsOptions, RevocationChecks};
+    let base = || EdsOptions::from_values(None, None, None).expect("defaults");
+    let defaults = base().with_revocation(None, None, None).expect("defaults");
+    assert_eq!(defaults.checks, RevocationChecks::Crl);
+    assert_eq!(defaults.ocsp_responder, None);
+    assert_eq!(defaults.refresh, std::time::Duration::from_secs(300));
+    let both = base()
+        .with_revocation(Some("ocsp,crl"), Some("http://ocsp.pki.gov.kz".into()), Some("60"))
+        .expect("both");
+    assert_eq!(both.checks, RevocationChecks::OcspThenCrl);
+    assert_eq!(both.refresh, std::time::Duration::from_secs(60));
+    assert_eq!(
+        base().with_revocation(Some("ocsp"), None, None).expect("ocsp").checks,
+        RevocationChecks::Ocsp
+    );
+    for (checks, url, seconds) in [
+        (Some("none"), None, None),
+        (None, Some("ftp://x".to_owned()), None),
+        (None, None, Some("5")),
+        (None, None, Some("3601")),
+        (None, None, Some("soon")),
+    ] {
+        assert!(
+            base().with_revocation(checks, url.clone(), seconds).is_err(),
+            "{checks:?} {url:?} {seconds:?}"
+        );
+    }
+}

@@ -30,12 +30,9 @@ pub struct EdsBucket {
     bucket: String,
 }
 
-fn s3_error<E: std::error::Error + 'static>(
-    what: &str,
-    error: aws_sdk_s3::error::SdkError<E>,
-) -> Error
+fn s3_error<E>(what: &str, error: aws_sdk_s3::error::SdkError<E>) -> Error
 where
-    E: Send + Sync,
+    E: std::error::Error + Send + Sync + 'static,
 {
     Error::internal(format!("S3 {what}: {}", aws_sdk_s3::error::DisplayErrorContext(&error)))
 }

@@ -16,7 +16,6 @@ mod attacks;
 mod calendar;
 #[path = "../../identity/tests/support/crl_builder.rs"]
 mod crl_builder;
-#[allow(dead_code)]
 #[path = "../../identity/tests/gost_fixture.rs"]
 mod gost_fixture;
 mod login;
