@@ -128,12 +128,44 @@ pub fn local_ssm_client(endpoint_url: &str) -> Client {
 /// | `KEZEK_STAGE_KIND` | `production`, or `test`: a test stage accepts NCA's test subjects (IIN/BIN without a valid check digit) | `production` |
 /// | `KEZEK_CRL_GRACE_HOURS` | hours a CRL is still used past its nextUpdate, 0–168 | 0 |
 /// | `KEZEK_REVOCATION_UNKNOWN` | `refuse` (`revocation_unknown`) or `accept` (and log) | `refuse` |
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// | `KEZEK_REVOCATION_CHECKS` | `crl`, `ocsp`, or `ocsp,crl` (OCSP first; the CRLs when OCSP does not know) | `crl` |
+/// | `KEZEK_OCSP_URL` | the OCSP responder asked for every certificate (else each certificate's own, AIA) | — |
+/// | `KEZEK_EDS_REFRESH_SECONDS` | how old the anchors and CRLs read from the EDS bucket may get before they are read again, 10–3600 | 300 |
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EdsOptions {
     pub subjects: kezek_identity::SubjectRules,
     pub crl_grace: chrono::Duration,
     pub unknown: kezek_identity::Unknown,
+    pub checks: RevocationChecks,
+    pub ocsp_responder: Option<String>,
+    pub refresh: std::time::Duration,
 }
+
+/// Which revocation checks run (`KEZEK_REVOCATION_CHECKS`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RevocationChecks {
+    /// The CRLs (of the bucket, or `KEZEK_CRL`).
+    #[default]
+    Crl,
+    /// OCSP only.
+    Ocsp,
+    /// OCSP, and the CRLs when OCSP does not know (unknown, no answer).
+    OcspThenCrl,
+}
+
+impl RevocationChecks {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.replace(' ', "").as_str() {
+            "crl" => Some(Self::Crl),
+            "ocsp" => Some(Self::Ocsp),
+            "ocsp,crl" | "crl,ocsp" | "both" => Some(Self::OcspThenCrl),
+            _ => None,
+        }
+    }
+}
+
+/// Bounds of `KEZEK_EDS_REFRESH_SECONDS`.
+pub const EDS_REFRESH_SECONDS: std::ops::RangeInclusive<u64> = 10..=3600;
 
 /// The longest CRL grace accepted, in hours (a week).
 pub const CRL_GRACE_HOURS_MAX: i64 = 168;
@@ -145,7 +177,47 @@ impl EdsOptions {
             variable("KEZEK_STAGE_KIND").as_deref(),
             variable("KEZEK_CRL_GRACE_HOURS").as_deref(),
             variable("KEZEK_REVOCATION_UNKNOWN").as_deref(),
+        )?
+        .with_revocation(
+            variable("KEZEK_REVOCATION_CHECKS").as_deref(),
+            variable("KEZEK_OCSP_URL"),
+            variable("KEZEK_EDS_REFRESH_SECONDS").as_deref(),
         )
+    }
+
+    /// These options with the revocation checks, the OCSP responder and the refresh age
+    /// (absent: `crl`, the certificates' own responder, 300 s).
+    pub fn with_revocation(
+        mut self,
+        checks: Option<&str>,
+        ocsp_responder: Option<String>,
+        refresh_seconds: Option<&str>,
+    ) -> Result<Self> {
+        if let Some(text) = checks {
+            self.checks = RevocationChecks::parse(text).ok_or_else(|| {
+                Error::internal(format!(
+                    "KEZEK_REVOCATION_CHECKS is {text:?}: crl, ocsp or ocsp,crl"
+                ))
+            })?;
+        }
+        if let Some(url) = &ocsp_responder {
+            if !url.starts_with("http://") {
+                return Err(Error::internal(format!("KEZEK_OCSP_URL is {url:?}: an http:// URL")));
+            }
+        }
+        self.ocsp_responder = ocsp_responder;
+        if let Some(text) = refresh_seconds {
+            let seconds = text
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|seconds| EDS_REFRESH_SECONDS.contains(seconds))
+                .ok_or_else(|| {
+                    Error::internal(format!("KEZEK_EDS_REFRESH_SECONDS is {text:?}: 10 to 3600"))
+                })?;
+            self.refresh = std::time::Duration::from_secs(seconds);
+        }
+        Ok(self)
     }
 
     /// From the three values (absent: the defaults); anything else is a configuration error.
@@ -184,6 +256,9 @@ impl EdsOptions {
             subjects: kezek_identity::SubjectRules { accept_test_subjects },
             crl_grace: chrono::Duration::hours(hours),
             unknown,
+            checks: RevocationChecks::Crl,
+            ocsp_responder: None,
+            refresh: std::time::Duration::from_secs(300),
         })
     }
 }

@@ -4,6 +4,8 @@
 //! runs in production; the HMAC verifier (feature `test-verifier`) is kept only for storage
 //! tests that are not about signatures.
 
+use std::sync::{Arc, RwLock};
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use kezek_identity::submission::RawScheme;
@@ -30,9 +32,11 @@ pub fn submission_of(signature: &SignedChoice) -> SignatureSubmission {
 }
 
 /// The EDS verifier (RSA and GOST keys), configured with the trust anchors and revocation.
+/// Clones share one verifier, which [`EdsVerifier::replace`] swaps when the anchors or CRLs
+/// are read again (`crate::crl_fetch::refresh`).
 #[derive(Debug, Clone)]
 pub struct EdsVerifier {
-    verifier: X509Verifier,
+    verifier: Arc<RwLock<Arc<X509Verifier>>>,
 }
 
 impl EdsVerifier {
@@ -42,7 +46,15 @@ impl EdsVerifier {
     pub const NAME_GOST: &'static str = "x509-gost2015";
 
     pub fn new(verifier: X509Verifier) -> Self {
-        Self { verifier }
+        Self { verifier: Arc::new(RwLock::new(Arc::new(verifier))) }
+    }
+
+    /// From now on, checks with `verifier` (every clone of this one too).
+    pub fn replace(&self, verifier: X509Verifier) {
+        match self.verifier.write() {
+            Ok(mut held) => *held = Arc::new(verifier),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(verifier),
+        }
     }
 
     /// The evidence's verifier name for `signer`'s key.
@@ -66,7 +78,11 @@ impl EdsVerifier {
         use kezek_identity::SignatureVerifier as _;
         let request =
             VerificationRequest { purpose, holder, issued, submission, expected_iin, now };
-        Ok(self.verifier.verify(&request)?)
+        let verifier = match self.verifier.read() {
+            Ok(verifier) => Arc::clone(&verifier),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        };
+        Ok(verifier.verify(&request)?)
     }
 }
 

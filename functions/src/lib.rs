@@ -10,6 +10,7 @@ pub use kezek_rules as rules;
 
 pub mod commands;
 pub mod config;
+pub mod crl_fetch;
 pub mod eds;
 pub mod error;
 pub mod http;

@@ -1471,6 +1471,7 @@ fn every_identity_error() -> Vec<IdentityError> {
         GostCurveNotSupported,
         RevocationUnknown,
         OcspResponseInvalid,
+        OcspResponseStale,
         CrlInvalid,
     ]
 }
@@ -1501,6 +1502,7 @@ fn identity_listed(error: &IdentityError) {
         | GostCurveNotSupported
         | RevocationUnknown
         | OcspResponseInvalid
+        | OcspResponseStale
         | CrlInvalid => {}
     }
 }

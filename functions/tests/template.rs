@@ -30,8 +30,9 @@ use kezek_functions::store::Store;
 use serde_json::{json, Value};
 
 /// Variables the code reads only in local runs and tests; the template must not need them.
-const LOCAL_ONLY: [&str; 4] = [
+const LOCAL_ONLY: [&str; 5] = [
     "KEZEK_DYNAMODB_ENDPOINT",
+    "KEZEK_S3_ENDPOINT",
     "KEZEK_SNS_ENDPOINT",
     "KEZEK_TEST_SIGNING_SECRET",
     config::SSM_ENDPOINT_VARIABLE,
@@ -234,7 +235,8 @@ fn the_template_routes_are_exactly_the_code_routes_on_their_groups_binaries() {
 fn sweep_and_notify_run_on_schedules_and_nothing_else_does() {
     let template = template();
     let expected: BTreeMap<&str, &str> =
-        [("sweep", "rate(5 minutes)"), ("notify", "rate(1 minute)")].into();
+        [("sweep", "rate(5 minutes)"), ("notify", "rate(1 minute)"), ("crl_fetch", "rate(1 hour)")]
+            .into();
     for (binary, (id, function)) in functions(&template) {
         let schedules: Vec<&Value> = function["Properties"]["Events"]
             .as_object()
@@ -385,10 +387,17 @@ fn needs() -> BTreeMap<String, BTreeSet<String>> {
     let eds: BTreeSet<String> =
         [Group::Sign, Group::Auth].iter().map(|g| g.binary().to_owned()).collect();
     let auth: BTreeSet<String> = [Group::Auth.binary().to_owned()].into();
+    let fetch: BTreeSet<String> = ["crl_fetch".to_owned()].into();
+    let eds_and_fetch: BTreeSet<String> = eds.union(&fetch).cloned().collect();
     BTreeMap::from([
         ("KEZEK_TABLE".to_owned(), all),
         (config::value_variable(config::SESSION_KEY), http),
-        (config::value_variable(config::TRUST_ANCHORS), eds.clone()),
+        (config::value_variable(config::TRUST_ANCHORS), eds_and_fetch.clone()),
+        ("KEZEK_EDS_BUCKET".to_owned(), eds_and_fetch),
+        ("KEZEK_CRL_URLS".to_owned(), fetch),
+        ("KEZEK_EDS_REFRESH_SECONDS".to_owned(), eds.clone()),
+        ("KEZEK_REVOCATION_CHECKS".to_owned(), eds.clone()),
+        ("KEZEK_OCSP_URL".to_owned(), eds.clone()),
         (config::value_variable(config::CRL), eds.clone()),
         ("KEZEK_STAGE_KIND".to_owned(), eds.clone()),
         ("KEZEK_CRL_GRACE_HOURS".to_owned(), eds.clone()),
@@ -596,11 +605,35 @@ fn dynamodb_access_is_on_the_table_and_its_indexes_and_sns_only_for_notify() {
                         assert_eq!(name, "Publish", "{id}");
                     }
                     "ssm" => {}
+                    // Issue 14: the EDS bucket's anchors and CRLs; only crl_fetch writes.
+                    "s3" => {
+                        assert!(
+                            ["GetObject", "ListBucket"].contains(&name)
+                                || (name == "PutObject" && binary == "crl_fetch"),
+                            "{id}: s3:{name}"
+                        );
+                        for resource in list(&statement["Resource"]) {
+                            let on_bucket =
+                                resource == json!({ "Fn::GetAtt": ["EdsBucket", "Arn"] });
+                            let in_bucket = resource["Fn::Sub"].as_str().is_some_and(|arn| {
+                                ["${EdsBucket.Arn}/crl/*", "${EdsBucket.Arn}/trust/anchors.pem"]
+                                    .contains(&arn)
+                            });
+                            assert!(
+                                (on_bucket && name == "ListBucket")
+                                    || (in_bucket && name != "ListBucket"),
+                                "{id}: s3:{name} on {resource}"
+                            );
+                        }
+                    }
                     other => panic!("{id}: unexpected service {other}"),
                 }
             }
         }
-        assert!(!dynamodb.is_empty(), "{id}: every function uses the table");
+        assert!(
+            !dynamodb.is_empty() || binary == "crl_fetch",
+            "{id}: every function but crl_fetch uses the table"
+        );
     }
     // notify may publish to the e-mail topic (and SMS, which has no ARN).
     let (_, notify) = &functions(&template)["notify"];

@@ -134,6 +134,53 @@ impl Crl {
     pub fn is_current(&self, now: DateTime<Utc>, grace: Duration) -> bool {
         now <= self.next_update + grace
     }
+
+    /// Whether this CRL is a delta CRL.
+    pub fn is_delta(&self) -> bool {
+        self.delta_of.is_some()
+    }
+
+    /// Whether this (verified) CRL may replace `held`, the stored CRL of the same CA and kind:
+    /// it is current at `now` (no grace: a fetch stores only current CRLs) and newer — a
+    /// later thisUpdate, and a CRL number not below the held one's.
+    pub fn replaces(&self, held: Option<&Crl>, now: DateTime<Utc>) -> Result<(), CrlRefusal> {
+        if !self.is_current(now, Duration::zero()) || self.this_update > now + Duration::hours(1) {
+            return Err(CrlRefusal::NotCurrent);
+        }
+        match held {
+            Some(held) if held.issuer != self.issuer || held.is_delta() != self.is_delta() => {
+                Err(CrlRefusal::OtherSlot)
+            }
+            Some(held)
+                if held.this_update >= self.this_update
+                    || !number_at_least(&self.number, &held.number) =>
+            {
+                Err(CrlRefusal::NotNewer)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Why a fetched CRL does not replace the stored one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrlRefusal {
+    /// Past its nextUpdate (or dated in the future).
+    NotCurrent,
+    /// Not newer than the held CRL (thisUpdate, CRL number).
+    NotNewer,
+    /// Of another CA or kind (base/delta) than the held one.
+    OtherSlot,
+}
+
+impl CrlRefusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NotCurrent => "crl_not_current",
+            Self::NotNewer => "crl_not_newer",
+            Self::OtherSlot => "crl_other_slot",
+        }
+    }
 }
 
 fn entry_reason(entry: &x509_cert::crl::RevokedCert) -> Result<Option<CrlReason>, IdentityError> {
@@ -278,5 +325,51 @@ impl RevocationCheck for CrlFile {
         let Some(crls) = self.cas.get(&issuer) else { return Ok(false) };
         let serial = certificate.tbs_certificate.serial_number.as_bytes();
         Ok(crls.revoked_at(serial, now, self.grace)?.is_some_and(|at| at <= now))
+    }
+}
+
+const CRL_DISTRIBUTION_POINTS: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("2.5.29.31");
+
+/// The http(s) URLs of a certificate's CRL distribution points (where the CRL of its issuer
+/// is published).
+pub fn distribution_points(certificate: &Certificate) -> Vec<String> {
+    use x509_cert::ext::pkix::crl::dp::DistributionPoint;
+    use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+    let mut urls = Vec::new();
+    for extension in certificate.tbs_certificate.extensions.iter().flatten() {
+        if extension.extn_id != CRL_DISTRIBUTION_POINTS {
+            continue;
+        }
+        let Ok(points) = Vec::<DistributionPoint>::from_der(extension.extn_value.as_bytes()) else {
+            continue;
+        };
+        for point in points {
+            if let Some(DistributionPointName::FullName(names)) = point.distribution_point {
+                for name in names {
+                    if let GeneralName::UniformResourceIdentifier(uri) = name {
+                        urls.push(uri.to_string());
+                    }
+                }
+            }
+        }
+    }
+    urls
+}
+
+/// The DER of a CRL given as DER or as PEM (its first `X509 CRL` block).
+pub fn crl_der(bytes: &[u8]) -> Result<Vec<u8>, IdentityError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if text.trim_start().starts_with("-----BEGIN") => {
+            let block =
+                pem_blocks(text)?.into_iter().next().ok_or(IdentityError::EncodingInvalid)?;
+            let (label, der) = der::pem::decode_vec(block.as_bytes())
+                .map_err(|_| IdentityError::EncodingInvalid)?;
+            if label != "X509 CRL" {
+                return Err(IdentityError::EncodingInvalid);
+            }
+            Ok(der)
+        }
+        _ => Ok(bytes.to_vec()),
     }
 }

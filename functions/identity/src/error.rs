@@ -55,6 +55,9 @@ pub enum IdentityError {
     /// The OCSP response is not signed by the issuer or its delegated responder, or is
     /// malformed.
     OcspResponseInvalid,
+    /// The OCSP response is past its nextUpdate (or, without one, too old): a replayed or
+    /// outdated answer.
+    OcspResponseStale,
     /// A CRL is not signed by the CA it names, or is not a CRL of that CA.
     CrlInvalid,
 }
@@ -85,6 +88,7 @@ impl IdentityError {
             GostCurveNotSupported => "gost_curve_not_supported",
             RevocationUnknown => "revocation_unknown",
             OcspResponseInvalid => "ocsp_response_invalid",
+            OcspResponseStale => "ocsp_response_stale",
             CrlInvalid => "crl_invalid",
         }
     }
@@ -131,6 +135,7 @@ impl fmt::Display for IdentityError {
             InputTooLarge => write!(f, "the signature input exceeds its limit"),
             RevocationUnknown => write!(f, "whether the certificate is revoked is not known now"),
             OcspResponseInvalid => write!(f, "the OCSP response is not validly signed"),
+            OcspResponseStale => write!(f, "the OCSP response is out of date"),
             CrlInvalid => write!(f, "the revocation list is not validly signed by its CA"),
         }
     }

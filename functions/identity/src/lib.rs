@@ -3,6 +3,7 @@
 //! - [`trust`]: the configured trust anchors (NCA root and intermediate certificates);
 //! - [`revocation`]: the pluggable [`RevocationCheck`], its policy for "unknown";
 //! - [`crl`]: base and delta CRLs, DER or PEM, with thisUpdate/nextUpdate enforced;
+//! - [`ocsp`]: OCSP (RFC 6960) with a cache honouring nextUpdate;
 //! - [`certificate`]: what a certificate says (IIN, BIN, name, purpose) and whether it chains
 //!   to an anchor and is valid now;
 //! - [`key`]: a certificate's key, RSA or GOST, and which algorithms go with it;
@@ -21,6 +22,7 @@ pub mod crl;
 pub mod error;
 pub mod gost;
 pub mod key;
+pub mod ocsp;
 mod pem;
 pub mod revocation;
 pub mod rsa;
@@ -31,6 +33,7 @@ pub mod verifier;
 pub use certificate::SubjectRules;
 pub use crl::CrlFile;
 pub use error::IdentityError;
+pub use ocsp::OcspCheck;
 pub use revocation::{FirstAnswer, NoRevocation, RevocationCheck, Unknown, UnknownPolicy};
 pub use submission::SignatureSubmission;
 pub use trust::TrustStore;

@@ -7,7 +7,7 @@
 //!
 //! - [`crate::crl::CrlFile`]: base and delta CRLs (DER or PEM), each checked to be signed by
 //!   its CA, used until their nextUpdate plus a grace;
-//! - an OCSP client (RFC 6960) can be another implementation;
+//! - [`crate::ocsp::OcspCheck`]: OCSP (RFC 6960), answers cached until their nextUpdate;
 //! - [`FirstAnswer`]: several checks in order (CRLs, then OCSP), the first that knows decides;
 //! - [`UnknownPolicy`]: what "revocation unknown" does — refuse (`revocation_unknown`, the
 //!   default) or accept and log;

@@ -36,7 +36,13 @@ const MESSAGE_DIGEST: const_oid::ObjectIdentifier =
 const TEST_KEY_LE: &str = "f404e51a73554ae0fbd2ff39e616c04e9dfadf44580cd06036cc858a9174acbfc77beb2a80debaa88c447ec54229ef5e50e03246bfcda5b19ad14b46de1294d9";
 
 pub fn fixture(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/nca").join(name);
+    // The identity crate's tests, or the HTTP tests of kezek-functions (`#[path]`).
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let folder = [manifest.join("tests/nca"), manifest.join("identity/tests/nca")]
+        .into_iter()
+        .find(|folder| folder.is_dir())
+        .expect("tests/nca");
+    let path = folder.join(name);
     std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 

@@ -9,7 +9,11 @@
 //! | `KEZEK_TABLE` (variable only) | the table name | every binary |
 //! | `KEZEK_SESSION_KEY` | the HMAC key of session tokens, base64 (≥ 32 bytes) | HTTP binaries |
 //! | `KEZEK_TRUST_ANCHORS` | PEM bundle of NCA root and intermediate certificates | sign, auth |
-//! | `KEZEK_CRL` | optional CRLs of those CAs, PEM (DER in a file-backed store later) | sign, auth |
+//! | `KEZEK_CRL` | optional CRLs of those CAs, DER or PEM | sign, auth |
+//! | `KEZEK_EDS_BUCKET`, `KEZEK_EDS_REFRESH_SECONDS` (variables only) | the S3 bucket of the anchors (`trust/anchors.pem`, preferred to `KEZEK_TRUST_ANCHORS`) and the CRLs `crl_fetch` keeps, read again every so many seconds ([`crate::crl_fetch`]) | sign, auth, crl_fetch |
+//! | `KEZEK_REVOCATION_CHECKS`, `KEZEK_OCSP_URL` (variables only) | `crl`, `ocsp` or `ocsp,crl`; the OCSP responder ([`config::EdsOptions`]) | sign, auth |
+//! | `KEZEK_CRL_URLS` (variable only) | the CRL distribution points fetched (with those the anchors name) | crl_fetch |
+//! | `KEZEK_S3_ENDPOINT` (variable only) | local runs only: an S3 server (moto) | sign, auth, crl_fetch |
 //! | `KEZEK_STAGE_KIND`, `KEZEK_CRL_GRACE_HOURS`, `KEZEK_REVOCATION_UNKNOWN` (variables only) | test stage or production, CRL grace, policy for unknown revocation ([`config::EdsOptions`]) | sign, auth |
 //! | `KEZEK_ORGANISATIONS` | JSON directory of organisation BINs (staff, operators) | auth |
 //! | `KEZEK_TEST_SIGNING_SECRET` (variable only) | builds with the `test-verifier` feature only (never a Lambda): the HMAC test verifier for `sign` | sign |
@@ -70,56 +74,28 @@ impl Router {
     }
 }
 
-/// The EDS verifier over the trust anchors (`TRUST_ANCHORS`) with the revocation lists of
-/// `CRL` (optional).
+/// The EDS verifier over the trust anchors and the CRLs of the EDS bucket (`KEZEK_EDS_BUCKET`,
+/// refreshed every `KEZEK_EDS_REFRESH_SECONDS`) or of the settings `TRUST_ANCHORS` and `CRL`
+/// ([`crate::crl_fetch::refresh`]).
 pub async fn eds_verifier_from_env() -> Result<EdsVerifier> {
-    let (pem, crl) = tokio::join!(
-        Box::pin(config::required_setting(config::TRUST_ANCHORS)),
-        Box::pin(setting(config::CRL))
-    );
-    eds_verifier(&pem?, crl?.as_deref())
-}
-
-/// The EDS verifier over the anchors of `pem`, the CRLs of `crl` (DER or PEM) and the
-/// options of the environment ([`config::EdsOptions`]).
-pub fn eds_verifier(pem: &str, crl: Option<&str>) -> Result<EdsVerifier> {
-    eds_verifier_with(pem, crl, config::EdsOptions::from_env()?)
-}
-
-/// [`eds_verifier`] with explicit options.
-pub fn eds_verifier_with(
-    pem: &str,
-    crl: Option<&str>,
-    options: config::EdsOptions,
-) -> Result<EdsVerifier> {
-    use kezek_identity::{CrlFile, UnknownPolicy, X509Verifier};
-    let trust = kezek_identity::TrustStore::from_pem_bundle(pem)
-        .map_err(|e| Error::internal(format!("trust anchors: {e}")))?;
-    let mut crls = CrlFile::with_grace(options.crl_grace);
-    if let Some(crl) = crl.filter(|crl| !crl.trim().is_empty()) {
-        crls.add(crl.as_bytes(), trust.anchors())
-            .map_err(|e| Error::internal(format!("revocation list: {e}")))?;
-    }
-    let revocation = UnknownPolicy { check: Arc::new(crls), unknown: options.unknown };
-    let verifier = X509Verifier::with_revocation(trust, Arc::new(revocation))
-        .with_subject_rules(options.subjects);
-    Ok(EdsVerifier::new(verifier))
+    crate::crl_fetch::refresh::verifier_from_env().await
 }
 
 /// The signature verifier of the `sign` binary: the EDS verifier ([`eds_verifier_from_env`]).
 /// Only in builds with the `test-verifier` feature (tests, never a Lambda), without trust
 /// anchors, `KEZEK_TEST_SIGNING_SECRET` selects the HMAC test verifier instead.
 pub async fn verifier_from_env() -> Result<Arc<dyn SignatureVerifier>> {
-    let (pem, crl) =
-        tokio::join!(Box::pin(setting(config::TRUST_ANCHORS)), Box::pin(setting(config::CRL)));
-    if let Some(pem) = pem? {
-        return Ok(Arc::new(eds_verifier(&pem, crl?.as_deref())?));
+    let pem = setting(config::TRUST_ANCHORS).await?;
+    if pem.is_some() || crate::crl_fetch::EdsBucket::from_env().is_some() {
+        return Ok(Arc::new(eds_verifier_from_env().await?));
     }
     #[cfg(feature = "test-verifier")]
     if let Ok(secret) = std::env::var("KEZEK_TEST_SIGNING_SECRET") {
         return Ok(Arc::new(crate::signature::HmacTestVerifier::new(secret.as_bytes())));
     }
-    Err(Error::internal("set KEZEK_TRUST_ANCHORS or KEZEK_TRUST_ANCHORS_PARAMETER"))
+    Err(Error::internal(
+        "set KEZEK_TRUST_ANCHORS, KEZEK_TRUST_ANCHORS_PARAMETER or KEZEK_EDS_BUCKET",
+    ))
 }
 
 /// The EDS login: the verifier and the organisations of `ORGANISATIONS` (JSON, may be

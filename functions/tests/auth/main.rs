@@ -14,8 +14,15 @@ pub use api_gateway::event;
 
 mod attacks;
 mod calendar;
+#[path = "../../identity/tests/support/crl_builder.rs"]
+mod crl_builder;
+#[path = "../../identity/tests/gost_fixture.rs"]
+mod gost_fixture;
 mod login;
+#[path = "../../identity/tests/ocsp_responder.rs"]
+mod ocsp_responder;
 mod pki;
+mod revocation;
 mod script;
 
 use std::collections::BTreeMap;
@@ -121,8 +128,12 @@ pub struct Api {
 
 impl Api {
     pub async fn new() -> Self {
+        Self::with_verifier(pki::verifier()).await
+    }
+
+    /// The router over a fresh table with the demo data and `verifier` for login and sign.
+    pub async fn with_verifier(verifier: kezek_functions::eds::EdsVerifier) -> Self {
         let store = support::store_with_demo().await;
-        let verifier = pki::verifier();
         let router = Router::new(store.clone(), SessionKey::new(&SESSION_SECRET).expect("key"))
             .with_verifier(Arc::new(verifier.clone()))
             .with_authentication(Authentication { verifier, directory: directory() });

@@ -54,6 +54,12 @@ keyUsage = critical, digitalSignature, nonRepudiation
 extendedKeyUsage = emailProtection
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
+[ ocsp_ext ]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = OCSPSigning
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 CNF
 mkdir -p issued
 
@@ -130,4 +136,12 @@ openssl pkcs12 -export -inkey sign.key -in sign.pem -certfile intermediate.pem -
 openssl pkcs12 -export -inkey auth.key -in auth.pem -certfile intermediate.pem -passout pass:test -out auth.p12
 openssl pkcs12 -export -inkey staff_auth.key -in staff_auth.pem -certfile intermediate.pem -passout pass:test -out staff_auth.p12
 openssl pkcs12 -export -inkey operator_auth.key -in operator_auth.pem -certfile intermediate.pem -passout pass:test -out operator_auth.p12
+
+# The intermediate's OCSP responder (extended key usage OCSPSigning), for `openssl ocsp` run
+# as a local responder by the tests (tests/ocsp_responder.rs) over index-intermediate.txt.
+key ocsp_responder
+request ocsp_responder "/CN=TEST NCA OCSP RESPONDER/C=KZ"
+sign_with intermediate intermediate.pem intermediate.key ocsp_responder.csr ocsp_responder.pem ocsp_ext $valid
+# No certificate is listed: a responder over it answers "unknown" for all.
+: > index-empty.txt
 echo ok > done
