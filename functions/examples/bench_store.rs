@@ -106,7 +106,7 @@ fn bulk_application(
         child_iin,
         child_birth_date: birth_date,
         pool: pool.clone(),
-        priority: if n % 10 == 0 { Priority::FirstPriority } else { Priority::General },
+        priority: if n.is_multiple_of(10) { Priority::FirstPriority } else { Priority::General },
         registered_at: now - Duration::days(1_000) + Duration::seconds(n as i64 * 800),
         lapses: 0,
         state: ApplicationState::Queued,
