@@ -6,11 +6,11 @@
 use std::error::Error;
 use std::time::Instant as Clock;
 
-use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use kezek_functions::commands::catalog::load_demo;
 use kezek_functions::commands::choose::{choose, ChooseInput};
 use kezek_functions::commands::enqueue::{enqueue, EnqueueInput};
+use kezek_functions::commands::journal::details;
 use kezek_functions::commands::places::{change_places, PlacesAction, PlacesInput};
 use kezek_functions::commands::sign::{sign, SignInput};
 use kezek_functions::commands::sweep::sweep;
@@ -20,12 +20,16 @@ use kezek_functions::rules::places::{GroupId, PoolKey};
 use kezek_functions::signature::{HmacTestVerifier, SignedChoice};
 use kezek_functions::store::items::ApplicationItem;
 use kezek_functions::store::meter::Usage;
+use kezek_functions::store::tally::tally_items;
 use kezek_functions::store::transact::to_item;
 use kezek_functions::store::Store;
 
 const REGION: &str = "kz-zhetisu-taldykorgan";
 const BIG_POOL_APPLICATIONS: usize = 100_000;
+const SMALL_POOL_APPLICATIONS: usize = 1_000;
 const DUE: u32 = 1_000;
+/// Applications whose details are timed at each pool size.
+const DETAILS_SAMPLE: usize = 300;
 const TIMED: usize = 100;
 
 fn iin(birth: NaiveDate, sex: Sex, serial: u16) -> String {
@@ -85,6 +89,58 @@ impl Timings {
             own / total * 100.0
         );
     }
+}
+
+/// The `n`-th bulk application of `pool`: one in ten first priority, registrations about
+/// 800 s apart over some 900 days (about 100 a day, as a city's pool fills).
+fn bulk_application(
+    pool: &PoolKey,
+    n: usize,
+    now: chrono::DateTime<Utc>,
+) -> Result<ApplicationItem, Box<dyn Error>> {
+    let child_iin = child(pool.group_year, n);
+    let birth_date = Iin::parse(&child_iin)?.birth_date;
+    debug_assert_eq!(birth_date.year(), pool.group_year);
+    let application = Application {
+        id: ApplicationId(format!("bulk-{n:06}")),
+        child_iin,
+        child_birth_date: birth_date,
+        pool: pool.clone(),
+        priority: if n.is_multiple_of(10) { Priority::FirstPriority } else { Priority::General },
+        registered_at: now - Duration::days(1_000) + Duration::seconds(n as i64 * 800),
+        lapses: 0,
+        state: ApplicationState::Queued,
+        version: 1,
+    };
+    Ok(ApplicationItem::new(application, parent(n), None, Vec::new()))
+}
+
+/// GET /applications/{id} (the details command) for [`DETAILS_SAMPLE`] applications spread
+/// over `people`: prints the medians, the most round trips and items of one read; returns
+/// the median in milliseconds.
+async fn time_details(
+    store: &Store,
+    people: &[(ApplicationId, String)],
+    now: chrono::DateTime<Utc>,
+) -> Result<f64, Box<dyn Error>> {
+    let step = (people.len() / DETAILS_SAMPLE).max(1);
+    // A warm process: the calendar is read once and kept (commands::calendar).
+    details(store, &people[0].1, &people[0].0, now).await?;
+    let mut timings = Timings::new();
+    let (mut most_trips, mut most_items) = (0, 0);
+    for (id, applicant) in people.iter().step_by(step) {
+        let (before, started) = (store.usage(), Clock::now());
+        let shown = details(store, applicant, id, now).await?;
+        let usage = store.usage().since(before);
+        timings.add(started.elapsed().as_secs_f64(), usage);
+        shown.position.ok_or("a waiting application has a position")?;
+        most_trips = most_trips.max(usage.round_trips);
+        most_items = most_items.max(usage.items_read);
+    }
+    let p50 = median(&mut timings.total.clone());
+    timings.report(&format!("GET /applications/{{id}} at {} waiting", people.len()));
+    println!("  at most {most_trips} round trips and {most_items} items read per GET");
+    Ok(p50)
 }
 
 #[tokio::main]
@@ -169,47 +225,33 @@ async fn main() -> Result<(), Box<dyn Error>> {
     chooses.report("choose");
     signs.report("sign");
 
-    // 100,000 queued applications in the 2022 pool, written directly in batches.
+    // 100,000 queued applications in the 2022 pool, written directly in batches with their
+    // queue tally; GET /applications/{id} timed at 1,000 and at 100,000 waiting.
     let pool = PoolKey { region_id: REGION.into(), group_year: 2022 };
     let started = Clock::now();
-    let mut batch = Vec::new();
-    for n in 0..BIG_POOL_APPLICATIONS {
-        let child_iin = child(2022, n);
-        let birth_date = Iin::parse(&child_iin)?.birth_date;
-        debug_assert_eq!(birth_date.year(), 2022);
-        let application = Application {
-            id: ApplicationId(format!("bulk-{n:06}")),
-            child_iin,
-            child_birth_date: birth_date,
-            pool: pool.clone(),
-            priority: if n % 10 == 0 { Priority::FirstPriority } else { Priority::General },
-            registered_at: now - Duration::days(400) + Duration::milliseconds(n as i64 * 997),
-            lapses: 0,
-            state: ApplicationState::Queued,
-            version: 1,
-        };
-        let item = ApplicationItem::new(application, parent(n), None, Vec::new());
-        batch.push(
-            WriteRequest::builder()
-                .put_request(PutRequest::builder().set_item(Some(to_item(&item)?)).build()?)
-                .build(),
-        );
-        if batch.len() == 25 || n + 1 == BIG_POOL_APPLICATIONS {
-            let mut pending = Some(std::mem::take(&mut batch));
-            while let Some(requests) = pending.take().filter(|r| !r.is_empty()) {
-                let output = store
-                    .client()
-                    .batch_write_item()
-                    .request_items(store.table(), requests)
-                    .send()
-                    .await?;
-                pending = output.unprocessed_items.and_then(|mut left| left.remove(store.table()));
-            }
+    let mut entries = Vec::with_capacity(BIG_POOL_APPLICATIONS);
+    let mut people = Vec::with_capacity(BIG_POOL_APPLICATIONS);
+    let mut medians = Vec::new();
+    for (from, to) in
+        [(0, SMALL_POOL_APPLICATIONS), (SMALL_POOL_APPLICATIONS, BIG_POOL_APPLICATIONS)]
+    {
+        let mut items = Vec::with_capacity(to - from);
+        for n in from..to {
+            let item = bulk_application(&pool, n, now)?;
+            entries.push(item.queue.clone().ok_or("waits")?);
+            people.push((item.application.id.clone(), item.applicant_iin.clone()));
+            items.push(to_item(&item)?);
         }
+        // The tally of everything loaded so far, written whole over the previous one.
+        items.extend(tally_items(&pool, &entries));
+        store.write_batch(items, Vec::new()).await?;
+        println!("bulk load up to {to} applications: {:.1} s", started.elapsed().as_secs_f64());
+        medians.push((to, time_details(&store, &people, now).await?));
     }
+    let [(small, at_small), (big, at_big)] = medians[..] else { return Err("two sizes".into()) };
     println!(
-        "bulk load of {BIG_POOL_APPLICATIONS} applications: {:.1} s",
-        started.elapsed().as_secs_f64()
+        "GET /applications/{{id}} p50: {at_small:.2} ms at {small} waiting, {at_big:.2} ms at {big} waiting ({:.2}x)",
+        at_big / at_small
     );
 
     // Publish DUE places in the 2022 pool: the turn engine reads the queue and offers DUE.

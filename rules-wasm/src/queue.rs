@@ -8,6 +8,8 @@
 //! [`queue_slot`] is the one definition of the order: the position shown to a user and
 //! the walk of the turn engine ([`QueueOrder`]) both come from it.
 
+pub mod position;
+
 use std::cmp::Ordering;
 
 use chrono::NaiveDate;

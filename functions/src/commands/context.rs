@@ -33,6 +33,11 @@ impl RegionBook {
     pub async fn load(store: &Store, region_id: &str, now: Instant) -> Result<Self> {
         let item: RegionItem =
             store.get(&keys::region(region_id)).await?.ok_or_else(|| Error::not_found("region"))?;
+        Self::of(store, item, now).await
+    }
+
+    /// [`RegionBook::load`] with the region's item already read (with other items in one batch).
+    pub async fn of(store: &Store, item: RegionItem, now: Instant) -> Result<Self> {
         let today = item.region.clock.local_date(now);
         let policy = item.policy.policy_on(today)?.clone();
         let clock = item.region.clock.clone();

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::ids;
 use crate::store::applicant_index::{ApplicantIndexItem, Relation};
 use crate::store::items::{ApplicationItem, AuditItem, ChildItem, Keys};
+use crate::store::tally::Movement;
 use crate::store::{keys, Role, Store, Transaction};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +96,9 @@ async fn attempt(
     };
     transaction.put_new(Role::Child, table, &child)?;
     transaction.put_new(Role::Application, table, &item)?;
+    if let Some(entry) = &item.queue {
+        transaction.tally(table, &item.application.pool, entry, Movement::Joins)?;
+    }
     let audit = AuditItem {
         keys: Keys::base(keys::application_audit(&item.application.id, item.version)),
         event: audit,

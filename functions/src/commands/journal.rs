@@ -4,14 +4,17 @@
 
 use kezek_rules::application::{Application, ApplicationDeadlines, ApplicationId};
 use kezek_rules::eligibility::Eligibility;
-use kezek_rules::queue::{queue_position, QueueEntry, QueuePosition};
+use kezek_rules::queue::position::tallied_position;
+use kezek_rules::queue::{QueueEntry, QueuePosition};
 use kezek_rules::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::context::RegionBook;
 use crate::error::{Error, Result};
 use crate::store::applicant_index::{self, ApplicantIndexItem, Relation};
-use crate::store::items::{ApplicationItem, DocumentItem, ReferralDocument};
+use crate::store::items::{ApplicationItem, DocumentItem, ReferralDocument, RegionItem};
+use crate::store::reads::from_item;
+use crate::store::tally;
 use crate::store::{keys, Store};
 
 /// One line of the journal.
@@ -71,6 +74,9 @@ pub async fn visible(store: &Store, iin: &str, id: &ApplicationId) -> Result<App
     Ok(item)
 }
 
+/// One application's details in three round trips whatever the pool's size: the application;
+/// one BatchGetItem of the region, the pool's queue tally (when it waits) and its documents;
+/// one Query of the pool's counters and groups (R4 needs the groups with free places).
 pub async fn details(
     store: &Store,
     iin: &str,
@@ -79,30 +85,53 @@ pub async fn details(
 ) -> Result<Details> {
     let item = visible(store, iin, id).await?;
     let application = &item.application;
+    let region_key = keys::region(&application.pool.region_id);
+    let entry = QueueEntry::of(application);
+    let document_keys: Option<Vec<keys::Key>> = item
+        .documents
+        .as_ref()
+        .map(|numbers| numbers.iter().map(|n| keys::referral_document(id, n)).collect());
+    let mut wanted = vec![region_key.clone()];
+    if let Some(entry) = &entry {
+        wanted.extend(tally::position_keys(&application.pool, entry));
+    }
+    wanted.extend(document_keys.iter().flatten().cloned());
+    let mut found = store.batch_get(&wanted).await?;
+    let region_item: RegionItem =
+        from_item(found.remove(&region_key).ok_or_else(|| Error::not_found("region"))?)?;
     // One context: the calendar with the operators' years and the policy of each event.
-    let region = RegionBook::load(store, &application.pool.region_id, now).await?;
+    let region = RegionBook::of(store, region_item, now).await?;
     let book = region.book();
     let view = store.load_pool(&application.pool).await?;
-    let position = match QueueEntry::of(application) {
-        Some(_) => {
-            let queue = store.read_queue(&application.pool).await?;
-            // The index may lag a just-written change by a moment: no position then.
-            let ratio = book.policy_at(now)?.priority_ratio;
-            queue_position(&queue.entries, &application.id, ratio).ok()
+    let position = match &entry {
+        Some(entry) => {
+            let tally = tally::class_tally(&found, &application.pool, entry)?;
+            // A pool whose tally was not built yet (see `Store::rebuild_tally`): no position.
+            tallied_position(tally, book.policy_at(now)?.priority_ratio).ok()
         }
         None => None,
     };
-    let eligibility = book.eligibility(application, &view.pool, now)?;
-    let deadlines = book.deadlines(&application.state, now)?;
-    let documents = documents(store, id).await?;
+    let documents = match document_keys {
+        Some(keys) => {
+            let mut listed = keys
+                .iter()
+                .filter_map(|key| found.remove(key))
+                .map(|raw| from_item::<DocumentItem>(raw).map(|item| item.referral))
+                .collect::<Result<Vec<_>>>()?;
+            // In the order of their keys, as the partition's Query gives them.
+            listed.sort_by(|a, b| a.number.cmp(&b.number));
+            listed
+        }
+        None => documents(store, id).await?,
+    };
     Ok(Details {
+        eligibility: book.eligibility(application, &view.pool, now)?,
+        deadlines: book.deadlines(&application.state, now)?,
         application: item.application.clone(),
         applicant_iin: item.applicant_iin.clone(),
         second_parent_iin: item.second_parent_iin.clone(),
         linked_iins: item.linked_iins.clone(),
         position,
-        eligibility,
-        deadlines,
         documents,
     })
 }

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::signature::{SignatureVerifier, SignedChoice};
 use crate::store::items::{
     ApplicationItem, ChoiceBasisItem, DocumentItem, GroupItem, Keys, NonceItem, ReferralDocument,
-    SignatureEvidence,
+    ReferralListing, SignatureEvidence,
 };
 use crate::store::{keys, Role, Store, Transaction};
 
@@ -216,10 +216,16 @@ async fn attempt(
         idempotency.put(&mut transaction, table, &output, now)?;
     }
     transaction.use_nonce(table, &keys::choice_nonce(&nonce.nonce), now)?;
+    // The item as it will be after: the document's number and the kindergarten's listing.
+    let mut item = item.clone();
+    if let Some(numbers) = &mut item.documents {
+        numbers.push(number.clone());
+    }
+    item.referral_listing = Some(listing(&document));
     writes::transition(
         &mut transaction,
         table,
-        item,
+        &item,
         &transition,
         &format!("applicant:{}", nonce.applicant_iin),
     )?;
@@ -230,4 +236,19 @@ async fn attempt(
     transaction.put_new(Role::Record, table, &document)?;
     store.commit(transaction).await?;
     Ok(output)
+}
+
+/// The kindergarten's line of the referral `document` (R13).
+fn listing(document: &ReferralDocument) -> ReferralListing {
+    ReferralListing {
+        kindergarten_id: document.kindergarten_id.clone(),
+        number: document.number.clone(),
+        application_id: document.application_id.clone(),
+        child_iin: document.child_iin.clone(),
+        group_id: document.group_id.0.clone(),
+        group_name: document.group_name.clone(),
+        language: document.language.clone(),
+        issued_at: document.issued_at,
+        valid_until_at: document.valid_until_at,
+    }
 }

@@ -3,12 +3,13 @@
 //! release of the child's uniqueness item when the application was removed. And how the
 //! system (turn engine, sweep) commits a change it decided on index data.
 
-use kezek_rules::application::{Command, RuleContext, Transition};
+use kezek_rules::application::{ApplicationState, Command, RuleContext, Transition};
 use kezek_rules::places::Pool;
 
 use crate::error::{Error, Result};
 use crate::retry::{Again, Retry, POLICY};
-use crate::store::items::{ApplicationItem, AuditItem, Keys, NoticeItem};
+use crate::store::items::{ApplicationItem, AuditItem, Keys, NoticeItem, ReferralListingItem};
+use crate::store::tally::Movement;
 use crate::store::{keys, Role, Store, Transaction};
 
 pub fn transition(
@@ -19,8 +20,10 @@ pub fn transition(
     actor: &str,
 ) -> Result<ApplicationItem> {
     let application = &transition.application;
-    let after = before.with_application(application.clone());
+    let mut after = before.with_application(application.clone());
+    referral_listing(transaction, table, before, &mut after)?;
     transaction.put_versioned(Role::Application, table, &after, before.version)?;
+    tally(transaction, table, before, &after)?;
     transaction.place_moves(table, &application.pool, &transition.effects.places)?;
     for (index, notice) in transition.effects.notices.iter().enumerate() {
         let notice_id = format!("{}-{}-{index}", application.id.0, application.version);
@@ -47,6 +50,61 @@ pub fn transition(
         )?;
     }
     Ok(after)
+}
+
+/// Keeps the kindergarten's listing of the referral in step (R13, `GET /staff/referrals`):
+/// written when the application becomes `referred` (`sign` gives `before` the listing),
+/// rewritten when the referral changes (an extension moves its validity), deleted when the
+/// application leaves `referred` (enrolled, lapsed, cancelled).
+fn referral_listing(
+    transaction: &mut Transaction,
+    table: &str,
+    before: &ApplicationItem,
+    after: &mut ApplicationItem,
+) -> Result<()> {
+    let listed = matches!(before.application.state, ApplicationState::Referred { .. })
+        && before.referral_listing.is_some();
+    match (&after.application.state, after.referral_listing.as_mut()) {
+        (ApplicationState::Referred { referral }, Some(listing)) => {
+            listing.valid_until_at = referral.valid_until_at;
+            let item = ReferralListingItem::new(listing.clone());
+            if listed {
+                transaction.put_existing(Role::Record, table, &item)
+            } else {
+                transaction.put_new(Role::Record, table, &item)
+            }
+        }
+        _ => {
+            let Some(listing) = after.referral_listing.take() else { return Ok(()) };
+            if !listed {
+                return Ok(());
+            }
+            let key =
+                keys::kindergarten_referral(&listing.kindergarten_id, &listing.application_id);
+            transaction.delete_existing(Role::Record, table, &key, None)
+        }
+    }
+}
+
+/// Keeps the pool's queue tally in step when the change makes the application join or leave
+/// the waiting applications (an offer, its expiry or a stop-list changes nothing there).
+pub fn tally(
+    transaction: &mut Transaction,
+    table: &str,
+    before: &ApplicationItem,
+    after: &ApplicationItem,
+) -> Result<()> {
+    match Movement::between(before.queue.as_ref(), after.queue.as_ref()) {
+        Some(Movement::Joins) => {
+            let entry = after.queue.as_ref().ok_or_else(|| Error::internal("joins the queue"))?;
+            transaction.tally(table, &after.application.pool, entry, Movement::Joins)
+        }
+        Some(Movement::Leaves) => {
+            let entry = before.queue.as_ref().ok_or_else(|| Error::internal("leaves the queue"))?;
+            transaction.tally(table, &before.application.pool, entry, Movement::Leaves)
+        }
+        None => Ok(()),
+    }
 }
 
 /// Applies `command` to `item` (as an index or a batch read showed it) for a system `actor`

@@ -163,6 +163,15 @@ pub struct ApplicationItem {
     /// Present exactly while the application waits in the queue (projected into GSI1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<QueueEntry>,
+    /// The numbers of the application's referral documents, written with each document: the
+    /// details read them by key. `None` on items written before the list existed (then the
+    /// documents are found by a Query of the application's partition).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<String>>,
+    /// While the application is `referred`: its line in the kindergarten's referrals
+    /// ([`ReferralListingItem`]), kept in the same transactions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_listing: Option<ReferralListing>,
     pub application: Application,
 }
 
@@ -192,18 +201,24 @@ impl ApplicationItem {
             second_parent_iin,
             linked_iins,
             queue,
+            documents: Some(Vec::new()),
+            referral_listing: None,
             application,
         }
     }
 
-    /// The same people, a new application value.
+    /// The same people, documents and listing, a new application value.
     pub fn with_application(&self, application: Application) -> Self {
-        Self::new(
-            application,
-            self.applicant_iin.clone(),
-            self.second_parent_iin.clone(),
-            self.linked_iins.clone(),
-        )
+        Self {
+            documents: self.documents.clone(),
+            referral_listing: self.referral_listing.clone(),
+            ..Self::new(
+                application,
+                self.applicant_iin.clone(),
+                self.second_parent_iin.clone(),
+                self.linked_iins.clone(),
+            )
+        }
     }
 
     /// R3: the submitting applicant and linked parents.
@@ -381,4 +396,36 @@ pub struct DocumentItem {
     #[serde(flatten)]
     pub keys: Keys,
     pub referral: ReferralDocument,
+}
+
+/// A referral waiting for its child, as the kindergarten's staff see it (R13).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferralListing {
+    pub kindergarten_id: String,
+    pub number: String,
+    pub application_id: ApplicationId,
+    pub child_iin: String,
+    pub group_id: String,
+    pub group_name: String,
+    pub language: String,
+    pub issued_at: Instant,
+    pub valid_until_at: Instant,
+}
+
+/// The listing in the kindergarten's partition (`KG#<id>` / `REFERRAL#<application id>`):
+/// one Query of that partition lists the kindergarten's referrals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferralListingItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    pub listing: ReferralListing,
+}
+
+impl ReferralListingItem {
+    pub fn new(listing: ReferralListing) -> Self {
+        let key = keys::kindergarten_referral(&listing.kindergarten_id, &listing.application_id);
+        Self { keys: Keys::base(key), listing }
+    }
 }

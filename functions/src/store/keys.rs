@@ -139,6 +139,33 @@ pub fn queue_sk(registered_at: Instant, id: &ApplicationId) -> String {
     format!("{}#{}", instant_key(registered_at), id.0)
 }
 
+/// The queue tally of one pool and priority class (issue 11 item 1, `store::tally`): its
+/// summary (`SUMMARY`: how many wait, and per registration day) and one item per day
+/// (`DAY#<date>`: that day's members, by their `queue_sk`), in one base-table partition.
+pub fn tally_pk(pool: &PoolKey, priority: Priority) -> String {
+    format!("TALLY#{}#{}#{}", pool.region_id, pool.group_year, priority_class(priority))
+}
+pub fn tally_summary(pool: &PoolKey, priority: Priority) -> Key {
+    Key::new(tally_pk(pool, priority), TALLY_SUMMARY_SK)
+}
+pub const TALLY_SUMMARY_SK: &str = "SUMMARY";
+pub fn tally_day(pool: &PoolKey, priority: Priority, day: chrono::NaiveDate) -> Key {
+    Key::new(tally_pk(pool, priority), format!("{TALLY_DAY_PREFIX}{day}"))
+}
+pub const TALLY_DAY_PREFIX: &str = "DAY#";
+/// The summary's attribute counting the waiting members registered on `day` (`dYYYYMMDD`:
+/// names order like days).
+pub fn tally_day_attribute(day: chrono::NaiveDate) -> String {
+    format!("d{}", day.format("%Y%m%d"))
+}
+
+/// A kindergarten's referrals waiting for their child (R13, `GET /staff/referrals`): one item
+/// per referred application in the kindergarten's own partition, beside its `KG` item.
+pub fn kindergarten_referral(kindergarten_id: &str, id: &ApplicationId) -> Key {
+    Key::new(kindergarten(kindergarten_id).pk, format!("{KG_REFERRAL_PREFIX}{}", id.0))
+}
+pub const KG_REFERRAL_PREFIX: &str = "REFERRAL#";
+
 /// A stable shard of `DUE_SHARDS` for an id (FNV-1a).
 pub fn shard_of(id: &str) -> u32 {
     let hash = id
@@ -195,6 +222,28 @@ mod tests {
         assert!(
             due_sk(a, &id) <= due_upper(a) && due_upper(a) < due_sk(b, &ApplicationId("0".into()))
         );
+    }
+
+    #[test]
+    fn queue_sort_keys_order_like_the_rules_order_within_a_class() {
+        use kezek_rules::queue::{by_registration, QueueEntry, Waiting};
+        let at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).single().expect("instant");
+        let entry = |id: &str, nanos: i64| QueueEntry {
+            id: ApplicationId(id.into()),
+            priority: Priority::General,
+            registered_at: at + chrono::Duration::nanoseconds(nanos),
+            birth_date: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("date"),
+            waiting: Waiting::Queued,
+        };
+        let entries = [entry("b", 0), entry("a", 0), entry("ab", 0), entry("0", 1), entry("z", -1)];
+        for a in &entries {
+            for b in &entries {
+                let keys = queue_sk(a.registered_at, &a.id).cmp(&queue_sk(b.registered_at, &b.id));
+                assert_eq!(keys, by_registration(a, b), "{a:?} {b:?}");
+            }
+        }
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+        assert_eq!(tally_day_attribute(day), "d20260301");
     }
 
     #[test]

@@ -6,8 +6,9 @@ pub mod keys;
 pub mod meter;
 pub mod outbox;
 pub mod queue_heads;
-mod reads;
+pub(crate) mod reads;
 mod table;
+pub mod tally;
 pub mod transact;
 
 use std::time::Duration;

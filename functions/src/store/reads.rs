@@ -22,6 +22,15 @@ pub(crate) type StartKey = HashMap<String, AttributeValue>;
 /// Keys per BatchGetItem call (the service's limit).
 const BATCH_GET_MAX: usize = 100;
 
+/// The primary key of a raw item.
+pub(crate) fn key_of(item: &RawItem) -> Result<Key> {
+    let part = |name: &str| match item.get(name) {
+        Some(AttributeValue::S(value)) => Ok(value.clone()),
+        _ => Err(Error::internal(format!("an item without {name}"))),
+    };
+    Ok(Key { pk: part(keys::PK)?, sk: part(keys::SK)? })
+}
+
 pub fn from_item<T: DeserializeOwned>(item: HashMap<String, AttributeValue>) -> Result<T> {
     serde_dynamo::aws_sdk_dynamodb_1::from_item(item)
         .map_err(|e| Error::internal(format!("cannot read item: {e}")))
@@ -50,7 +59,7 @@ pub struct QueueRead {
 }
 
 /// A key condition of a Query: partition and an optional sort-key clause.
-enum SortKey<'a> {
+pub(crate) enum SortKey<'a> {
     Any,
     BeginsWith(&'a str),
     AtMost(&'a str),
@@ -76,7 +85,7 @@ impl Store {
         output.item.map(from_item).transpose()
     }
 
-    async fn query_raw(
+    pub(crate) async fn query_raw(
         &self,
         index: Option<&str>,
         pk: &str,
@@ -179,11 +188,24 @@ impl Store {
         &self,
         ids: &[ApplicationId],
     ) -> Result<HashMap<ApplicationId, ApplicationItem>> {
+        let keys: Vec<Key> = ids.iter().map(keys::application).collect();
         let mut found = HashMap::with_capacity(ids.len());
-        for chunk in ids.chunks(BATCH_GET_MAX) {
+        for (_, item) in self.batch_get(&keys).await? {
+            let item: ApplicationItem = from_item(item)?;
+            found.insert(item.application.id.clone(), item);
+        }
+        Ok(found)
+    }
+
+    /// Items by key, strongly consistent, in BatchGetItem calls of up to 100 keys (one round
+    /// trip for up to 100 keys unless DynamoDB leaves some unprocessed); absent keys are absent.
+    pub async fn batch_get(&self, wanted: &[Key]) -> Result<HashMap<Key, RawItem>> {
+        let mut found = HashMap::with_capacity(wanted.len());
+        for chunk in wanted.chunks(BATCH_GET_MAX) {
             let mut request = KeysAndAttributes::builder().consistent_read(true);
-            for id in chunk {
-                request = request.keys(keys::application(id).to_map());
+            let mut seen = std::collections::HashSet::new();
+            for key in chunk.iter().filter(|key| seen.insert(*key)) {
+                request = request.keys(key.to_map());
             }
             let mut pending =
                 Some(request.build().map_err(|e| Error::internal(format!("batch get: {e}")))?);
@@ -196,7 +218,7 @@ impl Store {
                     .return_consumed_capacity(ReturnConsumedCapacity::Total)
                     .send()
                     .await
-                    .map_err(|e| crate::store::failure("batch get applications", &e))?;
+                    .map_err(|e| crate::store::failure("batch get", &e))?;
                 let capacity: f64 =
                     output.consumed_capacity().iter().filter_map(|c| c.capacity_units).sum();
                 let items = output
@@ -205,8 +227,7 @@ impl Store {
                     .unwrap_or_default();
                 self.meter.record(started.elapsed(), capacity, items.len() as u64);
                 for item in items {
-                    let item: ApplicationItem = from_item(item)?;
-                    found.insert(item.application.id.clone(), item);
+                    found.insert(key_of(&item)?, item);
                 }
                 pending = output
                     .unprocessed_keys

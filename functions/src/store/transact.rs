@@ -96,6 +96,27 @@ impl Transaction {
         self.items.push((role, item));
     }
 
+    /// Adds an update built elsewhere in the store (the queue tally).
+    pub(super) fn update(
+        &mut self,
+        role: Role,
+        update: aws_sdk_dynamodb::types::builders::UpdateBuilder,
+    ) -> Result<()> {
+        let update = Self::built(update.build())?;
+        self.push(role, TransactWriteItem::builder().update(update).build());
+        Ok(())
+    }
+
+    /// Puts an item over one that must exist (a listing kept in step with its application).
+    pub fn put_existing<T: Serialize>(&mut self, role: Role, table: &str, item: &T) -> Result<()> {
+        let put = Put::builder()
+            .table_name(table)
+            .set_item(Some(to_item(item)?))
+            .condition_expression("attribute_exists(PK)");
+        self.push(role, TransactWriteItem::builder().put(Self::built(put.build())?).build());
+        Ok(())
+    }
+
     fn built<T>(result: std::result::Result<T, aws_sdk_dynamodb::error::BuildError>) -> Result<T> {
         result.map_err(|e| Error::internal(format!("transaction item: {e}")))
     }

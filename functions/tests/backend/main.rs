@@ -5,8 +5,10 @@ mod eds;
 mod enqueue;
 mod offer_batches;
 mod places_and_sign;
+mod positions;
 mod queue_head;
 mod sign_basis;
+mod staff_referrals;
 mod support;
 mod sweep;
 

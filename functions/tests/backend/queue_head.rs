@@ -24,6 +24,7 @@ pub(crate) async fn queued(
 ) -> Vec<ApplicationId> {
     let mut ids = Vec::new();
     let mut requests = Vec::new();
+    let mut entries = Vec::new();
     for (n, (priority, birth)) in people.iter().enumerate() {
         let child_iin = child(*birth, 100 + n as u16);
         let birth_date = Iin::parse(&child_iin).expect("iin").birth_date;
@@ -41,6 +42,7 @@ pub(crate) async fn queued(
         };
         ids.push(application.id.clone());
         let item = ApplicationItem::new(application, parent(n as u16), None, Vec::new());
+        entries.push(item.queue.clone().expect("waits"));
         requests.push(
             WriteRequest::builder()
                 .put_request(
@@ -65,6 +67,9 @@ pub(crate) async fn queued(
             pending = output.unprocessed_items.and_then(|mut left| left.remove(store.table()));
         }
     }
+    // The pool's queue tally, as the commands would have kept it.
+    let tally = kezek_functions::store::tally::tally_items(&pool(year), &entries);
+    store.write_batch(tally, Vec::new()).await.expect("tally");
     ids
 }
 
