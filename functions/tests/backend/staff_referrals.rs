@@ -58,8 +58,14 @@ async fn staff_see_their_kindergartens_referrals_from_one_query_kept_with_each_c
     let listed = staff_referrals(&store, "tk-001", now).await.expect("listed");
     let usage = store.usage().since(before);
     assert_eq!((usage.round_trips, usage.items_read), (1, 2));
-    let ids: Vec<_> = listed.referrals.iter().map(|r| r.application_id.clone()).collect();
-    assert_eq!(ids, vec![kids[0].id.clone(), kids[1].id.clone()]);
+    // Soonest lapse first; both were signed at `now`, so their (random) numbers break the tie.
+    let mut ids: Vec<_> = listed.referrals.iter().map(|r| r.application_id.clone()).collect();
+    let order: Vec<_> = listed.referrals.iter().map(|r| (r.valid_until_at, &r.number)).collect();
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "ordered by lapse, then number: {order:?}");
+    ids.sort();
+    let mut expected = vec![kids[0].id.clone(), kids[1].id.clone()];
+    expected.sort();
+    assert_eq!(ids, expected);
     assert!(!listed.truncated);
     assert!(staff_referrals(&store, "tk-002", now).await.expect("none").referrals.is_empty());
 
