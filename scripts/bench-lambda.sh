@@ -54,6 +54,8 @@ JSON
 # The configuration a local process has; no endpoint is contacted before the first event.
 export KEZEK_TABLE=kezek-bench KEZEK_DYNAMODB_ENDPOINT=http://127.0.0.1:9
 export KEZEK_SESSION_KEY=$(printf 'k%.0s' $(seq 32) | base64)
+# The sweep's transparency log key (a fixed test key: Go note signer key text).
+export KEZEK_LOG_KEY="$("${CARGO_TARGET_DIR:-target}/debug/kezek-local" --generate-log-key kezek.bench 2>/dev/null || echo "PRIVATE+KEY+kezek.bench+00000000+AQ==")"
 # The production verifier (sign, auth): the test PKI's root and intermediate as trust anchors,
 # parsed at cold start as in AWS; an empty organisations directory.
 pki=$(mktemp -d)

@@ -32,6 +32,8 @@ if [ ! -f "$data/pki/done" ] || [ ! -f "$data/pki/staff_auth.p12" ]; then
   rm -rf "$data/pki"
   bash functions/identity/tests/pki/make.sh "$data/pki" >/dev/null
 fi
+# The transparency logs' signing key (Go note signer key text), made once.
+[ -s "$data/log.key" ] || "$CARGO_TARGET_DIR/debug/kezek-local" --generate-log-key "kezek.local" > "$data/log.key"
 [ -s "$data/session.key" ] || python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())' > "$data/session.key"
 
 pids=()
@@ -54,6 +56,7 @@ export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
 export KEZEK_TABLE=kezek-local
 export KEZEK_DYNAMODB_ENDPOINT="http://127.0.0.1:$dynamodb_port"
 export KEZEK_SESSION_KEY="$(cat "$data/session.key")"
+export KEZEK_LOG_KEY="$(cat "$data/log.key")"
 export KEZEK_TRUST_ANCHORS="$(cat "$data/pki/root.pem" "$data/pki/intermediate.pem")"
 export KEZEK_CRL="$(cat "$data/pki/intermediate.crl.pem")"
 # Organisations of the test PKI (staff_auth.p12, operator_auth.p12): the staff of kindergarten

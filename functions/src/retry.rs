@@ -52,9 +52,20 @@ pub enum Again {
     Pause,
     /// A stale read: read again and decide again now.
     Now,
+    /// Another change of the same pool committed first (its log head, `store::log`): read
+    /// again after a short jittered pause, within [`CONTENDED_ATTEMPTS_MAX`] attempts (the
+    /// changes of one pool are serialised, so a burst of them waits its turn).
+    Contended,
     /// Final: answer the error.
     No,
 }
+
+/// Attempts of a change that keeps losing its pool's log to other changes.
+pub const CONTENDED_ATTEMPTS_MAX: u32 = 40;
+/// The bound of the pause before a contended attempt grows by this per attempt, up to
+/// [`CONTENDED_PAUSE_MAX_MS`].
+const CONTENDED_PAUSE_STEP_MS: u64 = 4;
+const CONTENDED_PAUSE_MAX_MS: u64 = 120;
 
 /// The attempts of one thing.
 #[derive(Debug)]
@@ -84,13 +95,22 @@ impl Retry {
     /// After a failed attempt: `true` (after the pause `again` asks for) when one more attempt
     /// is within the bound and `again` is not [`Again::No`].
     pub async fn again(&mut self, error: &Error, again: Again) -> bool {
-        if again == Again::No || self.attempts >= POLICY.attempts_max {
+        let bound = match again {
+            Again::Contended => CONTENDED_ATTEMPTS_MAX,
+            _ => POLICY.attempts_max,
+        };
+        if again == Again::No || self.attempts >= bound {
             return false;
         }
         self.attempts += 1;
         STATISTICS.attempts.fetch_add(1, Ordering::Relaxed);
-        if again == Again::Pause {
-            let bound = POLICY.pause_bound_ms(self.attempts);
+        if matches!(again, Again::Pause | Again::Contended) {
+            let bound = match again {
+                Again::Contended => {
+                    (CONTENDED_PAUSE_STEP_MS * u64::from(self.attempts)).min(CONTENDED_PAUSE_MAX_MS)
+                }
+                _ => POLICY.pause_bound_ms(self.attempts),
+            };
             let pause = crate::ids::random_u64().unwrap_or(bound) % (bound + 1);
             tracing::debug!(code = error.code(), attempt = self.attempts, pause, "retrying");
             tokio::time::sleep(Duration::from_millis(pause)).await;

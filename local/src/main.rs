@@ -24,6 +24,16 @@ use crate::options::Options;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     lambda_http::tracing::init_default_subscriber();
+    // `kezek-local --generate-log-key NAME`: prints a new transparency log signing key.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, name] = args.as_slice() {
+        if flag == "--generate-log-key" {
+            let key = kezek_functions::transparency::LogSigner::generate(name)
+                .map_err(|error| error.code())?;
+            println!("{key}");
+            return Ok(());
+        }
+    }
     let options = Options::from_args(std::env::args().skip(1))?;
     let offset_seconds = Arc::new(AtomicI64::new(options.clock_offset_seconds));
     let clock = Clock::Shifted { offset_seconds: offset_seconds.clone() };
@@ -32,7 +42,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let router = Router::from_env(&ALL_GROUPS).await?.with_clock(clock.clone());
     let sns = sns_client(Some(&options.sns_endpoint)).await;
     let notify = setup::prepare(router.store(), &sns, &options).await?;
-    let state = Arc::new(state::State { router, sns, notify, clock, offset_seconds, options });
+    let log_key = kezek_functions::config::required_setting("LOG_KEY").await?;
+    let log_signer = kezek_functions::transparency::LogSigner::from_key_text(&log_key)
+        .map_err(|error| format!("KEZEK_LOG_KEY: {}", error.code()))?;
+    let state =
+        Arc::new(state::State { router, sns, notify, clock, offset_seconds, options, log_signer });
     schedule::spawn(state.clone());
     server::serve(state).await
 }

@@ -18,4 +18,6 @@ pub struct State {
     pub clock: Clock,
     pub offset_seconds: Arc<AtomicI64>,
     pub options: Options,
+    /// The transparency logs' signing key (`KEZEK_LOG_KEY`, made by `scripts/serve.sh`).
+    pub log_signer: kezek_functions::transparency::LogSigner,
 }

@@ -6,15 +6,17 @@
 
 use kezek_rules::application::{Application, ApplicationId, ApplicationState, AuditEvent, Command};
 use kezek_rules::time::Instant;
+use kezek_rules::transparency::record;
 use serde::{Deserialize, Serialize};
 
 use super::idempotency::or_replay;
-use super::{writes, Idempotency, RegionRules};
+use super::writes::{self, Logged};
+use super::{Idempotency, RegionRules};
 use crate::error::{Error, Result};
 use crate::retry::Again;
 use crate::store::applicant_index::{ApplicantIndexItem, Relation};
 use crate::store::items::{ApplicationItem, AuditItem, Keys};
-use crate::store::{keys, PoolView, Role, Store, Transaction};
+use crate::store::{keys, PoolLog, PoolView, Role, Store, Transaction};
 
 /// Who acts on an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,11 +218,12 @@ async fn attempt(
     let transition = item.application.apply(command, &view.pool, &rules.context())?;
     let output = ActionOutput { application: transition.application.clone(), offered: Vec::new() };
     let table = store.table();
-    let mut transaction = Transaction::new();
+    let mut transaction = Transaction::logged(view.log());
     if let Some(idempotency) = idempotency {
         idempotency.put(&mut transaction, table, &output, now)?;
     }
-    writes::transition(&mut transaction, table, &item, &transition, &actor.audit_name())?;
+    let logged = Logged::new(command, &rules.policy);
+    writes::transition(&mut transaction, table, &item, &transition, logged, &actor.audit_name())?;
     store.commit(transaction).await?;
     Ok((output, transition.effects.run_turn_engine))
 }
@@ -264,6 +267,9 @@ struct LinkRequest<'a> {
 struct PeopleChange {
     after: ApplicationItem,
     audit: AuditItem,
+    /// The pool log's entry of a link (naming the second parent is not logged: it says who
+    /// may see the application, which the public log never tells).
+    log: Option<PoolLog>,
 }
 
 impl PeopleChange {
@@ -288,7 +294,8 @@ impl PeopleChange {
             version: after.version,
         };
         let keys = Keys::base(keys::application_audit(&after.application.id, after.version));
-        Self { audit: AuditItem { keys, event, actor: format!("applicant:{actor_iin}") }, after }
+        let audit = AuditItem { keys, event, actor: format!("applicant:{actor_iin}") };
+        Self { audit, after, log: None }
     }
 }
 
@@ -303,7 +310,10 @@ async fn write_people(
     now: Instant,
 ) -> Result<()> {
     let table = store.table();
-    let mut transaction = Transaction::new();
+    let mut transaction = match &change.log {
+        Some(log) => Transaction::logged(log.clone()),
+        None => Transaction::new(),
+    };
     if let Some(idempotency) = idempotency {
         idempotency.put(&mut transaction, table, output, now)?;
     }
@@ -384,9 +394,19 @@ pub async fn link(
         if item.linked_iins.iter().any(|linked| linked == iin) {
             return Ok(LinkOutput::of(&item));
         }
-        let change = PeopleChange::of(&item, "link", iin, now, |after| {
+        let mut change = PeopleChange::of(&item, "link", iin, now, |after| {
             after.linked_iins.push(iin.to_owned())
         });
+        let pool = &item.application.pool;
+        let (rules, view) = tokio::try_join!(
+            RegionRules::load(store, &pool.region_id, now),
+            store.load_pool(pool)
+        )?;
+        let mut log = view.log();
+        let entry =
+            record::link_entry(&change.after.application, log.counters(), now, &rules.policy)?;
+        log.push(&entry, &[])?;
+        change.log = Some(log);
         let output = LinkOutput::of(&change.after);
         let index = ApplicantIndexItem::new(iin, id.clone(), Relation::Linked, now);
         write_people(store, &item, &change, Some(&index), idempotency.as_ref(), &output, now)

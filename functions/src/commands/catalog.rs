@@ -80,10 +80,11 @@ impl Store {
                 offered: 0,
                 free_choice: 0,
                 version: 0,
+                log_size: 0,
             };
             self.upsert_keeping(
                 to_item(&pool)?,
-                &["unreserved", "offered", "freeChoice", "version"],
+                &["unreserved", "offered", "freeChoice", "version", "logSize"],
             )
             .await?;
             let places = GroupItem {

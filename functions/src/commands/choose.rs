@@ -137,6 +137,7 @@ pub async fn choose(
         policy: rules.policy.clone(),
         local_date: rules.region.clock.local_date(now),
         calendar_years: loaded_years(&rules.calendar),
+        log_size: view.log_size,
     };
     let mut transaction = Transaction::new();
     transaction.put_new(Role::Nonce, store.table(), &nonce_item)?;

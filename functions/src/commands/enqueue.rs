@@ -1,8 +1,11 @@
 //! Enqueue (seed steps 1–2, R1): one active application per child, idempotent.
 
+use chrono::Datelike;
 use kezek_rules::application::{self, Application, ApplicationId, EnqueueRequest, Priority};
 use kezek_rules::iin::Iin;
+use kezek_rules::places::PoolKey;
 use kezek_rules::time::Instant;
+use kezek_rules::transparency::record;
 use serde::{Deserialize, Serialize};
 
 use super::idempotency::or_replay;
@@ -71,7 +74,18 @@ async fn attempt(
     now: Instant,
 ) -> Result<EnqueueOutput> {
     Iin::parse(applicant_iin)?;
-    let rules = RegionRules::load(store, &input.region_id, now).await?;
+    // The pool's log head is read beside the region's rules (the pool follows from the
+    // child's IIN; the rules' enqueue below refuses an IIN that does not parse).
+    let pool = Iin::parse(&input.child_iin).ok().map(|iin| PoolKey {
+        region_id: input.region_id.clone(),
+        group_year: iin.birth_date.year(),
+    });
+    let (rules, view) = tokio::try_join!(RegionRules::load(store, &input.region_id, now), async {
+        match &pool {
+            Some(pool) => store.load_pool(pool).await.map(Some),
+            None => Ok(None),
+        }
+    })?;
     let request = EnqueueRequest {
         application_id: ApplicationId(ids::application_id()?),
         child_iin: input.child_iin.clone(),
@@ -85,8 +99,15 @@ async fn attempt(
         input.second_parent_iin.clone(),
         Vec::new(),
     );
+    let view = match view {
+        Some(view) if view.pool.key == application.pool => view,
+        _ => store.load_pool(&application.pool).await?,
+    };
+    let mut log = view.log();
+    let entry = record::enqueue_entry(&application, log.counters(), &rules.policy)?;
+    log.push(&entry, &[])?;
     let output = EnqueueOutput { application };
-    let mut transaction = Transaction::new();
+    let mut transaction = Transaction::logged(log);
     if let Some(idempotency) = idempotency {
         idempotency.put(&mut transaction, table, &output, now)?;
     }

@@ -16,6 +16,7 @@ pub mod referral_verify;
 pub mod referrals;
 pub mod sign;
 pub mod sweep;
+pub mod transparency;
 pub mod turn_engine;
 pub mod writes;
 
@@ -45,6 +46,9 @@ where
 pub(crate) fn command_again(error: &Error) -> Again {
     match error {
         Error::Condition(Role::Pool | Role::Group) => Again::Now,
+        Error::Condition(Role::Log) => Again::Contended,
+        // Moves that do not fit the pool as read: the reads were skewed by another writer.
+        Error::Rule(kezek_rules::RuleError::CounterUnderflow { .. }) => Again::Now,
         Error::TransactionConflict => Again::Pause,
         _ => Again::No,
     }

@@ -4,6 +4,7 @@
 use kezek_rules::application::ApplicationId;
 use kezek_rules::places::{GroupId, PlaceCounters, PlaceMove, PoolKey};
 use kezek_rules::time::Instant;
+use kezek_rules::transparency::record;
 use serde::{Deserialize, Serialize};
 
 use super::idempotency::or_replay;
@@ -93,6 +94,9 @@ async fn attempt(
         PlacesAction::Publish => view.pool.publish(&input.group_id, input.count)?,
         PlacesAction::Withdraw => view.pool.withdraw(&input.group_id, input.count)?,
     };
+    let mut log = view.log();
+    let entry = record::places_entry(&place_move, log.counters(), now)?;
+    log.push(&entry, std::slice::from_ref(&place_move))?;
     view.pool.apply(&place_move)?;
     let output = PlacesOutput {
         pool: pool_key.clone(),
@@ -101,11 +105,11 @@ async fn attempt(
         offered: Vec::new(),
     };
     let table = store.table();
-    let mut transaction = Transaction::new();
+    let log_size = log.size_after();
+    let mut transaction = Transaction::logged(log);
     if let Some(idempotency) = idempotency {
         idempotency.put(&mut transaction, table, &output, now)?;
     }
-    transaction.place_moves(table, &pool_key, std::slice::from_ref(&place_move))?;
     let event_id = crate::ids::random_hex(8)?;
     let audit = PoolAuditItem {
         keys: Keys::base(keys::pool_audit(&pool_key, now, &event_id)),
@@ -115,5 +119,6 @@ async fn attempt(
     };
     transaction.put_new(Role::Record, table, &audit)?;
     store.commit(transaction).await?;
+    view.log_size = log_size;
     Ok((output, view))
 }

@@ -17,14 +17,15 @@ use serde::{Deserialize, Serialize};
 
 use super::choose::{calendar_with, own_application};
 use super::idempotency::or_replay;
-use super::{writes, Idempotency, RegionRules};
+use super::writes::{self, Logged};
+use super::{Idempotency, RegionRules};
 use crate::error::{Error, Result};
 use crate::signature::{SignatureVerifier, SignedChoice};
 use crate::store::items::{
     ApplicationItem, ChoiceBasisItem, DocumentItem, GroupItem, Keys, NonceItem, ReferralDocument,
     ReferralListing, SignatureEvidence,
 };
-use crate::store::{keys, Role, Store, Transaction};
+use crate::store::{keys, LogHead, PoolLog, Role, Store, Transaction};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -98,6 +99,7 @@ async fn signed(
 struct Basis {
     item: ApplicationItem,
     pool: Pool,
+    log: LogHead,
     group: GroupItem,
     rules: RegionRules,
 }
@@ -111,6 +113,7 @@ impl Basis {
         let calendar = Arc::new(calendar_with(&basis.calendar_years).ok()?);
         Some(Self {
             item: basis.application,
+            log: LogHead { size: basis.log_size, counters: basis.pool.counters },
             pool: basis.pool,
             group: basis.group,
             rules: RegionRules { region: basis.region, policy: basis.policy, now, calendar },
@@ -126,7 +129,7 @@ impl Basis {
             .group(&nonce.group_id)
             .cloned()
             .ok_or(Error::Rule(kezek_rules::RuleError::GroupNotInPool))?;
-        Ok(Self { item, pool: view.pool, group, rules })
+        Ok(Self { item, log: view.log_head(), pool: view.pool, group, rules })
     }
 }
 
@@ -211,7 +214,8 @@ async fn attempt(
     let output =
         SignOutput { application: transition.application.clone(), referral: document.clone() };
     let table = store.table();
-    let mut transaction = Transaction::new();
+    let mut transaction =
+        Transaction::logged(PoolLog::new(item.application.pool.clone(), basis.log));
     if let Some(idempotency) = idempotency {
         idempotency.put(&mut transaction, table, &output, now)?;
     }
@@ -222,11 +226,13 @@ async fn attempt(
         numbers.push(number.clone());
     }
     item.referral_listing = Some(listing(&document));
+    let command = Command::Sign { group_id: nonce.group_id.clone() };
     writes::transition(
         &mut transaction,
         table,
         &item,
         &transition,
+        Logged::new(&command, &basis.rules.policy),
         &format!("applicant:{}", nonce.applicant_iin),
     )?;
     let document = DocumentItem {

@@ -112,20 +112,12 @@ async fn apply_due(
     let mut retry = Retry::new();
     loop {
         let view = cache.pool(store, &pool_key).await?;
-        match writes::apply_system(store, indexed.clone(), &command, &view.pool, &context, "sweep")
-            .await
-        {
+        let written =
+            writes::apply_system(store, indexed.clone(), &command, view, &context, None, "sweep")
+                .await;
+        match written {
+            // `apply_system` kept the run's pool view current with what it wrote.
             Ok(Some(transition)) => {
-                // Keep the run's pool current; a view that cannot take the moves is read again.
-                if transition
-                    .effects
-                    .places
-                    .iter()
-                    .try_for_each(|place_move| view.pool.apply(place_move))
-                    .is_err()
-                {
-                    cache.pools.remove(&pool_key);
-                }
                 return Ok(Some(transition.effects.run_turn_engine.then_some(pool_key)));
             }
             Ok(None) => return Ok(None),

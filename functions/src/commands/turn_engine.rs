@@ -7,22 +7,25 @@
 
 use kezek_rules::application::{ApplicationId, Command, Transition};
 use kezek_rules::places::PoolKey;
+use kezek_rules::policy::Policy;
 use kezek_rules::queue::QueueEntry;
 use kezek_rules::time::Instant;
+use kezek_rules::transparency::{record, Reason};
 use kezek_rules::turn_engine::{TurnEngine, TurnStep};
 
 use kezek_rules::RuleError;
 
-use super::{writes, RegionRules};
+use super::writes::{self, Logged};
+use super::RegionRules;
 use crate::error::{Error, Result};
 use crate::store::items::ApplicationItem;
-use crate::store::{PoolView, QueueHeads, Role, Store, Transaction};
+use crate::store::{PoolLog, PoolView, QueueHeads, Role, Store, Transaction};
 
 /// Most offers decided before their applications are read (one BatchGetItem) and written.
 const BATCH_MAX: usize = 100;
-/// Offers per transaction: three items each (application, notice, audit event) and one
-/// pool-counter update within DynamoDB's 100 items.
-pub const OFFERS_PER_TRANSACTION: usize = 33;
+/// Offers per transaction: three items each (application, notice, audit event), the pool's
+/// update (counters and log head) and the log's entry batch within DynamoDB's 100 items.
+pub const OFFERS_PER_TRANSACTION: usize = 32;
 
 /// Offers the pool's unreserved places to the next eligible children; returns whom.
 pub async fn run(store: &Store, pool_key: &PoolKey, now: Instant) -> Result<Vec<ApplicationId>> {
@@ -52,7 +55,7 @@ pub async fn run_on(
     let mut engine = TurnEngine::new(&rules.policy, &rules.region.clock, rules.now, unreserved);
     let mut heads = QueueHeads::new(store, pool_key);
     let mut offered = Vec::new();
-    let mut batch: Vec<QueueEntry> = Vec::new();
+    let mut batch: Vec<(QueueEntry, Reason)> = Vec::new();
     loop {
         match engine.step() {
             TurnStep::Read { class, limit } => {
@@ -60,7 +63,9 @@ pub async fn run_on(
                 engine.page(class, entries, last)?;
             }
             TurnStep::Offer(entry) => {
-                batch.push(entry);
+                let ratio = rules.policy.priority_ratio;
+                let reason = record::walked_offer_reason(engine.walked(), entry.priority, ratio)?;
+                batch.push((entry, reason));
                 if batch.len() >= BATCH_MAX {
                     write_offers(store, rules, &mut view, &mut engine, &mut batch, &mut offered)
                         .await?;
@@ -85,22 +90,24 @@ async fn write_offers(
     rules: &RegionRules,
     view: &mut PoolView,
     engine: &mut TurnEngine,
-    batch: &mut Vec<QueueEntry>,
+    batch: &mut Vec<(QueueEntry, Reason)>,
     offered: &mut Vec<ApplicationId>,
 ) -> Result<()> {
     let context = rules.context();
-    let ids: Vec<ApplicationId> = batch.drain(..).map(|entry| entry.id).collect();
+    let walked: Vec<(ApplicationId, Reason)> =
+        batch.drain(..).map(|(entry, reason)| (entry.id, reason)).collect();
+    let ids: Vec<ApplicationId> = walked.iter().map(|(id, _)| id.clone()).collect();
     let mut items = store.applications(&ids).await?;
     let mut pool = view.pool.clone();
     let mut decided = Vec::with_capacity(ids.len());
-    for id in ids {
+    for (id, reason) in walked {
         let item = items.remove(&id).filter(|item| item.application.pool == pool.key);
         let change =
             item.as_ref().map(|item| item.application.apply(&Command::Offer, &pool, &context));
         match (item, change) {
             (Some(item), Some(Ok(change))) => {
                 change.effects.places.iter().try_for_each(|place_move| pool.apply(place_move))?;
-                decided.push((item, change));
+                decided.push((item, change, reason));
             }
             _ => engine.not_offered(),
         }
@@ -108,17 +115,15 @@ async fn write_offers(
     let mut pending = decided.into_iter().peekable();
     while pending.peek().is_some() {
         let chunk: Vec<_> = pending.by_ref().take(OFFERS_PER_TRANSACTION).collect();
-        match commit_offers(store, &view.pool.key, &chunk).await {
-            Ok(()) => {
-                for (_, change) in chunk {
-                    change.effects.places.iter().try_for_each(|m| view.pool.apply(m))?;
-                    offered.push(change.application.id);
-                }
+        match commit_offers(store, &rules.policy, view, &chunk).await {
+            Ok(log) => {
+                view.committed(&log)?;
+                offered.extend(chunk.into_iter().map(|(_, change, _)| change.application.id));
             }
-            // An application moved on or another writer took places: the rest one by one,
-            // each under its own conditions, on a fresh read of the pool.
+            // An application moved on, another writer took places or the pool's log moved:
+            // the rest one by one, each under its own conditions, on a fresh read of the pool.
             Err(
-                Error::Condition(Role::Application | Role::Pool)
+                Error::Condition(Role::Application | Role::Pool | Role::Log)
                 | Error::Rule(RuleError::VersionConflict { .. } | RuleError::NoFreePlaces),
             ) => {
                 let rest: Vec<_> = chunk.into_iter().chain(pending.by_ref()).collect();
@@ -131,23 +136,32 @@ async fn write_offers(
 }
 
 /// One transaction for the offers of `chunk`: their applications, notices and audit events,
-/// and one update of the pool's counters for all of them (conditioned on `unreserved >= k`).
-/// A transaction that met another in flight is tried again (bounded, jittered).
+/// their log entries (each with its queue position) and one update of the pool's counters
+/// and log head for all of them (conditioned on `unreserved >= k` and the log size `view`
+/// read). A transaction that met another in flight is tried again (bounded, jittered).
+/// Returns what it appended to the log.
 async fn commit_offers(
     store: &Store,
-    pool_key: &PoolKey,
-    chunk: &[(ApplicationItem, Transition)],
-) -> Result<()> {
+    policy: &Policy,
+    view: &PoolView,
+    chunk: &[(ApplicationItem, Transition, Reason)],
+) -> Result<PoolLog> {
     crate::retry::run(crate::retry::transient, || async {
-        let mut transaction = Transaction::new();
-        let mut moves = Vec::with_capacity(chunk.len());
-        for (item, change) in chunk {
-            let mut written = change.clone();
-            moves.append(&mut written.effects.places);
-            writes::transition(&mut transaction, store.table(), item, &written, "turn_engine")?;
+        let mut transaction = Transaction::logged(view.log());
+        for (item, change, reason) in chunk {
+            let logged = Logged { command: &Command::Offer, policy, offer: Some(*reason) };
+            writes::transition(
+                &mut transaction,
+                store.table(),
+                item,
+                change,
+                logged,
+                "turn_engine",
+            )?;
         }
-        transaction.place_moves(store.table(), pool_key, &moves)?;
-        store.commit(transaction).await
+        let log = transaction.log().cloned().ok_or_else(|| Error::internal("offers' log"))?;
+        store.commit(transaction).await?;
+        Ok(log)
     })
     .await
 }
@@ -160,24 +174,30 @@ async fn write_one_by_one(
     rules: &RegionRules,
     view: &mut PoolView,
     engine: &mut TurnEngine,
-    rest: Vec<(ApplicationItem, Transition)>,
+    rest: Vec<(ApplicationItem, Transition, Reason)>,
     offered: &mut Vec<ApplicationId>,
 ) -> Result<()> {
     let context = rules.context();
     *view = store.load_pool(&view.pool.key).await?;
     let mut out_of_places = false;
-    for (item, _) in rest {
+    for (item, _, reason) in rest {
         if out_of_places {
             continue;
         }
-        let written =
-            writes::apply_system(store, item, &Command::Offer, &view.pool, &context, "turn_engine")
-                .await;
+        let offer = Some(reason);
+        let written = writes::apply_system(
+            store,
+            item,
+            &Command::Offer,
+            view,
+            &context,
+            offer,
+            "turn_engine",
+        )
+        .await;
         match written {
-            Ok(Some(change)) => {
-                change.effects.places.iter().try_for_each(|m| view.pool.apply(m))?;
-                offered.push(change.application.id);
-            }
+            // `apply_system` kept `view` current with what it wrote.
+            Ok(Some(change)) => offered.push(change.application.id),
             Ok(None) => engine.not_offered(),
             Err(Error::Condition(Role::Pool) | Error::Rule(RuleError::NoFreePlaces)) => {
                 out_of_places = true

@@ -4,19 +4,39 @@
 //! system (turn engine, sweep) commits a change it decided on index data.
 
 use kezek_rules::application::{ApplicationState, Command, RuleContext, Transition};
-use kezek_rules::places::Pool;
+use kezek_rules::policy::Policy;
+use kezek_rules::transparency::{record, Reason};
+use kezek_rules::RuleError;
 
 use crate::error::{Error, Result};
-use crate::retry::{Again, Retry, POLICY};
+use crate::retry::{Again, Retry, CONTENDED_ATTEMPTS_MAX, POLICY};
 use crate::store::items::{ApplicationItem, AuditItem, Keys, NoticeItem, ReferralListingItem};
 use crate::store::tally::Movement;
-use crate::store::{keys, Role, Store, Transaction};
+use crate::store::{keys, PoolView, Role, Store, Transaction};
 
+/// What a transition's log entry says besides the transition: the command, the policy in
+/// force, and for an offer its place in the queue (`transparency::record`).
+#[derive(Debug, Clone, Copy)]
+pub struct Logged<'a> {
+    pub command: &'a Command,
+    pub policy: &'a Policy,
+    pub offer: Option<Reason>,
+}
+
+impl<'a> Logged<'a> {
+    pub fn new(command: &'a Command, policy: &'a Policy) -> Self {
+        Self { command, policy, offer: None }
+    }
+}
+
+/// Adds the items of `transition` of `before` to `transaction`, whose pool log
+/// ([`Transaction::logged`]) gets the transition's entry and place moves.
 pub fn transition(
     transaction: &mut Transaction,
     table: &str,
     before: &ApplicationItem,
     transition: &Transition,
+    logged: Logged<'_>,
     actor: &str,
 ) -> Result<ApplicationItem> {
     let application = &transition.application;
@@ -24,7 +44,19 @@ pub fn transition(
     referral_listing(transaction, table, before, &mut after)?;
     transaction.put_versioned(Role::Application, table, &after, before.version)?;
     tally(transaction, table, before, &after)?;
-    transaction.place_moves(table, &application.pool, &transition.effects.places)?;
+    let log = transaction.log_mut()?;
+    if log.pool() != &application.pool {
+        return Err(Error::internal("a transition logged in another pool's log"));
+    }
+    let entry = record::transition_entry(
+        &before.application,
+        logged.command,
+        transition,
+        log.counters(),
+        logged.policy,
+        logged.offer,
+    )?;
+    log.push(&entry, &transition.effects.places)?;
     for (index, notice) in transition.effects.notices.iter().enumerate() {
         let notice_id = format!("{}-{}-{index}", application.id.0, application.version);
         let item = NoticeItem::pending(
@@ -112,26 +144,42 @@ pub fn tally(
 /// application moved on. The transaction's version condition decides: by the one retry policy,
 /// a transaction that met another in flight (or a transient failure) is retried after a pause;
 /// one that found another version re-reads the application (strongly consistent) and tries
-/// again while the rules still allow the command. A
-/// failed place condition (`no_free_places`, `group_full`) is the caller's to handle.
+/// again while the rules still allow the command; one that found the pool's log moved
+/// re-reads the pool (`view`, kept up to date with what was written). `offer` is the queue
+/// position of a [`Command::Offer`]. A failed place condition (`no_free_places`,
+/// `group_full`) is the caller's to handle.
 pub async fn apply_system(
     store: &Store,
     mut item: ApplicationItem,
     command: &Command,
-    pool: &Pool,
+    view: &mut PoolView,
     context: &RuleContext<'_>,
+    offer: Option<Reason>,
     actor: &str,
 ) -> Result<Option<Transition>> {
     let mut retry = Retry::new();
     loop {
-        let Ok(change) = item.application.apply(command, pool, context) else {
+        let Ok(change) = item.application.apply(command, &view.pool, context) else {
             return Ok(None);
         };
-        let mut transaction = Transaction::new();
-        transition(&mut transaction, store.table(), &item, &change, actor)?;
-        let error = match store.commit(transaction).await {
-            Ok(()) => return Ok(Some(change)),
-            Err(error) => error,
+        let mut transaction = Transaction::logged(view.log());
+        let logged = Logged { command, policy: context.policy, offer };
+        let error = match transition(&mut transaction, store.table(), &item, &change, logged, actor)
+        {
+            // The moves do not fit the pool as read: the application or the pool was read
+            // before another writer changed it; read both again.
+            Err(Error::Rule(RuleError::CounterUnderflow { .. })) => Error::Condition(Role::Log),
+            Err(error) => return Err(error),
+            Ok(_) => {
+                let log = transaction.log().cloned();
+                match store.commit(transaction).await {
+                    Ok(()) => {
+                        log.map(|log| view.committed(&log)).transpose()?;
+                        return Ok(Some(change));
+                    }
+                    Err(error) => error,
+                }
+            }
         };
         match error {
             Error::Condition(Role::Application) if retry.again(&error, Again::Now).await => {
@@ -141,9 +189,20 @@ pub async fn apply_system(
                     _ => return Ok(None),
                 }
             }
+            Error::Condition(Role::Log) if retry.again(&error, Again::Contended).await => {
+                *view = store.load_pool(&view.pool.key).await?;
+                match store.get::<ApplicationItem>(&keys::application(&item.application.id)).await?
+                {
+                    Some(fresh) => item = fresh,
+                    None => return Ok(None),
+                }
+            }
             Error::Condition(Role::Application) | Error::TransactionConflict
                 if retry.attempts() >= POLICY.attempts_max =>
             {
+                return Ok(None)
+            }
+            Error::Condition(Role::Log) if retry.attempts() >= CONTENDED_ATTEMPTS_MAX => {
                 return Ok(None)
             }
             Error::TransactionConflict if retry.again(&error, Again::Pause).await => {}

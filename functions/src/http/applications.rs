@@ -14,6 +14,7 @@ use crate::commands::enqueue::{enqueue, EnqueueInput};
 use crate::commands::journal;
 use crate::commands::referral_verify;
 use crate::commands::sign::{sign_application, SignInput};
+use crate::commands::transparency;
 use crate::error::Result;
 use crate::referral_pdf;
 use crate::session::SessionRole;
@@ -74,10 +75,15 @@ pub(super) async fn route(
             let url = referral_pdf::verify_url(&referral_pdf::verify_page()?, &paper.code);
             Ok(Reply::pdf(referral_pdf::render(&paper, &url)?))
         }
+        (&Method::GET, [id, "log"]) => {
+            let item = journal::visible(store, iin, &application_id(id)?).await?;
+            let pool = &item.application.pool;
+            Reply::ok(&transparency::application_log(store, pool, &item.application.id.0).await?)
+        }
         (&Method::POST, [id, action]) => {
             action_route(router, call, iin, application_id(id)?, action).await
         }
-        (_, [] | [_] | [_, "documents", _] | [_, "documents", _, "pdf"]) => {
+        (_, [] | [_] | [_, "log"] | [_, "documents", _] | [_, "documents", _, "pdf"]) => {
             Err(method_not_allowed())
         }
         (&Method::GET, [_, _]) => Err(method_not_allowed()),

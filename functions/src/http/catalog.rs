@@ -46,8 +46,8 @@ struct FreePlaces {
     groups: Vec<FreeGroup>,
 }
 
-/// The catalog group's public reads by their first segment: `/regions/...` and the referral's
-/// verification `/referrals/{code}`.
+/// The catalog group's public reads by their first segment: `/regions/...`, the referral's
+/// verification `/referrals/{code}` and the pools' logs `/transparency/...`.
 pub(super) async fn public_route(
     router: &Router,
     call: &Call,
@@ -58,6 +58,7 @@ pub(super) async fn public_route(
         ["referrals", rest @ ..] => {
             super::applications::verification(router, call, method, rest).await
         }
+        ["transparency", rest @ ..] => super::transparency::route(router, call, method, rest).await,
         [_, rest @ ..] => route(router, call, method, rest).await,
         [] => Err(no_route()),
     }

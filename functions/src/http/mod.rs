@@ -25,6 +25,12 @@
 //! | POST | `/applications/{id}/choose` | applicant (own or linked) | choose |
 //! | POST | `/applications/{id}/sign` | applicant (own or linked) | sign |
 //! | GET | `/referrals/{code}` | anyone holding the paper's code | catalog |
+//! | GET | `/transparency/key` | anyone | catalog |
+//! | GET | `/transparency/{region}/{year}/checkpoint` | anyone | catalog |
+//! | GET | `/transparency/{region}/{year}/checkpoints/{size}` | anyone | catalog |
+//! | GET | `/transparency/{region}/{year}/consistency/{from}/{to}` | anyone | catalog |
+//! | GET | `/transparency/{region}/{year}/tile/{tile+}` | anyone | catalog |
+//! | GET | `/applications/{id}/log` | applicant (own or linked) | applications |
 //! | POST | `/staff/places` | staff | staff |
 //! | POST | `/staff/applications/{id}/enrol` | staff (referral to their kindergarten) | staff |
 //! | POST | `/operator/regions` | operator (their region) | operator |
@@ -49,6 +55,7 @@ mod operator;
 pub mod routes;
 pub mod services;
 mod staff;
+mod transparency;
 
 pub use auth::{Authentication, SESSION_TTL_MINUTES};
 pub use environment::{authentication_from_env, eds_verifier_from_env, verifier_from_env};
@@ -150,6 +157,8 @@ pub fn group_of(method: &Method, path: &str) -> Option<Group> {
         Some("regions") => Group::Catalog,
         // The referral's public verification (the QR code on the paper): a public read.
         Some("referrals") => Group::Catalog,
+        // The pools' public transparency logs (issue 13).
+        Some("transparency") => Group::Catalog,
         Some("applications") if path.len() == 1 && method == Method::POST => Group::Enqueue,
         Some("applications") if path.get(2) == Some(&"choose") => Group::Choose,
         Some("applications") if path.get(2) == Some(&"sign") => Group::Sign,
@@ -259,7 +268,9 @@ impl Router {
         let group = group_of(method, call.request.uri().path()).ok_or_else(no_route)?;
         let service =
             self.services.iter().find(|service| service.group == group).ok_or_else(no_route)?;
-        input::path(&path)?;
+        if !transparency::is_tile_path(&path) {
+            input::path(&path)?;
+        }
         if method == Method::POST && call.idempotency_key().is_none() {
             return Err(Error::IdempotencyKeyMissing);
         }
@@ -373,6 +384,14 @@ impl Reply {
     /// A PDF file, 200.
     fn pdf(bytes: Vec<u8>) -> Self {
         Self { status: 200, body: Body::Binary(bytes), content_type: "application/pdf" }
+    }
+    /// Plain text (a signed note, a verifier key), 200.
+    fn text(text: String) -> Self {
+        Self { status: 200, body: Body::Text(text), content_type: "text/plain; charset=utf-8" }
+    }
+    /// Bytes (a tile, an entry bundle), 200.
+    fn bytes(bytes: Vec<u8>) -> Self {
+        Self { status: 200, body: Body::Binary(bytes), content_type: "application/octet-stream" }
     }
     fn ok<T: Serialize>(value: &T) -> Result<Self> {
         Self::json(200, value)

@@ -13,6 +13,7 @@ pub const ROUTES: &[(&str, &str, super::Group)] = {
         ("GET", "/applications/{id}", Applications),
         ("GET", "/applications/{id}/documents/{number}", Applications),
         ("GET", "/applications/{id}/documents/{number}/pdf", Applications),
+        ("GET", "/applications/{id}/log", Applications),
         ("POST", "/applications/{id}/second-parent", Applications),
         ("POST", "/applications/{id}/link", Applications),
         ("POST", "/applications/{id}/withdraw", Applications),
@@ -21,6 +22,11 @@ pub const ROUTES: &[(&str, &str, super::Group)] = {
         ("POST", "/applications/{id}/choose", Choose),
         ("POST", "/applications/{id}/sign", Sign),
         ("GET", "/referrals/{code}", Catalog),
+        ("GET", "/transparency/key", Catalog),
+        ("GET", "/transparency/{region}/{year}/checkpoint", Catalog),
+        ("GET", "/transparency/{region}/{year}/checkpoints/{size}", Catalog),
+        ("GET", "/transparency/{region}/{year}/consistency/{from}/{to}", Catalog),
+        ("GET", "/transparency/{region}/{year}/tile/{tile+}", Catalog),
         ("POST", "/staff/places", Staff),
         ("POST", "/staff/applications/{id}/enrol", Staff),
         ("GET", "/staff/referrals", Staff),
@@ -49,7 +55,11 @@ mod tests {
                 .replace("{year}", "2024")
                 .replace("{id}", "a1")
                 .replace("{number}", "R-1")
-                .replace("{code}", "c1");
+                .replace("{code}", "c1")
+                .replace("{size}", "1")
+                .replace("{from}", "1")
+                .replace("{to}", "2")
+                .replace("{tile+}", "0/000");
             assert_eq!(super::super::group_of(&method, &concrete), Some(*group), "{method} {path}");
         }
     }

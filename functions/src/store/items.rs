@@ -115,6 +115,9 @@ pub struct PoolItem {
     pub offered: u32,
     pub free_choice: u32,
     pub version: u64,
+    /// Entries in the pool's transparency log (`store::log`): the head every change reads.
+    #[serde(default)]
+    pub log_size: u64,
 }
 
 impl PoolItem {
@@ -348,6 +351,9 @@ pub struct ChoiceBasisItem {
     /// (years operators loaded), in order; usually none.
     #[serde(default)]
     pub calendar_years: Vec<CalendarYear>,
+    /// The pool's log size `pool` was read at: the head a sign on this basis appends to.
+    #[serde(default)]
+    pub log_size: u64,
 }
 
 /// What proves the applicant signed the choice.

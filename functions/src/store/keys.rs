@@ -78,6 +78,25 @@ pub fn group(pool: &PoolKey, group_id: &GroupId) -> Key {
     Key::new(pool_pk(pool), format!("{GROUP_PREFIX}{}", group_id.0))
 }
 pub const GROUP_PREFIX: &str = "GROUP#";
+
+/// The partition of a pool's transparency log (`store::log`): entry batches, checkpoints, tiles.
+pub fn log_pk(pool: &PoolKey) -> String {
+    format!("LOG#{}#{}", pool.region_id, pool.group_year)
+}
+pub const LOG_BATCH_PREFIX: &str = "E#";
+/// The batch of entries whose first index is `start` (fixed width: the Query reads in order).
+pub fn log_batch(pool: &PoolKey, start: u64) -> Key {
+    Key::new(log_pk(pool), format!("{LOG_BATCH_PREFIX}{start:012}"))
+}
+pub const LOG_CHECKPOINT_PREFIX: &str = "CP#";
+/// The signed checkpoint of the log at `size` entries.
+pub fn log_checkpoint(pool: &PoolKey, size: u64) -> Key {
+    Key::new(log_pk(pool), format!("{LOG_CHECKPOINT_PREFIX}{size:012}"))
+}
+/// A hash tile or entry bundle of the log, by its C2SP path (`tile/0/x001/234`).
+pub fn log_tile(pool: &PoolKey, path: &str) -> Key {
+    Key::new(log_pk(pool), format!("T#{path}"))
+}
 pub fn pool_audit(pool: &PoolKey, at: Instant, event_id: &str) -> Key {
     Key::new(pool_pk(pool), format!("AUDIT#{}#{event_id}", instant_key(at)))
 }

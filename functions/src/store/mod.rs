@@ -3,6 +3,7 @@
 pub mod applicant_index;
 pub mod items;
 pub mod keys;
+pub mod log;
 pub mod meter;
 pub mod outbox;
 pub mod queue_heads;
@@ -21,6 +22,7 @@ use aws_smithy_runtime::client::retries::{RetryPartition, TokenBucket};
 
 use crate::error::Error;
 
+pub use log::{LogHead, PoolLog};
 pub use queue_heads::QueueHeads;
 pub use reads::{PoolView, QueueRead};
 pub use transact::{Role, Transaction};
@@ -142,12 +144,29 @@ impl Store {
         item: &T,
         what: &str,
     ) -> crate::error::Result<()> {
+        self.put_item(transact::to_item(item)?, what).await
+    }
+
+    /// Puts an item built attribute by attribute (the log's tiles and checkpoints: binary
+    /// attributes), unconditionally: what it writes is the same on every run.
+    pub(crate) async fn put_raw(
+        &self,
+        item: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+    ) -> crate::error::Result<()> {
+        self.put_item(item, "put log item").await
+    }
+
+    async fn put_item(
+        &self,
+        item: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+        what: &str,
+    ) -> crate::error::Result<()> {
         let started = std::time::Instant::now();
         let output = self
             .client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(transact::to_item(item)?))
+            .set_item(Some(item))
             .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
             .send()
             .await

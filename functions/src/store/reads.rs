@@ -43,9 +43,30 @@ pub struct PoolView {
     /// `None` when no group was ever loaded for the pool.
     pub item: Option<PoolItem>,
     pub groups: Vec<GroupItem>,
+    /// Entries in the pool's transparency log when read (or as this view's changes left it).
+    pub log_size: u64,
 }
 
 impl PoolView {
+    /// The pool's log as this view read it (an empty log when the pool has no item yet).
+    pub fn log_head(&self) -> crate::store::LogHead {
+        crate::store::LogHead { size: self.log_size, counters: self.pool.counters }
+    }
+
+    /// An empty append to the pool's log from this view.
+    pub fn log(&self) -> crate::store::PoolLog {
+        crate::store::PoolLog::new(self.pool.key.clone(), self.log_head())
+    }
+
+    /// Takes in a change that committed: its moves and its log entries.
+    pub fn committed(&mut self, log: &crate::store::PoolLog) -> Result<()> {
+        for place_move in log.moves() {
+            self.pool.apply(place_move)?;
+        }
+        self.log_size = log.size_after();
+        Ok(())
+    }
+
     pub fn group(&self, group_id: &kezek_rules::places::GroupId) -> Option<&GroupItem> {
         self.groups.iter().find(|group| &group.group.group_id == group_id)
     }
@@ -68,6 +89,43 @@ pub(crate) enum SortKey<'a> {
 impl Store {
     /// A strongly consistent GetItem.
     pub async fn get<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>> {
+        self.get_raw(key).await?.map(from_item).transpose()
+    }
+
+    /// The last item of a partition among those whose sort key starts with `prefix`
+    /// (strongly consistent): one Query in descending order, at most one item.
+    pub(crate) async fn query_last(
+        &self,
+        pk: &str,
+        prefix: &str,
+    ) -> Result<Option<HashMap<String, AttributeValue>>> {
+        let started = std::time::Instant::now();
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :sk)")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_names("#sk", keys::SK)
+            .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
+            .expression_attribute_values(":sk", AttributeValue::S(prefix.to_owned()))
+            .scan_index_forward(false)
+            .limit(1)
+            .consistent_read(true)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .map_err(|e| crate::store::failure(&format!("query last {pk}"), &e))?;
+        let capacity =
+            output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
+        self.meter.record(started.elapsed(), capacity, u64::try_from(output.count).unwrap_or(0));
+        Ok(output.items.unwrap_or_default().into_iter().next())
+    }
+
+    pub(crate) async fn get_raw(
+        &self,
+        key: &Key,
+    ) -> Result<Option<HashMap<String, AttributeValue>>> {
         let started = std::time::Instant::now();
         let output = self
             .client
@@ -82,7 +140,7 @@ impl Store {
         let capacity =
             output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
         self.meter.record(started.elapsed(), capacity, u64::from(output.item.is_some()));
-        output.item.map(from_item).transpose()
+        Ok(output.item)
     }
 
     pub(crate) async fn query_raw(
@@ -286,7 +344,8 @@ impl Store {
     /// The pool's counters and groups in one strongly consistent Query of its partition.
     pub async fn load_pool(&self, key: &PoolKey) -> Result<PoolView> {
         let raw = self.query_raw(None, &keys::pool_pk(key), SortKey::Any, None).await?;
-        let mut view = PoolView { pool: Pool::new(key.clone()), item: None, groups: Vec::new() };
+        let mut view =
+            PoolView { pool: Pool::new(key.clone()), item: None, groups: Vec::new(), log_size: 0 };
         for item in raw {
             match item.get(keys::SK) {
                 Some(AttributeValue::S(sk)) if sk == "POOL" => view.item = Some(from_item(item)?),
@@ -298,6 +357,7 @@ impl Store {
         }
         if let Some(item) = &view.item {
             view.pool.counters = item.counters();
+            view.log_size = item.log_size;
         }
         view.pool.groups = view
             .groups

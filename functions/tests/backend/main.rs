@@ -11,6 +11,7 @@ mod sign_basis;
 mod staff_referrals;
 mod support;
 mod sweep;
+mod transparency_log;
 
 use kezek_functions::commands::enqueue::{enqueue, EnqueueInput};
 use kezek_functions::rules::application::{Application, ApplicationId, Priority};
@@ -57,8 +58,20 @@ pub async fn outbox(store: &Store) -> Vec<NoticeItem> {
     all
 }
 
-/// DESIGN §1.5 over the stored pool: sum(group.free) == U+O+C and O == #offered among `ids`.
+/// DESIGN §1.5 over the stored pool ([`check_counters`]), and the pool's log replays clean.
 pub async fn check_invariants(store: &Store, pool: &PoolKey, ids: &[ApplicationId]) {
+    let view = check_counters(store, pool, ids).await;
+    check_log(store, pool, &view).await;
+}
+
+/// DESIGN §1.5 over the stored pool: sum(group.free) == U+O+C and O == #offered among `ids`.
+/// Alone for the tests whose queues are written straight to the table (thousands of
+/// applications without their enqueue entries: their pool's log cannot replay).
+pub async fn check_counters(
+    store: &Store,
+    pool: &PoolKey,
+    ids: &[ApplicationId],
+) -> kezek_functions::store::PoolView {
     let view = store.load_pool(pool).await.expect("pool");
     let mut offered = 0u64;
     for id in ids {
@@ -69,4 +82,20 @@ pub async fn check_invariants(store: &Store, pool: &PoolKey, ids: &[ApplicationI
     view.pool
         .check_invariants(offered)
         .unwrap_or_else(|violation| panic!("invariant broken: {violation:?}"));
+    view
+}
+
+async fn check_log(store: &Store, pool: &PoolKey, view: &kezek_functions::store::PoolView) {
+    // Issue 13: the pool's log holds every change, and replays clean through the rules.
+    let entries = store.log_entries(pool, 0).await.expect("log");
+    assert_eq!(entries.len() as u64, view.log_size, "the log's head counts its entries");
+    let findings =
+        kezek_functions::commands::transparency::replay_pool(store, pool, support::monday())
+            .await
+            .expect("replayed");
+    assert!(findings.is_empty(), "the pool's log does not replay: {findings:#?}");
+    if let Some(last) = entries.last() {
+        let last = kezek_rules::transparency::AuditEntry::decode(last).expect("canonical");
+        assert_eq!(last.counters_after, view.pool.counters, "the log ends at the pool's counters");
+    }
 }

@@ -11,7 +11,7 @@ use kezek_functions::rules::places::{GroupId, PlaceCounters};
 
 use crate::queue_head::queued;
 use crate::support::{monday, store_with_demo};
-use crate::{app, check_invariants, outbox, pool};
+use crate::{app, check_counters, outbox, pool};
 
 fn publish(group: &str, count: u32) -> PlacesInput {
     PlacesInput { action: PlacesAction::Publish, group_id: GroupId(group.into()), count }
@@ -48,7 +48,7 @@ async fn a_hundred_places_are_offered_in_a_few_transactions() {
         .filter(|notice| published.offered.contains(&notice.notice.application_id))
         .count();
     assert_eq!(turn_came, 100, "one notice per offer, in the same transactions");
-    check_invariants(&store, &pool(2023), &ids).await;
+    check_counters(&store, &pool(2023), &ids).await;
     assert_eq!(
         store.load_pool(&pool(2023)).await.expect("pool").pool.counters,
         PlaceCounters { unreserved: 0, offered: 100, free_choice: 0 }
@@ -97,7 +97,7 @@ async fn two_engines_and_a_sweep_at_once_offer_each_place_once() {
     all.sort();
     all.dedup();
     assert_eq!(all.len(), first.len() + second.len(), "no application offered twice");
-    check_invariants(&store, &pool(2024), &ids).await;
+    check_counters(&store, &pool(2024), &ids).await;
     assert_eq!(
         store.load_pool(&pool(2024)).await.expect("pool").pool.counters,
         PlaceCounters { unreserved: 0, offered: 70, free_choice: 0 }

@@ -2,7 +2,8 @@ use chrono::{Duration, TimeZone, Utc};
 use kezek_functions::commands::choose::{choose, ChooseInput};
 use kezek_functions::commands::places::{change_places, PlacesAction, PlacesInput};
 use kezek_functions::commands::sign::{sign, SignInput};
-use kezek_functions::commands::{writes, RegionRules};
+use kezek_functions::commands::writes::{self, Logged};
+use kezek_functions::commands::RegionRules;
 use kezek_functions::rules::application::{ApplicationState, Command, NoticeKind, Priority};
 use kezek_functions::rules::places::PlaceCounters;
 use kezek_functions::signature::{HmacTestVerifier, SignedChoice};
@@ -223,13 +224,19 @@ async fn a_transition_from_a_stale_read_writes_nothing() {
             .expect("allowed")
     };
     let (first, second) = (into(kk.clone()), into(ru.clone()));
-    let mut transaction = Transaction::new();
-    writes::transition(&mut transaction, store.table(), &snapshot, &first, "test").expect("items");
+    let (sign_kk, sign_ru) =
+        (Command::Sign { group_id: kk }, Command::Sign { group_id: ru.clone() });
+    let mut transaction = Transaction::logged(view.log());
+    let logged = Logged::new(&sign_kk, &rules.policy);
+    writes::transition(&mut transaction, store.table(), &snapshot, &first, logged, "test")
+        .expect("items");
     store.commit(transaction).await.expect("first wins");
     let before = (store.load_pool(&pool(2023)).await.expect("pool"), outbox(&store).await.len());
 
-    let mut transaction = Transaction::new();
-    writes::transition(&mut transaction, store.table(), &snapshot, &second, "test").expect("items");
+    let mut transaction = Transaction::logged(view.log());
+    let logged = Logged::new(&sign_ru, &rules.policy);
+    writes::transition(&mut transaction, store.table(), &snapshot, &second, logged, "test")
+        .expect("items");
     let error = store.commit(transaction).await.expect_err("stale");
     assert_eq!((error.code(), error.status()), ("version_conflict", 409));
     let after = store.load_pool(&pool(2023)).await.expect("pool");

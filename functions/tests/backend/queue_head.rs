@@ -11,7 +11,7 @@ use kezek_functions::store::transact::to_item;
 use kezek_functions::store::Store;
 
 use crate::support::{child, monday, parent, store_with_demo};
-use crate::{app, check_invariants, pool};
+use crate::{app, check_counters, pool};
 
 /// Writes queued applications directly (as a big queue would stand), `n`-th registered at
 /// `first + n ms`; returns their ids in writing order.
@@ -127,7 +127,7 @@ async fn offers_follow_the_rules_order_reading_only_the_heads_of_the_classes() {
     for id in expected {
         assert_eq!(app(&store, id).await.state, "offered");
     }
-    check_invariants(&store, &pool(2023), &ids).await;
+    check_counters(&store, &pool(2023), &ids).await;
 
     // Ten more places: the walk goes on behind the offered heads.
     let published = change_places(
@@ -152,7 +152,7 @@ async fn offers_follow_the_rules_order_reading_only_the_heads_of_the_classes() {
         &general[12],
     ];
     assert_eq!(published.offered.iter().collect::<Vec<_>>(), expected);
-    check_invariants(&store, &pool(2023), &ids).await;
+    check_counters(&store, &pool(2023), &ids).await;
 }
 
 #[tokio::test]
@@ -168,5 +168,5 @@ async fn too_young_children_at_the_head_are_skipped_across_pages_and_keep_their_
         .expect("published");
     assert_eq!(published.offered, ids[40..43].to_vec());
     assert_eq!(app(&store, &ids[0]).await.state, "queued");
-    check_invariants(&store, &pool(2024), &ids).await;
+    check_counters(&store, &pool(2024), &ids).await;
 }

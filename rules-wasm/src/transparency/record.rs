@@ -15,7 +15,7 @@ use crate::places::{GroupId, PlaceCounters, PlaceMove};
 use crate::policy::{Policy, PriorityRatio};
 use std::cmp::Ordering;
 
-use crate::queue::{by_registration, QueueEntry, QueueOrder};
+use crate::queue::{by_registration, ClassCounts, QueueEntry, QueueOrder};
 use crate::time::Instant;
 
 /// The first local date on which a child born on `birth_date` has the policy's minimum age:
@@ -239,6 +239,33 @@ pub fn offer_reasons(
             })
         })
         .collect()
+}
+
+/// The reason of the offer the stepping [`crate::turn_engine::TurnEngine`] just made, from
+/// its walk: `walked` is [`crate::turn_engine::TurnEngine::walked`] right after it returned
+/// [`crate::turn_engine::TurnStep::Offer`] for an application of `priority` (the engine walks
+/// the queue in order, so the entries walked before it are the applications ahead of it).
+pub fn walked_offer_reason(
+    walked: ClassCounts,
+    priority: Priority,
+    ratio: PriorityRatio,
+) -> RuleResult<Reason> {
+    let in_class = match priority {
+        Priority::OutOfTurn => walked.out_of_turn,
+        Priority::FirstPriority => walked.first_priority,
+        Priority::General => walked.general,
+    };
+    let walked_total = walked.total();
+    let (Some(class_rank), Some(position)) = (in_class.checked_sub(1), walked_total.checked_sub(1))
+    else {
+        return Err(RuleError::ApplicationNotInQueue);
+    };
+    let too_large = || RuleError::QueueTooLarge { length: walked_total as usize };
+    Ok(Reason::Offer {
+        position: u32::try_from(position).map_err(|_| too_large())?,
+        class_rank: u32::try_from(class_rank).map_err(|_| too_large())?,
+        ratio_step: ratio_step(priority, class_rank, ratio),
+    })
 }
 
 /// Which source a referral's place came from, for readers of the entry.

@@ -1,0 +1,87 @@
+//! `/transparency`: the pools' public logs (issue 13), unauthenticated, in the C2SP formats:
+//! the verifier key (`GET /transparency/key`, signed-note `vkey`), each pool's latest signed
+//! checkpoint and the ones before it, its tiles and entry bundles (tlog-tiles), and
+//! consistency proofs between two of its tree sizes. Served by the catalog group.
+
+use kezek_rules::places::PoolKey;
+use kezek_rules::transparency::TileId;
+use lambda_http::http::Method;
+use serde::Serialize;
+
+use super::{method_not_allowed, no_route, Call, Reply, Router};
+use crate::commands::transparency;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Consistency {
+    from: u64,
+    to: u64,
+    /// The proof's hashes, base64 (RFC 9162 §2.1.4).
+    proof: Vec<String>,
+}
+
+/// Whether `path` is a tile's: its last segments are a C2SP path (`x001`, `005.p`), which the
+/// route checks with [`TileId::parse`] instead of the identifier rule of every other path.
+pub(super) fn is_tile_path(path: &[&str]) -> bool {
+    path.first() == Some(&"transparency") && path.get(3) == Some(&"tile")
+}
+
+fn pool_of(region: &str, year: &str) -> Result<PoolKey> {
+    super::input::identifier("the region id", region)?;
+    let group_year = year
+        .parse::<i32>()
+        .ok()
+        .filter(|year| (1900..=2200).contains(year))
+        .ok_or_else(|| Error::invalid("the group year is a year"))?;
+    Ok(PoolKey { region_id: region.to_owned(), group_year })
+}
+
+fn size(text: &str) -> Result<u64> {
+    text.parse().map_err(|_| Error::invalid("a tree size is a whole number"))
+}
+
+/// The routes below `/transparency`.
+pub(super) async fn route(
+    router: &Router,
+    call: &Call,
+    method: &Method,
+    path: &[&str],
+) -> Result<Reply> {
+    let _ = call;
+    if method != Method::GET {
+        return Err(method_not_allowed());
+    }
+    let store = &router.store;
+    match path {
+        ["key"] => {
+            let vkey = store.log_vkey().await?.ok_or_else(|| Error::not_found("log key"))?;
+            Ok(Reply::text(format!("{vkey}\n")))
+        }
+        [region, year, "checkpoint"] => {
+            let pool = pool_of(region, year)?;
+            let latest = store.latest_checkpoint(&pool).await?;
+            Ok(Reply::text(latest.ok_or_else(|| Error::not_found("checkpoint"))?.note))
+        }
+        [region, year, "checkpoints", tree_size] => {
+            let pool = pool_of(region, year)?;
+            let stored = store.checkpoint_at(&pool, size(tree_size)?).await?;
+            Ok(Reply::text(stored.ok_or_else(|| Error::not_found("checkpoint"))?.note))
+        }
+        [region, year, "consistency", from, to] => {
+            let pool = pool_of(region, year)?;
+            let (from, to) = (size(from)?, size(to)?);
+            let proof = transparency::consistency(store, &pool, from, to).await?;
+            Reply::ok(&Consistency { from, to, proof })
+        }
+        [region, year, "tile", rest @ ..] if !rest.is_empty() => {
+            let pool = pool_of(region, year)?;
+            let tile_path = format!("tile/{}", rest.join("/"));
+            TileId::parse(&tile_path)
+                .map_err(|error| Error::invalid_field("tile", error.code().to_owned()))?;
+            let bytes = store.log_tile(&pool, &tile_path).await?;
+            Ok(Reply::bytes(bytes.ok_or_else(|| Error::not_found("tile"))?))
+        }
+        _ => Err(no_route()),
+    }
+}
