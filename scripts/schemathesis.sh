@@ -93,7 +93,7 @@ run() { # name token path-regex
     --no-color \
     "${args[@]}" "$@"
 }
-run public "" '^/(regions|auth/(challenge|login)$)' "$@"
+run public "" '^/(regions|referrals|transparency|auth/(challenge|login)$)' "$@"
 run applicant "$APPLICANT" '^/(applications|auth/profile$)' "$@"
 run staff "$STAFF" '^/staff/' "$@"
 run operator "$OPERATOR" '^/operator/' "$@"

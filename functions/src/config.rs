@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 
 /// The settings the binaries read through [`setting`] (the template↔code test checks that
 /// the SAM template passes each one to the functions that need it).
-pub const SETTINGS: [&str; 4] = [SESSION_KEY, TRUST_ANCHORS, CRL, ORGANISATIONS];
+pub const SETTINGS: [&str; 5] = [SESSION_KEY, TRUST_ANCHORS, CRL, ORGANISATIONS, LOG_KEY];
 /// The HMAC key of session tokens, base64 (every HTTP binary).
 pub const SESSION_KEY: &str = "SESSION_KEY";
 /// PEM bundle of the NCA root and intermediate certificates (sign, auth).
@@ -31,6 +31,8 @@ pub const TRUST_ANCHORS: &str = "TRUST_ANCHORS";
 pub const CRL: &str = "CRL";
 /// JSON directory of organisation BINs: staff and operators (auth).
 pub const ORGANISATIONS: &str = "ORGANISATIONS";
+/// The transparency logs' signing key (Go note signer-key text): the sweep.
+pub const LOG_KEY: &str = "LOG_KEY";
 
 /// Local runs only: the endpoint of an SSM-compatible server (moto).
 pub const SSM_ENDPOINT_VARIABLE: &str = "KEZEK_SSM_ENDPOINT";

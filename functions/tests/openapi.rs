@@ -43,6 +43,7 @@ fn document() -> Value {
 /// Routes that need no session.
 fn public(path: &str) -> bool {
     path.starts_with("/regions")
+        || path.starts_with("/transparency/")
         || path.starts_with("/referrals/")
         || path == "/auth/challenge"
         || path == "/auth/login"
@@ -326,6 +327,20 @@ impl Api {
         assert!(operation["responses"]["200"]["content"]["application/pdf"].is_object());
         let key = ("GET".to_owned(), template.to_owned(), 200);
         *self.contract.seen.lock().expect("lock").entry(key).or_default() += 1;
+    }
+
+    /// A public GET answered 200 with `kind` (not JSON), as the document lists it; its bytes.
+    async fn raw(&self, template: &str, path: &str, kind: &str) -> Vec<u8> {
+        let response = self.router.at(monday()).handle(event("GET", path, &[], None)).await;
+        assert_eq!(response.status().as_u16(), 200, "GET {path}");
+        let answered = response.headers().get("content-type").and_then(|v| v.to_str().ok());
+        assert_eq!(answered, Some(kind), "GET {path}");
+        let operation = &self.contract.document["paths"][template]["get"];
+        let media = kind.split(';').next().expect("media type");
+        assert!(operation["responses"]["200"]["content"][media].is_object(), "GET {template}");
+        let key = ("GET".to_owned(), template.to_owned(), 200);
+        *self.contract.seen.lock().expect("lock").entry(key).or_default() += 1;
+        response.body().as_ref().to_vec()
     }
 
     async fn get(&self, template: &str, path: &str, who: &Who) -> (u16, Value) {
@@ -912,6 +927,56 @@ async fn sequence() {
     assert_eq!((verified.0, verified.1["status"].as_str()), (200, Some("valid")));
     assert_eq!(api.get(verify, "/referrals/AAAAAAAAAAAAAAAAAAAAAAnone", &Who::Nobody).await.0, 404);
 
+    // Issue 13: the pool's transparency log, public, after the sweep's checkpoint.
+    let signer = kezek_functions::transparency::LogSigner::from_key_text(
+        &kezek_functions::transparency::LogSigner::generate("kezek.test").expect("key"),
+    )
+    .expect("signer");
+    assert_eq!(api.get("/transparency/key", "/transparency/key", &Who::Nobody).await.0, 404);
+    kezek_functions::commands::transparency::checkpoint_pools(api.router.store(), &signer, now)
+        .await
+        .expect("checkpoints");
+    let vkey = api.raw("/transparency/key", "/transparency/key", "text/plain; charset=utf-8").await;
+    assert_eq!(String::from_utf8(vkey).expect("text").trim(), signer.vkey());
+    let log_path = format!("/transparency/{REGION}/2023");
+    let note = api
+        .raw(
+            "/transparency/{region}/{year}/checkpoint",
+            &format!("{log_path}/checkpoint"),
+            "text/plain; charset=utf-8",
+        )
+        .await;
+    let note = String::from_utf8(note).expect("text");
+    let size: u64 = note.lines().nth(1).and_then(|line| line.parse().ok()).expect("size line");
+    api.raw(
+        "/transparency/{region}/{year}/checkpoints/{size}",
+        &format!("{log_path}/checkpoints/{size}"),
+        "text/plain; charset=utf-8",
+    )
+    .await;
+    let tile = "/transparency/{region}/{year}/tile/{tile+}";
+    api.raw(tile, &format!("{log_path}/tile/0/000.p/{size}"), "application/octet-stream").await;
+    api.raw(tile, &format!("{log_path}/tile/entries/000.p/{size}"), "application/octet-stream")
+        .await;
+    assert_eq!(api.get(tile, &format!("{log_path}/tile/9/x"), &Who::Nobody).await.0, 400);
+    assert_eq!(api.get(tile, &format!("{log_path}/tile/0/001"), &Who::Nobody).await.0, 404);
+    let consistency = "/transparency/{region}/{year}/consistency/{from}/{to}";
+    let proof =
+        api.get(consistency, &format!("{log_path}/consistency/1/{size}"), &Who::Nobody).await;
+    assert_eq!(proof.0, 200, "{}", proof.1);
+    assert_eq!(
+        api.get(consistency, &format!("{log_path}/consistency/0/{size}"), &Who::Nobody).await.0,
+        400
+    );
+    let log = "/applications/{id}/log";
+    let logged = api.get(log, &format!("/applications/{id}/log"), &applicant(&mother)).await;
+    assert_eq!(logged.0, 200, "{}", logged.1);
+    assert!(!logged.1["entries"].as_array().expect("entries").is_empty());
+    assert_eq!(
+        api.get(log, &format!("/applications/{id}/log"), &applicant(&stranger)).await.0,
+        403
+    );
+
     // Extend, cancel, withdraw, enrol.
     let extend = "/applications/{id}/extend";
     let cancel = "/applications/{id}/cancel";
@@ -1341,13 +1406,14 @@ fn listed(error: &Error) {
     }
 }
 
-const ROLES: [Role; 7] = [
+const ROLES: [Role; 8] = [
     Role::Idempotency,
     Role::Child,
     Role::Nonce,
     Role::Application,
     Role::Group,
     Role::Pool,
+    Role::Log,
     Role::Record,
 ];
 

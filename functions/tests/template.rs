@@ -403,6 +403,7 @@ fn needs() -> BTreeMap<String, BTreeSet<String>> {
         ("KEZEK_CRL_GRACE_HOURS".to_owned(), eds.clone()),
         ("KEZEK_REVOCATION_UNKNOWN".to_owned(), eds),
         (config::value_variable(config::ORGANISATIONS), auth),
+        (config::value_variable(config::LOG_KEY), ["sweep".to_owned()].into()),
         ("KEZEK_EMAIL_TOPIC_ARN".to_owned(), ["notify".to_owned()].into()),
         // The referral PDF's QR code: the verification page's URL.
         ("KEZEK_VERIFY_URL".to_owned(), [Group::Applications.binary().to_owned()].into()),

@@ -42,7 +42,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let router = Router::from_env(&ALL_GROUPS).await?.with_clock(clock.clone());
     let sns = sns_client(Some(&options.sns_endpoint)).await;
     let notify = setup::prepare(router.store(), &sns, &options).await?;
-    let log_key = kezek_functions::config::required_setting("LOG_KEY").await?;
+    let log_key =
+        kezek_functions::config::required_setting(kezek_functions::config::LOG_KEY).await?;
     let log_signer = kezek_functions::transparency::LogSigner::from_key_text(&log_key)
         .map_err(|error| format!("KEZEK_LOG_KEY: {}", error.code()))?;
     let state =

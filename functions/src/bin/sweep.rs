@@ -24,7 +24,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let table = std::env::var("KEZEK_TABLE").map_err(|_| "KEZEK_TABLE is not set")?;
     let store = Store::from_env(table).await;
-    let key = required_setting("LOG_KEY").await?;
+    let key = required_setting(kezek_functions::config::LOG_KEY).await?;
     let signer = LogSigner::from_key_text(&key).map_err(|error| error.code())?;
     let (store, signer) = (&store, &signer);
     lambda_runtime::run(service_fn(move |_event: LambdaEvent<serde_json::Value>| async move {

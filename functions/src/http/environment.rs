@@ -16,6 +16,7 @@
 //! | `KEZEK_S3_ENDPOINT` (variable only) | local runs only: an S3 server (moto) | sign, auth, crl_fetch |
 //! | `KEZEK_STAGE_KIND`, `KEZEK_CRL_GRACE_HOURS`, `KEZEK_REVOCATION_UNKNOWN` (variables only) | test stage or production, CRL grace, policy for unknown revocation ([`config::EdsOptions`]) | sign, auth |
 //! | `KEZEK_ORGANISATIONS` | JSON directory of organisation BINs (staff, operators) | auth |
+//! | `KEZEK_LOG_KEY` | the transparency logs' Ed25519 signing key, Go note signer-key text (`commands::transparency`) | sweep |
 //! | `KEZEK_TEST_SIGNING_SECRET` (variable only) | builds with the `test-verifier` feature only (never a Lambda): the HMAC test verifier for `sign` | sign |
 //! | `KEZEK_DYNAMODB_ENDPOINT` (variable only) | local runs only: DynamoDB Local | every binary |
 //! | `KEZEK_SSM_ENDPOINT` (variable only) | local runs only: an SSM server (moto) | every binary |

@@ -267,8 +267,20 @@ impl Api {
                 .await
                 .expect("scan");
             for item in page.items() {
+                // Binary attributes (the transparency log's bundles and tiles) as base64 text.
+                let item: std::collections::HashMap<_, _> = item
+                    .iter()
+                    .map(|(name, value)| match value {
+                        aws_sdk_dynamodb::types::AttributeValue::B(bytes) => {
+                            use base64::Engine;
+                            let text = base64::engine::general_purpose::STANDARD.encode(bytes);
+                            (name.clone(), aws_sdk_dynamodb::types::AttributeValue::S(text))
+                        }
+                        value => (name.clone(), value.clone()),
+                    })
+                    .collect();
                 let value: BTreeMap<String, Value> =
-                    serde_dynamo::from_item(item.clone()).expect("item as JSON");
+                    serde_dynamo::from_item(item).expect("item as JSON");
                 items.push(serde_json::to_string(&value).expect("JSON"));
             }
             start = page.last_evaluated_key().cloned();
