@@ -8,6 +8,7 @@
 
 pub use kezek_rules as rules;
 
+pub mod audit;
 pub mod commands;
 pub mod config;
 pub mod crl_fetch;

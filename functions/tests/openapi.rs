@@ -968,6 +968,16 @@ async fn sequence() {
         api.get(consistency, &format!("{log_path}/consistency/0/{size}"), &Who::Nobody).await.0,
         400
     );
+    let context = "/transparency/{region}/{year}/context";
+    let answered = api.get(context, &format!("{log_path}/context"), &Who::Nobody).await;
+    assert_eq!(answered.0, 200, "{}", answered.1);
+    let daily = "/transparency/{region}/{year}/daily/{from}/{to}";
+    let (from, to) = ((now - Duration::days(60)).date_naive(), now.date_naive());
+    let lists = api.get(daily, &format!("{log_path}/daily/{from}/{to}"), &Who::Nobody).await;
+    assert_eq!(lists.0, 200, "{}", lists.1);
+    assert!(!lists.1["days"].as_array().expect("days").is_empty(), "{}", lists.1);
+    let far = (now - Duration::days(100)).date_naive();
+    assert_eq!(api.get(daily, &format!("{log_path}/daily/{far}/{to}"), &Who::Nobody).await.0, 400);
     let log = "/applications/{id}/log";
     let logged = api.get(log, &format!("/applications/{id}/log"), &applicant(&mother)).await;
     assert_eq!(logged.0, 200, "{}", logged.1);

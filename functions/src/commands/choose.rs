@@ -69,7 +69,7 @@ pub(crate) async fn own_application(
 }
 
 /// The years of `calendar` that are not the built-in ones (loaded by operators).
-fn loaded_years(calendar: &WorkingCalendar) -> Vec<CalendarYear> {
+pub(crate) fn loaded_years(calendar: &WorkingCalendar) -> Vec<CalendarYear> {
     let built_in = WorkingCalendar::kazakhstan();
     calendar
         .years()

@@ -203,6 +203,8 @@ pub struct ApplicationLog {
     pub entries: Vec<LoggedEntry>,
     /// Entries of the application logged after the checkpoint (proved by the next one).
     pub pending: u64,
+    /// "Nobody behind me got a place first", from the pool's whole log by the rules.
+    pub waiting: kezek_rules::transparency::fairness::WaitingReport,
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -216,6 +218,7 @@ pub async fn application_log(
     store: &Store,
     pool: &PoolKey,
     application_id: &str,
+    now: Instant,
 ) -> Result<ApplicationLog> {
     let latest = store.latest_checkpoint(pool).await?;
     let (tree, entries) = pool_tree(store, pool).await?;
@@ -245,6 +248,7 @@ pub async fn application_log(
         tree_size: size,
         entries: logged,
         pending,
+        waiting: waiting_over(store, pool, &entries, application_id, now).await?,
     })
 }
 
@@ -305,4 +309,88 @@ pub async fn daily_check(store: &Store, now: Instant) -> Result<Vec<(PoolKey, Re
         findings.extend(found.into_iter().map(|finding| (pool.clone(), finding)));
     }
     Ok(findings)
+}
+
+/// What an auditor needs besides a pool's log (`GET /transparency/{region}/{year}/context`):
+/// the region's public configuration — its clock, its policy history, and the calendar years
+/// operators loaded over the built-in ones. With the log, it is all the replay reads.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditContext {
+    pub region: kezek_rules::application::Region,
+    pub policies: kezek_rules::policy::PolicyHistory,
+    pub calendar_years: Vec<kezek_rules::calendar::CalendarYear>,
+}
+
+pub async fn audit_context(store: &Store, region_id: &str, now: Instant) -> Result<AuditContext> {
+    let book = RegionBook::load(store, region_id, now).await?;
+    Ok(AuditContext {
+        calendar_years: super::choose::loaded_years(&book.calendar),
+        region: book.region,
+        policies: book.policies,
+    })
+}
+
+/// Most days one daily-lists answer covers.
+pub const DAILY_DAYS_MAX: usize = 62;
+
+/// The pool's public daily lists (issue 13 item 5) of the local dates `from..=to` (at most
+/// [`DAILY_DAYS_MAX`] days), from its log's entries by the rules' `daily_lists`.
+pub async fn daily(
+    store: &Store,
+    pool: &PoolKey,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    now: Instant,
+) -> Result<Vec<kezek_rules::transparency::daily::DailyList>> {
+    let days = (to - from).num_days();
+    if days < 0 || days >= DAILY_DAYS_MAX as i64 {
+        return Err(Error::invalid(format!(
+            "the dates must satisfy from <= to, at most {DAILY_DAYS_MAX} days"
+        )));
+    }
+    let book = RegionBook::load(store, &pool.region_id, now).await?;
+    let entries = decoded(&store.log_entries(pool, 0).await?)?;
+    let lists = kezek_rules::transparency::daily::daily_lists(&book.region.clock, &entries);
+    Ok(lists.into_iter().filter(|list| list.date.is_some_and(|d| d >= from && d <= to)).collect())
+}
+
+fn decoded(entries: &[Vec<u8>]) -> Result<Vec<AuditEntry>> {
+    entries
+        .iter()
+        .map(|bytes| {
+            AuditEntry::decode(bytes)
+                .map_err(|error| Error::internal(format!("log entry: {}", error.code())))
+        })
+        .collect()
+}
+
+/// "Nobody behind me got a place first" (issue 13 item 4) for `application_id`, by the
+/// rules' `fairness::waiting_report` over the pool's whole log.
+pub async fn waiting(
+    store: &Store,
+    pool: &PoolKey,
+    application_id: &str,
+    now: Instant,
+) -> Result<kezek_rules::transparency::fairness::WaitingReport> {
+    let entries = store.log_entries(pool, 0).await?;
+    waiting_over(store, pool, &entries, application_id, now).await
+}
+
+async fn waiting_over(
+    store: &Store,
+    pool: &PoolKey,
+    entries: &[Vec<u8>],
+    application_id: &str,
+    now: Instant,
+) -> Result<kezek_rules::transparency::fairness::WaitingReport> {
+    let book = RegionBook::load(store, &pool.region_id, now).await?;
+    let context = ReplayContext {
+        pool,
+        policies: &book.policies,
+        calendar: &book.calendar,
+        clock: &book.region.clock,
+    };
+    let entries = decoded(entries)?;
+    Ok(kezek_rules::transparency::fairness::waiting_report(context, entries, application_id))
 }

@@ -20,7 +20,8 @@ pub async fn download(url: &str) -> Result<Vec<u8>, String> {
         .map_err(|error| error.to_string())?
 }
 
-fn get(url: &str, timeout: Duration, limit: usize) -> Result<Vec<u8>, String> {
+/// A bounded HTTP GET (also the auditor's, `kezek-audit`): 200 and at most `limit` bytes.
+pub fn get(url: &str, timeout: Duration, limit: usize) -> Result<Vec<u8>, String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .http_status_as_error(false)

@@ -78,7 +78,8 @@ pub(super) async fn route(
         (&Method::GET, [id, "log"]) => {
             let item = journal::visible(store, iin, &application_id(id)?).await?;
             let pool = &item.application.pool;
-            Reply::ok(&transparency::application_log(store, pool, &item.application.id.0).await?)
+            let id = &item.application.id.0;
+            Reply::ok(&transparency::application_log(store, pool, id, now).await?)
         }
         (&Method::POST, [id, action]) => {
             action_route(router, call, iin, application_id(id)?, action).await

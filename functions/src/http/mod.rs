@@ -30,6 +30,8 @@
 //! | GET | `/transparency/{region}/{year}/checkpoints/{size}` | anyone | catalog |
 //! | GET | `/transparency/{region}/{year}/consistency/{from}/{to}` | anyone | catalog |
 //! | GET | `/transparency/{region}/{year}/tile/{tile+}` | anyone | catalog |
+//! | GET | `/transparency/{region}/{year}/context` | anyone | catalog |
+//! | GET | `/transparency/{region}/{year}/daily/{from}/{to}` | anyone | catalog |
 //! | GET | `/applications/{id}/log` | applicant (own or linked) | applications |
 //! | POST | `/staff/places` | staff | staff |
 //! | POST | `/staff/applications/{id}/enrol` | staff (referral to their kindergarten) | staff |

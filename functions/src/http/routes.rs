@@ -27,6 +27,8 @@ pub const ROUTES: &[(&str, &str, super::Group)] = {
         ("GET", "/transparency/{region}/{year}/checkpoints/{size}", Catalog),
         ("GET", "/transparency/{region}/{year}/consistency/{from}/{to}", Catalog),
         ("GET", "/transparency/{region}/{year}/tile/{tile+}", Catalog),
+        ("GET", "/transparency/{region}/{year}/context", Catalog),
+        ("GET", "/transparency/{region}/{year}/daily/{from}/{to}", Catalog),
         ("POST", "/staff/places", Staff),
         ("POST", "/staff/applications/{id}/enrol", Staff),
         ("GET", "/staff/referrals", Staff),
@@ -57,8 +59,8 @@ mod tests {
                 .replace("{number}", "R-1")
                 .replace("{code}", "c1")
                 .replace("{size}", "1")
-                .replace("{from}", "1")
-                .replace("{to}", "2")
+                .replace("{from}", "2026-12-01")
+                .replace("{to}", "2026-12-02")
                 .replace("{tile+}", "0/000");
             assert_eq!(super::super::group_of(&method, &concrete), Some(*group), "{method} {path}");
         }

@@ -1,7 +1,8 @@
 //! `/transparency`: the pools' public logs (issue 13), unauthenticated, in the C2SP formats:
 //! the verifier key (`GET /transparency/key`, signed-note `vkey`), each pool's latest signed
 //! checkpoint and the ones before it, its tiles and entry bundles (tlog-tiles), and
-//! consistency proofs between two of its tree sizes. Served by the catalog group.
+//! consistency proofs between two of its tree sizes; what an auditor needs besides the log
+//! (the region's public configuration) and the public daily lists. Served by the catalog group.
 
 use kezek_rules::places::PoolKey;
 use kezek_rules::transparency::TileId;
@@ -21,6 +22,15 @@ struct Consistency {
     proof: Vec<String>,
 }
 
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Daily {
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    /// The local dates in `from..=to` that had entries, in order.
+    days: Vec<kezek_rules::transparency::daily::DailyList>,
+}
+
 /// Whether `path` is a tile's: its last segments are a C2SP path (`x001`, `005.p`), which the
 /// route checks with [`TileId::parse`] instead of the identifier rule of every other path.
 pub(super) fn is_tile_path(path: &[&str]) -> bool {
@@ -37,6 +47,11 @@ fn pool_of(region: &str, year: &str) -> Result<PoolKey> {
     Ok(PoolKey { region_id: region.to_owned(), group_year })
 }
 
+fn date(text: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| Error::invalid("a date is YYYY-MM-DD"))
+}
+
 fn size(text: &str) -> Result<u64> {
     text.parse().map_err(|_| Error::invalid("a tree size is a whole number"))
 }
@@ -48,7 +63,6 @@ pub(super) async fn route(
     method: &Method,
     path: &[&str],
 ) -> Result<Reply> {
-    let _ = call;
     if method != Method::GET {
         return Err(method_not_allowed());
     }
@@ -73,6 +87,16 @@ pub(super) async fn route(
             let (from, to) = (size(from)?, size(to)?);
             let proof = transparency::consistency(store, &pool, from, to).await?;
             Reply::ok(&Consistency { from, to, proof })
+        }
+        [region, year, "context"] => {
+            let pool = pool_of(region, year)?;
+            Reply::ok(&transparency::audit_context(store, &pool.region_id, call.now).await?)
+        }
+        [region, year, "daily", from, to] => {
+            let pool = pool_of(region, year)?;
+            let (from, to) = (date(from)?, date(to)?);
+            let days = transparency::daily(store, &pool, from, to, call.now).await?;
+            Reply::ok(&Daily { from, to, days })
         }
         [region, year, "tile", rest @ ..] if !rest.is_empty() => {
             let pool = pool_of(region, year)?;

@@ -98,7 +98,8 @@ async fn every_change_is_logged_checkpointed_proved_and_replayed() {
     // The checkpoint is a C2SP signed note of this pool's origin under the log's key …
     let key = signer.verifier_key().clone();
     let origin = pool_origin("kezek.test", &pool);
-    let checkpoint = open_checkpoint(&new.note, &origin, &[key.clone()]).expect("verifies");
+    let checkpoint =
+        open_checkpoint(&new.note, &origin, std::slice::from_ref(&key)).expect("verifies");
     let other = new_signer();
     assert!(open_checkpoint(&new.note, &origin, &[other.verifier_key().clone()]).is_err());
     assert_eq!(store.log_vkey().await.expect("read"), Some(signer.vkey()));
@@ -113,8 +114,10 @@ async fn every_change_is_logged_checkpointed_proved_and_replayed() {
     // Every application's entries are included; the offers carry their queue position.
     let mut kinds = Vec::new();
     for kid in &kids {
-        let log = application_log(&store, &pool, &kid.id.0).await.expect("log");
+        let log = application_log(&store, &pool, &kid.id.0, expires_at).await.expect("log");
         assert_eq!((log.tree_size, log.pending), (checkpoint.size, 0));
+        // Issue 13 item 4: in an honest log nobody behind got a place first.
+        assert!(log.waiting.nobody_behind_first, "{:?}", log.waiting);
         for logged in &log.entries {
             let bytes = STANDARD.decode(&logged.entry).expect("base64");
             let proof = hashes(&logged.inclusion_proof);

@@ -10,6 +10,7 @@ pub use api_gateway::event;
 
 mod actions;
 mod applications;
+mod audit;
 mod catalog_and_auth;
 mod edge;
 mod referral_pdf;
