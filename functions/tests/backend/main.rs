@@ -7,6 +7,7 @@ mod offer_batches;
 mod places_and_sign;
 mod positions;
 mod queue_head;
+mod random_mix;
 mod sign_basis;
 mod staff_referrals;
 mod support;
