@@ -978,6 +978,10 @@ async fn sequence() {
     assert!(!lists.1["days"].as_array().expect("days").is_empty(), "{}", lists.1);
     let far = (now - Duration::days(100)).date_naive();
     assert_eq!(api.get(daily, &format!("{log_path}/daily/{far}/{to}"), &Who::Nobody).await.0, 400);
+    let forecast = "/applications/{id}/forecast";
+    let answered =
+        api.get(forecast, &format!("/applications/{id}/forecast"), &applicant(&mother)).await;
+    assert_eq!(answered.0, 200, "{}", answered.1);
     let log = "/applications/{id}/log";
     let logged = api.get(log, &format!("/applications/{id}/log"), &applicant(&mother)).await;
     assert_eq!(logged.0, 200, "{}", logged.1);

@@ -23,6 +23,7 @@ pub mod context;
 pub mod deadline;
 pub mod eligibility;
 pub mod error;
+pub mod forecast;
 pub mod iin;
 pub mod js;
 pub mod places;

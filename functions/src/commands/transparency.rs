@@ -394,3 +394,39 @@ async fn waiting_over(
     let entries = decoded(entries)?;
     Ok(kezek_rules::transparency::fairness::waiting_report(context, entries, application_id))
 }
+
+/// `GET /applications/{id}/forecast` (issue 15): the waiting-time forecast of an application
+/// that waits in the queue, computed by the rules from its pool's public log
+/// (`transparency::forecast_input`); `forecast` is `None` when it does not wait (offered,
+/// referred, enrolled, removed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationForecast {
+    pub forecast: Option<kezek_rules::forecast::Forecast>,
+    /// Entries of the pool's log the forecast was computed from.
+    pub log_size: u64,
+}
+
+pub async fn application_forecast(
+    store: &Store,
+    pool: &PoolKey,
+    application_id: &str,
+    now: Instant,
+) -> Result<ApplicationForecast> {
+    let book = RegionBook::load(store, &pool.region_id, now).await?;
+    let entries = decoded(&store.log_entries(pool, 0).await?)?;
+    let log_size = entries.len() as u64;
+    let context = ReplayContext {
+        pool,
+        policies: &book.policies,
+        calendar: &book.calendar,
+        clock: &book.region.clock,
+    };
+    let forecast = kezek_rules::transparency::forecast_input::forecast_from_log(
+        context,
+        entries,
+        application_id,
+        now,
+    );
+    Ok(ApplicationForecast { forecast, log_size })
+}

@@ -75,6 +75,11 @@ pub(super) async fn route(
             let url = referral_pdf::verify_url(&referral_pdf::verify_page()?, &paper.code);
             Ok(Reply::pdf(referral_pdf::render(&paper, &url)?))
         }
+        (&Method::GET, [id, "forecast"]) => {
+            let item = journal::visible(store, iin, &application_id(id)?).await?;
+            let (pool, id) = (&item.application.pool, &item.application.id.0);
+            Reply::ok(&transparency::application_forecast(store, pool, id, now).await?)
+        }
         (&Method::GET, [id, "log"]) => {
             let item = journal::visible(store, iin, &application_id(id)?).await?;
             let pool = &item.application.pool;
@@ -84,9 +89,10 @@ pub(super) async fn route(
         (&Method::POST, [id, action]) => {
             action_route(router, call, iin, application_id(id)?, action).await
         }
-        (_, [] | [_] | [_, "log"] | [_, "documents", _] | [_, "documents", _, "pdf"]) => {
-            Err(method_not_allowed())
-        }
+        (
+            _,
+            [] | [_] | [_, "log" | "forecast"] | [_, "documents", _] | [_, "documents", _, "pdf"],
+        ) => Err(method_not_allowed()),
         (&Method::GET, [_, _]) => Err(method_not_allowed()),
         _ => Err(no_route()),
     }

@@ -33,6 +33,7 @@
 //! | GET | `/transparency/{region}/{year}/context` | anyone | catalog |
 //! | GET | `/transparency/{region}/{year}/daily/{from}/{to}` | anyone | catalog |
 //! | GET | `/applications/{id}/log` | applicant (own or linked) | applications |
+//! | GET | `/applications/{id}/forecast` | applicant (own or linked) | applications |
 //! | POST | `/staff/places` | staff | staff |
 //! | POST | `/staff/applications/{id}/enrol` | staff (referral to their kindergarten) | staff |
 //! | POST | `/operator/regions` | operator (their region) | operator |

@@ -285,3 +285,60 @@ fn batch_item(
     item.insert("bundle".into(), AttributeValue::B(bundle.into()));
     item
 }
+
+#[tokio::test]
+async fn the_forecast_comes_from_the_pools_log_and_says_when_history_is_too_short() {
+    use kezek_functions::commands::transparency::application_forecast;
+    use kezek_functions::rules::forecast::Forecast;
+    let store = store_with_demo().await;
+    let start = monday() - Duration::days(150);
+    let mut kids = Vec::new();
+    for n in 0..12u16 {
+        let registered = start + Duration::minutes(i64::from(n));
+        let birth = (2023, 2, 1 + u32::from(n));
+        let priority = if n % 4 == 3 { Priority::FirstPriority } else { Priority::General };
+        kids.push(enqueue_child(&store, &parent(n), &child(birth, n), priority, registered).await);
+    }
+    let last = kids[10].id.0.clone();
+    let early = application_forecast(&store, &pool(2023), &last, start + Duration::days(1))
+        .await
+        .expect("forecast");
+    assert!(
+        matches!(early.forecast, Some(Forecast::TooLittleHistory { months_of_history: 0, .. })),
+        "{early:?}"
+    );
+    // Five months with one place a month, each offer taken (signed) at once.
+    let verifier = HmacTestVerifier::new(b"forecast");
+    for month in 0..5 {
+        let at = start + Duration::days(30 * month + 3);
+        let kk = group("tk-001", 2023, "kk");
+        let publish = PlacesInput { action: PlacesAction::Publish, group_id: kk.clone(), count: 1 };
+        let published = change_places(&store, "tk-001", &publish, None, at).await.expect("pub");
+        for id in published.offered {
+            let n = kids.iter().position(|kid| kid.id == id).expect("ours") as u16;
+            let input = ChooseInput { application_id: id.clone(), group_id: kk.clone() };
+            let choice = choose(&store, &parent(n), &input, at).await.expect("choice");
+            let signature = SignedChoice {
+                signature_base64: verifier.sign_as(&parent(n), choice.signed_text.as_bytes()),
+                certificate_base64: None,
+            };
+            let input = SignInput { nonce: choice.nonce, signature, expected_version: None };
+            sign(&store, &verifier, &parent(n), &input, None, at).await.expect("signed");
+        }
+    }
+    let now = start + Duration::days(160);
+    let answered = application_forecast(&store, &pool(2023), &last, now).await.expect("forecast");
+    let Some(Forecast::Range { likely_from, likely_to, months_of_history, .. }) = answered.forecast
+    else {
+        panic!("five months of history give a range: {answered:?}")
+    };
+    assert!(months_of_history >= 5, "{months_of_history}");
+    assert!(likely_from <= likely_to);
+    // About one place a month and seven children ahead: not this month, within a few years.
+    let this_month = kezek_functions::rules::forecast::month_of(now.date_naive());
+    assert!(likely_from > this_month, "{likely_from}");
+    assert!(likely_to < this_month + Duration::days(5 * 365), "{likely_to}");
+    // A referred application has no forecast.
+    let referred = application_forecast(&store, &pool(2023), &kids[0].id.0, now).await.expect("f");
+    assert_eq!(referred.forecast, None);
+}

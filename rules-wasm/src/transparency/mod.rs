@@ -16,6 +16,7 @@ pub mod daily;
 pub mod entry;
 pub mod error;
 pub mod fairness;
+pub mod forecast_input;
 pub mod merkle;
 pub mod note;
 pub mod queue_view;

@@ -64,6 +64,11 @@ impl QueueView {
         self.classes[class_of(entry.priority)].remove(&Ranked(entry.clone()));
     }
 
+    /// The waiting applications of `priority`'s class, in queue order.
+    pub fn class(&self, priority: Priority) -> impl Iterator<Item = &QueueEntry> {
+        self.classes[class_of(priority)].iter().map(|ranked| &ranked.0)
+    }
+
     pub fn counts(&self) -> ClassCounts {
         ClassCounts {
             out_of_turn: self.classes[0].len() as u64,

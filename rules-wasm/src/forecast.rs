@@ -1,0 +1,313 @@
+//! Issue 15 item 1: "when will we likely get a place?" — a waiting-time forecast for one
+//! application, by simulating its pool's queue forward many times (seeded, deterministic).
+//!
+//! **How it is computed** (the page shows this paragraph): the applications ahead in queue
+//! order are counted by class (out of turn, first priority, general), each with the date it
+//! becomes old enough. Each simulated month takes its number of offers from a month of the
+//! pool's own history (drawn at random from the last months), and its new out-of-turn (and,
+//! other classes' children, who join ahead of it or keep taking their classes' share of the
+//! ratio. Offers go down the
+//! queue as the turn engine makes them — out of turn first, then first priority and general
+//! by the region's ratio, children too young skipped — and a child ahead who is offered a
+//! place takes it with the pool's own share of offers that ended in a referral, or else stays
+//! ahead (R5). The month of this application's first offer is recorded; over
+//! [`RUNS`] runs the months give the ranges: half of the runs fall within the 50 % range, nine
+//! in ten by the 90 % date. With fewer than [`HISTORY_MONTHS_MIN`] months of history the
+//! forecast says so instead of guessing.
+//!
+//! The core works on counts, not on the queue: a run costs the offers it simulates, so a
+//! pool of 50,000 applications costs what a pool of 50 does, plus sorting the dates once.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use crate::application::Priority;
+use crate::policy::PriorityRatio;
+use crate::queue::{next_class, ClassCounts};
+
+/// Simulated futures per forecast.
+pub const RUNS: usize = 400;
+/// Longest future simulated: beyond it a run counts as "not within the horizon".
+pub const HORIZON_MONTHS: u32 = 60;
+/// Months of history the forecast needs before it gives a range.
+pub const HISTORY_MONTHS_MIN: usize = 3;
+/// Most months of history used (the most recent).
+pub const HISTORY_MONTHS_MAX: usize = 24;
+/// Most offers one simulated month makes (a bound far above any pool's history).
+const OFFERS_PER_MONTH_MAX: u32 = 100_000;
+
+/// One month of a pool's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MonthHistory {
+    /// Offers the turn engine made.
+    pub offers: u32,
+    /// Of those, offers that ended in a referral (signed).
+    pub taken: u32,
+    /// New applications by class (out of turn, first priority, general).
+    pub arrivals: [u32; 3],
+}
+
+/// What the forecast of one application is computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForecastInput {
+    /// The month the forecast starts (the first day of the current local month).
+    pub from_month: NaiveDate,
+    pub priority: Priority,
+    pub eligible_from: NaiveDate,
+    /// By class, in queue order, the dates on which the applications that compete for the
+    /// places before this one become old enough: of the classes before its own, all waiting;
+    /// of its own, those ahead of it (later classes take their share of the ratio whatever
+    /// their number).
+    pub ahead: [Vec<NaiveDate>; 3],
+    /// The pool's last months, oldest first (at most [`HISTORY_MONTHS_MAX`] are used).
+    pub history: Vec<MonthHistory>,
+    pub ratio: PriorityRatio,
+    /// Makes the runs reproducible (e.g. a hash of the application id).
+    pub seed: u64,
+}
+
+/// The forecast of one application.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum Forecast {
+    /// Too little history to say anything honest.
+    TooLittleHistory { months_of_history: u32, months_needed: u32 },
+    /// The ranges, as first days of months.
+    Range {
+        /// Half of the runs had the first offer from `from` to `to` (quartiles).
+        likely_from: NaiveDate,
+        likely_to: NaiveDate,
+        /// Nine in ten had it by this month; `None` when more than one in ten did not
+        /// within the horizon.
+        by_ninety: Option<NaiveDate>,
+        /// Runs with no offer within [`HORIZON_MONTHS`], of [`RUNS`].
+        beyond_horizon: u32,
+        runs: u32,
+        months_of_history: u32,
+    },
+}
+
+/// xorshift64*: small, deterministic, the same natively and in WebAssembly.
+#[derive(Debug, Clone)]
+struct Seeded(u64);
+
+impl Seeded {
+    fn new(seed: u64) -> Self {
+        Self(seed | 1)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    /// `true` with probability `numerator / denominator`.
+    fn chance(&mut self, numerator: u32, denominator: u32) -> bool {
+        denominator == 0 || (self.next() % u64::from(denominator)) < u64::from(numerator)
+    }
+}
+
+fn class_index(priority: Priority) -> usize {
+    match priority {
+        Priority::OutOfTurn => 0,
+        Priority::FirstPriority => 1,
+        Priority::General => 2,
+    }
+}
+
+fn month_index(from: NaiveDate, date: NaiveDate) -> i64 {
+    i64::from(date.year() - from.year()) * 12 + i64::from(date.month0()) - i64::from(from.month0())
+}
+
+/// The month (from the start) from which a child who becomes old enough on `date` counts as
+/// eligible: its own month if that is by the 15th, else the next (places come all month long).
+fn eligible_month(from: NaiveDate, date: NaiveDate) -> u32 {
+    let month = month_index(from, date) + i64::from(date.day() > 15);
+    month.clamp(0, i64::from(HORIZON_MONTHS) + 1) as u32
+}
+
+/// One class's applications ahead, in queue order, as one run sees them: the months they
+/// become eligible, which of them took a place, and the ones that came later (eligible).
+#[derive(Debug, Clone)]
+struct Line {
+    eligible: Vec<u32>,
+    gone: Vec<bool>,
+    /// Leading entries all gone: where each month's walk starts.
+    start: usize,
+    /// Applications of this class that came during the run and still wait (after `eligible`).
+    arrived: u64,
+}
+
+impl Line {
+    fn reset(&mut self) {
+        self.gone.iter_mut().for_each(|gone| *gone = false);
+        self.start = 0;
+        self.arrived = 0;
+    }
+}
+
+/// Where one month's walk stands in a line.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cursor {
+    index: usize,
+    arrived: u64,
+}
+
+/// What the walk finds next in a line of a class ahead.
+enum Next {
+    Child(usize),
+    Arrived,
+    End,
+}
+
+fn next_in(line: &Line, cursor: &mut Cursor) -> Next {
+    while cursor.index < line.eligible.len() && line.gone[cursor.index] {
+        cursor.index += 1;
+    }
+    if cursor.index < line.eligible.len() {
+        Next::Child(cursor.index)
+    } else if cursor.arrived < line.arrived {
+        Next::Arrived
+    } else {
+        Next::End
+    }
+}
+
+/// The month (from the start) of this application's first offer in one run, if within the
+/// horizon. The walk is the turn engine's: each month from the head of the queue, classes by
+/// the ratio ([`next_class`]); a child too young is passed over and still counts for its
+/// class's turn; a child offered a place takes it (`taken` of `offered`) or stays.
+fn one_run(
+    input: &ForecastInput,
+    history: &[MonthHistory],
+    lines: &mut [Line; 3],
+    rng: &mut Seeded,
+) -> Option<u32> {
+    let mine = class_index(input.priority);
+    let my_month = eligible_month(input.from_month, input.eligible_from);
+    let (offered, taken) = history
+        .iter()
+        .fold((0u32, 0u32), |(o, t), month| (o + month.offers, t + month.taken.min(month.offers)));
+    lines.iter_mut().for_each(Line::reset);
+    for month in 0..HORIZON_MONTHS {
+        let sample = history[rng.below(history.len())];
+        for (class, line) in lines.iter_mut().enumerate().take(mine) {
+            line.arrived += u64::from(sample.arrivals[class]);
+        }
+        let mut cursors = [Cursor::default(); 3];
+        for (cursor, line) in cursors.iter_mut().zip(lines.iter()) {
+            cursor.index = line.start;
+        }
+        let mut walked = ClassCounts::default();
+        let mut places = sample.offers.min(OFFERS_PER_MONTH_MAX);
+        // Each step offers a place or passes over a child too young: bounded by both.
+        let steps_max =
+            places as usize + lines.iter().map(|line| line.eligible.len()).sum::<usize>();
+        for _ in 0..steps_max {
+            if places == 0 {
+                break;
+            }
+            // Classes after this one's, and this one's behind it, always have children.
+            let more = [0, 1, 2].map(|class| {
+                class >= mine || !matches!(next_in(&lines[class], &mut cursors[class]), Next::End)
+            });
+            let Some(priority) = next_class(walked, more, input.ratio) else { break };
+            let class = class_index(priority);
+            match priority {
+                Priority::OutOfTurn => walked.out_of_turn += 1,
+                Priority::FirstPriority => walked.first_priority += 1,
+                Priority::General => walked.general += 1,
+            }
+            if class > mine {
+                places -= 1;
+                continue;
+            }
+            let line = &mut lines[class];
+            match next_in(line, &mut cursors[class]) {
+                Next::Child(index) => {
+                    cursors[class].index += 1;
+                    if line.eligible[index] <= month {
+                        places -= 1;
+                        if rng.chance(taken, offered) {
+                            line.gone[index] = true;
+                        }
+                    }
+                }
+                Next::Arrived => {
+                    places -= 1;
+                    if rng.chance(taken, offered) {
+                        line.arrived -= 1;
+                    } else {
+                        cursors[class].arrived += 1;
+                    }
+                }
+                // This application's turn in its class: its offer, or (too young) the next one's.
+                Next::End if month >= my_month => return Some(month),
+                Next::End => places -= 1,
+            }
+        }
+        for line in lines.iter_mut() {
+            while line.start < line.gone.len() && line.gone[line.start] {
+                line.start += 1;
+            }
+        }
+    }
+    None
+}
+
+fn quantile(sorted: &[u32], numerator: usize, denominator: usize) -> Option<u32> {
+    let index = (sorted.len() * numerator).div_ceil(denominator).saturating_sub(1);
+    sorted.get(index).copied()
+}
+
+/// The forecast (see the module documentation).
+pub fn forecast(input: &ForecastInput) -> Forecast {
+    let start = input.history.len().saturating_sub(HISTORY_MONTHS_MAX);
+    let history = &input.history[start..];
+    if history.len() < HISTORY_MONTHS_MIN {
+        return Forecast::TooLittleHistory {
+            months_of_history: history.len() as u32,
+            months_needed: HISTORY_MONTHS_MIN as u32,
+        };
+    }
+    let mut rng = Seeded::new(input.seed);
+    let mut lines = input.ahead.each_ref().map(|dates| {
+        let eligible: Vec<u32> =
+            dates.iter().map(|date| eligible_month(input.from_month, *date)).collect();
+        Line { gone: vec![false; eligible.len()], eligible, start: 0, arrived: 0 }
+    });
+    let mut months: Vec<u32> = Vec::with_capacity(RUNS);
+    let mut beyond = 0u32;
+    for _ in 0..RUNS {
+        match one_run(input, history, &mut lines, &mut rng) {
+            Some(month) => months.push(month),
+            None => beyond += 1,
+        }
+    }
+    months.sort_unstable();
+    // Runs beyond the horizon count as the latest months.
+    let all: Vec<u32> = months.iter().copied().chain((0..beyond).map(|_| HORIZON_MONTHS)).collect();
+    let month = |index: Option<u32>| {
+        index
+            .filter(|m| *m < HORIZON_MONTHS)
+            .and_then(|m| input.from_month.checked_add_months(Months::new(m)))
+    };
+    let horizon = input.from_month.checked_add_months(Months::new(HORIZON_MONTHS));
+    let likely_from = month(quantile(&all, 1, 4)).or(horizon).unwrap_or(input.from_month);
+    let likely_to = month(quantile(&all, 3, 4)).or(horizon).unwrap_or(input.from_month);
+    Forecast::Range {
+        likely_from,
+        likely_to,
+        by_ninety: month(quantile(&all, 9, 10)),
+        beyond_horizon: beyond,
+        runs: RUNS as u32,
+        months_of_history: history.len() as u32,
+    }
+}
+
+/// The first day of the month of `date`.
+pub fn month_of(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).unwrap_or(date)
+}
