@@ -33,6 +33,11 @@ pub struct EnqueueOutput {
 
 /// Puts the child in the queue of its pool. Refusals: the rules' (region not served, IIN,
 /// age), `duplicate_application`; a repeat with the same idempotency key returns the first result.
+///
+/// `applicant_iin` is the session's identity and is not checked again here: the login verified
+/// it under the stage's subject rules (a production stage accepts only IINs with a valid check
+/// digit; a test stage also NCA's test subjects such as `IIN123456789011`), and the session
+/// token is the service's own HMAC. The child's IIN and the second parent's are checked fully.
 pub async fn enqueue(
     store: &Store,
     applicant_iin: &str,
@@ -70,7 +75,6 @@ async fn attempt(
     idempotency: Option<&Idempotency>,
     now: Instant,
 ) -> Result<EnqueueOutput> {
-    Iin::parse(applicant_iin)?;
     let rules = RegionRules::load(store, &input.region_id, now).await?;
     let request = EnqueueRequest {
         application_id: ApplicationId(ids::application_id()?),
