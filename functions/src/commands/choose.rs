@@ -11,7 +11,7 @@ use kezek_rules::places::GroupId;
 use kezek_rules::time::Instant;
 use serde::{Deserialize, Serialize};
 
-use super::RegionRules;
+use super::choose_reads::{choice_reads, ChoiceReads};
 use crate::error::{Error, Result};
 use crate::ids;
 use crate::store::items::{ApplicationItem, ChoiceBasisItem, Keys, NonceItem};
@@ -95,9 +95,9 @@ pub async fn choose(
     input: &ChooseInput,
     now: Instant,
 ) -> Result<ChooseOutput> {
-    let item = own_application(store, &input.application_id, applicant_iin).await?;
-    let rules = RegionRules::load(store, &item.application.pool.region_id, now).await?;
-    let view = store.load_pool(&item.application.pool).await?;
+    // One read once this process knows the group's pool (`choose_reads`), then one transaction.
+    let ChoiceReads { item, rules, view } =
+        choice_reads(store, &input.application_id, &input.group_id, applicant_iin, now).await?;
     // Ask the rules whether signing this choice would be allowed now (R4); nothing is written.
     item.application.apply(
         &Command::Sign { group_id: input.group_id.clone() },
