@@ -1,12 +1,13 @@
 //! What `choose` reads (issue 11 item 3): one BatchGetItem of the application, its region,
-//! its pool's counters and the chosen group.
+//! its pool's counters, the chosen group and the request's idempotency record.
 //!
 //! Every key but the application's follows from the group's pool, and a group's pool never
 //! changes (its birth year and its kindergarten's region are fixed when it is loaded), so
 //! this process remembers each group's pool once it has read it; the next choice of that
-//! group asks for all four items at once. The first choice of a group in a process (or one
-//! whose remembered pool is not the application's) reads the application first, then the
-//! other three: two reads.
+//! group asks for all of them at once. The first choice of a group in a process (or one
+//! whose remembered pool is not the application's) reads the application (and the
+//! idempotency record) first, then the other three: two reads. A repeat of an idempotency
+//! key is answered from that read (its first result) before anything else is decided.
 //!
 //! The rules see the pool's counters and the chosen group only. While that group has a free
 //! place that is the same answer as over all groups (the other groups only count for R4's
@@ -24,11 +25,11 @@ use kezek_rules::application::ApplicationId;
 use kezek_rules::places::{GroupId, GroupPlaces, Pool, PoolKey};
 use kezek_rules::time::Instant;
 
-use super::choose::own_application;
+use super::choose::ChooseOutput;
 use super::context::RegionBook;
-use super::RegionRules;
+use super::{Idempotency, RegionRules};
 use crate::error::{Error, Result};
-use crate::store::items::{ApplicationItem, GroupItem, PoolItem, RegionItem};
+use crate::store::items::{ApplicationItem, GroupItem, IdempotencyItem, PoolItem, RegionItem};
 use crate::store::keys::{self, Key};
 use crate::store::reads::{from_item, PoolView, RawItem};
 use crate::store::Store;
@@ -80,30 +81,62 @@ fn visible(raw: Option<RawItem>, applicant_iin: &str) -> Result<ApplicationItem>
     Ok(item)
 }
 
-/// The application, its region's rules at `now` and its pool as the choice of `group` needs.
+/// What the reads answer: the first result of a repeated idempotency key, or the basis.
+#[derive(Debug, Clone)]
+pub(crate) enum Read {
+    Replay(Box<ChooseOutput>),
+    Basis(Box<ChoiceReads>),
+}
+
+/// The first result stored under `idempotency`'s key, if any; refused when that key was
+/// used for another request.
+fn replay(idempotency: &Idempotency, raw: Option<RawItem>) -> Result<Option<ChooseOutput>> {
+    let Some(raw) = raw else { return Ok(None) };
+    let item: IdempotencyItem = from_item(raw)?;
+    if item.request_hash != idempotency.request_hash {
+        return Err(Error::IdempotencyKeyReused);
+    }
+    serde_json::from_str(&item.response).map(Some).map_err(|e| Error::internal(e.to_string()))
+}
+
+/// The application and the idempotency record, with `more` keys, in one BatchGetItem.
+async fn first_read(
+    store: &Store,
+    id: &ApplicationId,
+    idempotency: Option<&Idempotency>,
+    more: &[Key],
+) -> Result<(Option<RawItem>, Option<RawItem>, HashMap<Key, RawItem>)> {
+    let application_key = keys::application(id);
+    let idempotency_key = idempotency.map(|i| keys::idempotency(&i.scope, &i.key));
+    let mut wanted = vec![application_key.clone()];
+    wanted.extend(idempotency_key.clone());
+    wanted.extend_from_slice(more);
+    let mut found = store.batch_get(&wanted).await?;
+    let record = idempotency_key.and_then(|key| found.remove(&key));
+    Ok((found.remove(&application_key), record, found))
+}
+
+/// The application, its region's rules at `now` and its pool as the choice of `group` needs,
+/// or the first result of a repeated idempotency key.
 pub(crate) async fn choice_reads(
     store: &Store,
     id: &ApplicationId,
     group: &GroupId,
     applicant_iin: &str,
+    idempotency: Option<&Idempotency>,
     now: Instant,
-) -> Result<ChoiceReads> {
-    let application_key = keys::application(id);
-    let (item, found) = match known_pool(store.table(), group) {
-        Some(pool) => {
-            let mut wanted = vec![application_key.clone()];
-            wanted.extend(basis_keys(&pool, group));
-            let mut found = store.batch_get(&wanted).await?;
-            let item = visible(found.remove(&application_key), applicant_iin)?;
-            let same_pool = item.application.pool == pool;
-            (item, same_pool.then_some(found))
-        }
-        None => (own_application(store, id, applicant_iin).await?, None),
-    };
+) -> Result<Read> {
+    let known = known_pool(store.table(), group);
+    let more = known.as_ref().map(|pool| basis_keys(pool, group).to_vec()).unwrap_or_default();
+    let (application, record, found) = first_read(store, id, idempotency, &more).await?;
+    if let Some(first) = idempotency.map(|i| replay(i, record)).transpose()?.flatten() {
+        return Ok(Read::Replay(Box::new(first)));
+    }
+    let item = visible(application, applicant_iin)?;
     let pool = item.application.pool.clone();
-    let mut found = match found {
-        Some(found) => found,
-        None => store.batch_get(&basis_keys(&pool, group)).await?,
+    let mut found = match known {
+        Some(known) if known == pool => found,
+        _ => store.batch_get(&basis_keys(&pool, group)).await?,
     };
     let [region_key, pool_key, group_key] = basis_keys(&pool, group);
     let region: RegionItem =
@@ -118,7 +151,7 @@ pub(crate) async fn choice_reads(
         }
         _ => store.load_pool(&pool).await?,
     };
-    Ok(ChoiceReads { item, rules, view })
+    Ok(Read::Basis(Box::new(ChoiceReads { item, rules, view })))
 }
 
 /// The pool's counters with the one group chosen.

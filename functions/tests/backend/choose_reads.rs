@@ -3,11 +3,14 @@
 //! counters, chosen group: 4 items) and one transaction; the first choice of a group reads
 //! the application first (2 reads). The refusals stay the precise ones: a full group is
 //! `group_full` while another group of the pool has a place (the whole pool is read then),
+//! a repeated idempotency key gets its first result from the one read (the key's record is
+//! read in the batch and written in the transaction), a key reused for another request is
+//! `idempotency_key_reused`,
 //! a group of another pool is `group_not_in_pool` even when this process remembers that
 //! group's pool, a stranger is `forbidden`. Both choices then sign on their stored basis and
 //! the pool's invariants hold.
 
-use kezek_functions::commands::choose::{choose, ChooseInput};
+use kezek_functions::commands::choose::{choose, choose_once, ChooseInput};
 use kezek_functions::commands::places::{change_places, PlacesAction, PlacesInput};
 use kezek_functions::commands::sign::{sign, SignInput};
 use kezek_functions::rules::application::{ApplicationId, Priority};
@@ -68,9 +71,25 @@ async fn choose_reads_once_and_writes_once_with_the_precise_refusals() {
     let first = first.expect("first choice");
     assert_eq!((usage.round_trips, usage.items_read), (3, 4), "first choice of kk: {usage:?}");
     let (second, usage) = measured(&store, &parent(2), &ids[1], &kk).await;
-    let second = second.expect("second choice");
+    second.expect("second choice");
     assert_eq!(usage.round_trips, 2, "1 read + 1 transaction: {usage:?}");
     assert_eq!(usage.items_read, 4, "application, region, pool, group: {usage:?}");
+
+    // As the HTTP route runs it, with its idempotency key: still 1 read + 1 transaction.
+    let input = ChooseInput { application_id: ids[1].clone(), group_id: kk.clone() };
+    let before = store.usage();
+    let second = choose_once(&store, &parent(2), &input, "choose-1", monday()).await;
+    let second = second.expect("choice with a key");
+    let usage = store.usage().since(before);
+    assert_eq!(usage.round_trips, 2, "with the key's record in both: {usage:?}");
+    let before = store.usage();
+    let repeat = choose_once(&store, &parent(2), &input, "choose-1", monday()).await;
+    assert_eq!(repeat.expect("replayed"), second, "the first result");
+    let usage = store.usage().since(before);
+    assert_eq!((usage.round_trips, usage.items_read), (1, 5), "answered from the read: {usage:?}");
+    let other = ChooseInput { group_id: ru.clone(), ..input.clone() };
+    let reused = choose_once(&store, &parent(2), &other, "choose-1", monday()).await;
+    assert_eq!(reused.expect_err("another request").code(), "idempotency_key_reused");
 
     // R3 on the one-read path; a group of another pool this process knows the pool of.
     let (stranger, usage) = measured(&store, &parent(3), &ids[0], &kk).await;
