@@ -24,6 +24,9 @@ use kezek_functions::store::tally::tally_items;
 use kezek_functions::store::transact::to_item;
 use kezek_functions::store::Store;
 
+#[path = "bench/city.rs"]
+mod city;
+
 const REGION: &str = "kz-zhetisu-taldykorgan";
 const BIG_POOL_APPLICATIONS: usize = 100_000;
 const SMALL_POOL_APPLICATIONS: usize = 1_000;
@@ -152,6 +155,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
     store.create_table().await?;
     load_demo(&store).await?;
     let now = Utc.with_ymd_and_hms(2026, 3, 2, 5, 0, 0).single().ok_or("instant")?;
+    if std::env::var_os("KEZEK_BENCH_ONLY_CITY").is_some() {
+        return city::city_round(&store, now + Duration::days(365))
+            .await
+            .map_err(|error| error as Box<dyn Error>);
+    }
 
     // One enqueue, TIMED times (2023 pool).
     let mut enqueues = Timings::new();
@@ -292,5 +300,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
         usage.round_trips,
         usage.capacity_units
     );
+
+    // A city's round a year later: 25,000 places over 5 pools, offers, notices delivered.
+    city::city_round(&store, now + Duration::days(365))
+        .await
+        .map_err(|error| error as Box<dyn Error>)?;
     Ok(())
 }

@@ -11,7 +11,8 @@ use kezek_rules::places::GroupId;
 use kezek_rules::time::Instant;
 use serde::{Deserialize, Serialize};
 
-use super::RegionRules;
+use super::choose_reads::{choice_reads, ChoiceReads, Read};
+use super::Idempotency;
 use crate::error::{Error, Result};
 use crate::ids;
 use crate::store::items::{ApplicationItem, ChoiceBasisItem, Keys, NonceItem};
@@ -89,15 +90,56 @@ pub(crate) fn calendar_with(years: &[CalendarYear]) -> Result<WorkingCalendar> {
     }
 }
 
+/// Issues the bytes to sign for the choice of `input.group_id` (no idempotency key).
 pub async fn choose(
     store: &Store,
     applicant_iin: &str,
     input: &ChooseInput,
     now: Instant,
 ) -> Result<ChooseOutput> {
-    let item = own_application(store, &input.application_id, applicant_iin).await?;
-    let rules = RegionRules::load(store, &item.application.pool.region_id, now).await?;
-    let view = store.load_pool(&item.application.pool).await?;
+    issue(store, applicant_iin, input, None, now).await
+}
+
+/// `POST /applications/{id}/choose` with its idempotency key: the key's record is read in
+/// choose's one read and written in its one transaction; a repeat gets the first result.
+pub async fn choose_once(
+    store: &Store,
+    applicant_iin: &str,
+    input: &ChooseInput,
+    idempotency_key: &str,
+    now: Instant,
+) -> Result<ChooseOutput> {
+    let idempotency = Idempotency::new(applicant_iin, idempotency_key, &("choose", input))?;
+    match issue(store, applicant_iin, input, Some(&idempotency), now).await {
+        // The same key committed by a concurrent repeat first: its result.
+        Err(error @ Error::Condition(Role::Idempotency)) => {
+            idempotency.replay(store).await?.ok_or(error)
+        }
+        done => done,
+    }
+}
+
+async fn issue(
+    store: &Store,
+    applicant_iin: &str,
+    input: &ChooseInput,
+    idempotency: Option<&Idempotency>,
+    now: Instant,
+) -> Result<ChooseOutput> {
+    // One read once this process knows the group's pool (`choose_reads`), then one transaction.
+    let reads = choice_reads(
+        store,
+        &input.application_id,
+        &input.group_id,
+        applicant_iin,
+        idempotency,
+        now,
+    )
+    .await?;
+    let ChoiceReads { item, rules, view } = match reads {
+        Read::Replay(first) => return Ok(*first),
+        Read::Basis(reads) => *reads,
+    };
     // Ask the rules whether signing this choice would be allowed now (R4); nothing is written.
     item.application.apply(
         &Command::Sign { group_id: input.group_id.clone() },
@@ -117,19 +159,18 @@ pub async fn choose(
         &nonce,
         expires_at,
     );
-    let nonce_item = NonceItem {
-        keys: Keys::base(keys::choice_nonce(&nonce)),
-        nonce: nonce.clone(),
-        application_id: input.application_id.clone(),
-        group_id: input.group_id.clone(),
-        applicant_iin: applicant_iin.to_owned(),
+    let output = ChooseOutput {
+        signed_base64: STANDARD.encode(signed_text.as_bytes()),
+        signed_text,
+        nonce,
         expires_at,
-        signed_text: signed_text.clone(),
-        used_at: None,
+        application_version: item.version,
     };
+    let mut transaction = Transaction::new();
+    transaction.put_new(Role::Nonce, store.table(), &nonce_item(&output, input, applicant_iin))?;
     // What `sign` needs, as read here: it signs on this basis with one read and one transaction.
     let basis = ChoiceBasisItem {
-        keys: Keys::base(keys::choice_basis(&nonce)),
+        keys: Keys::base(keys::choice_basis(&output.nonce)),
         application: item.clone(),
         pool: view.pool.clone(),
         group: group.clone(),
@@ -139,15 +180,24 @@ pub async fn choose(
         calendar_years: loaded_years(&rules.calendar),
         log_size: view.log_size,
     };
-    let mut transaction = Transaction::new();
-    transaction.put_new(Role::Nonce, store.table(), &nonce_item)?;
     transaction.put_new(Role::Record, store.table(), &basis)?;
+    if let Some(idempotency) = idempotency {
+        idempotency.put(&mut transaction, store.table(), &output, now)?;
+    }
     store.commit(transaction).await?;
-    Ok(ChooseOutput {
-        nonce,
-        signed_base64: STANDARD.encode(signed_text.as_bytes()),
-        signed_text,
-        expires_at,
-        application_version: item.version,
-    })
+    Ok(output)
+}
+
+/// The one-time nonce of `output`, bound to the application, group and applicant.
+fn nonce_item(output: &ChooseOutput, input: &ChooseInput, applicant_iin: &str) -> NonceItem {
+    NonceItem {
+        keys: Keys::base(keys::choice_nonce(&output.nonce)),
+        nonce: output.nonce.clone(),
+        application_id: input.application_id.clone(),
+        group_id: input.group_id.clone(),
+        applicant_iin: applicant_iin.to_owned(),
+        expires_at: output.expires_at,
+        signed_text: output.signed_text.clone(),
+        used_at: None,
+    }
 }

@@ -36,6 +36,11 @@ pub struct EnqueueOutput {
 
 /// Puts the child in the queue of its pool. Refusals: the rules' (region not served, IIN,
 /// age), `duplicate_application`; a repeat with the same idempotency key returns the first result.
+///
+/// `applicant_iin` is the session's identity and is not checked again here: the login verified
+/// it under the stage's subject rules (a production stage accepts only IINs with a valid check
+/// digit; a test stage also NCA's test subjects such as `IIN123456789011`), and the session
+/// token is the service's own HMAC. The child's IIN and the second parent's are checked fully.
 pub async fn enqueue(
     store: &Store,
     applicant_iin: &str,
@@ -73,7 +78,6 @@ async fn attempt(
     idempotency: Option<&Idempotency>,
     now: Instant,
 ) -> Result<EnqueueOutput> {
-    Iin::parse(applicant_iin)?;
     // The pool's log head is read beside the region's rules (the pool follows from the
     // child's IIN; the rules' enqueue below refuses an IIN that does not parse).
     let pool = Iin::parse(&input.child_iin).ok().map(|iin| PoolKey {

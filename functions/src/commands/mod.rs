@@ -5,6 +5,7 @@ pub mod actions;
 pub mod calendar;
 pub mod catalog;
 pub mod choose;
+mod choose_reads;
 mod context;
 pub mod enqueue;
 mod idempotency;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{method_not_allowed, no_route, Call, Reply, Router};
 use crate::commands::actions::{self, ActionInput, ExtendInput, SecondParentInput};
-use crate::commands::choose::{choose, ChooseInput};
+use crate::commands::choose::{choose_once, ChooseInput};
 use crate::commands::enqueue::{enqueue, EnqueueInput};
 use crate::commands::journal;
 use crate::commands::referral_verify;
@@ -129,9 +129,8 @@ async fn action_route(
         "choose" => {
             let body: ChooseBody = call.body()?;
             let input = ChooseInput { application_id: id, group_id: body.group_id };
-            let output =
-                router.once(iin, call, "choose", &input, choose(store, iin, &input, now)).await?;
-            Reply::ok(&output)
+            let key = call.idempotency_key().unwrap_or_default();
+            Reply::ok(&choose_once(store, iin, &input, key, now).await?)
         }
         "sign" => {
             let body: SignBody = call.body()?;
@@ -183,8 +182,8 @@ pub(super) async fn choose_route(
             let id = application_id(id)?;
             let body: ChooseBody = call.body()?;
             let input = ChooseInput { application_id: id, group_id: body.group_id };
-            let run = choose(&router.store, iin, &input, call.now);
-            Reply::ok(&router.once(iin, call, "choose", &input, run).await?)
+            let key = call.idempotency_key().unwrap_or_default();
+            Reply::ok(&choose_once(&router.store, iin, &input, key, call.now).await?)
         }
         (&Method::GET, [_, _]) => Err(method_not_allowed()),
         _ => Err(no_route()),

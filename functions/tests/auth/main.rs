@@ -24,6 +24,7 @@ mod ocsp_responder;
 mod pki;
 mod revocation;
 mod script;
+mod test_stage;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};

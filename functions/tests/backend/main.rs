@@ -1,5 +1,6 @@
 //! Integration tests of the store and the commands against a real DynamoDB Local.
 
+mod choose_reads;
 mod concurrency;
 mod eds;
 mod enqueue;
