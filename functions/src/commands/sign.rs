@@ -120,6 +120,17 @@ impl Basis {
         })
     }
 
+    /// The pool read again (one Query of its partition): `false` when the chosen group is no
+    /// longer in it.
+    async fn with_fresh_pool(&mut self, store: &Store, nonce: &NonceItem) -> Result<bool> {
+        let view = store.load_pool(&self.item.application.pool).await?;
+        let Some(group) = view.group(&nonce.group_id).cloned() else { return Ok(false) };
+        self.log = view.log_head();
+        self.pool = view.pool;
+        self.group = group;
+        Ok(true)
+    }
+
     /// The application, region and pool read now.
     async fn fresh(store: &Store, nonce: &NonceItem, now: Instant) -> Result<Self> {
         let item = own_application(store, &nonce.application_id, &nonce.applicant_iin).await?;
@@ -158,8 +169,16 @@ async fn take_place(
         &nonce.applicant_iin,
         now,
     )?;
-    if let Some(basis) = basis.and_then(|basis| Basis::stored(basis, now)) {
+    if let Some(mut basis) = basis.and_then(|basis| Basis::stored(basis, now)) {
         match attempt(store, nonce, &basis, &evidence, input, idempotency, now).await {
+            // Only the pool moved since the choice (its log grew: any change of the pool):
+            // the pool is read again, the application and the rules stand.
+            Err(Error::Condition(Role::Log)) if basis.with_fresh_pool(store, nonce).await? => {
+                match attempt(store, nonce, &basis, &evidence, input, idempotency, now).await {
+                    Err(error) if worth_fresh_reads(&error) => {}
+                    done => return done,
+                }
+            }
             Err(error) if worth_fresh_reads(&error) => {}
             done => return done,
         }
