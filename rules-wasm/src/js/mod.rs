@@ -12,6 +12,8 @@ pub mod codec;
 pub mod compact;
 pub mod names;
 pub mod shapes;
+#[cfg(feature = "transparency")]
+pub mod verifier;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
