@@ -174,6 +174,11 @@ pub mod exports {
 
     use super::{EntryView, Head};
 
+    /// The lean module's allocator (`js::wasm`, not linked into this module).
+    #[cfg(not(target_feature = "atomics"))]
+    #[global_allocator]
+    static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
     fn thrown<T>(result: Result<T, &'static str>) -> Result<T, JsError> {
         result.map_err(JsError::new)
     }
