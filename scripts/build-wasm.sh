@@ -35,7 +35,9 @@ nightly_ready() {
 }
 
 cargo_args=(-p kezek-rules --target wasm32-unknown-unknown --profile wasm --no-default-features --quiet)
-[ -z "$features" ] || cargo_args+=(--features "$features")
+# A second module is not size-bound like the lean one: its hashing (sha2) is built for speed
+# (inclusion proofs verified in the benchmark, scripts/bench-verifier.mjs).
+[ -z "$features" ] || cargo_args+=(--features "$features" --config 'profile.wasm.package.sha2.opt-level=3')
 if nightly_ready; then
   toolchain=nightly
   target_dir=$CARGO_TARGET_DIR/wasm-nightly
