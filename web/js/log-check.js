@@ -86,7 +86,11 @@ async function checkConsistency(wasm, log, seen, head) {
   let proof = new Uint8Array();
   if (seen.size > 0 && seen.size < head.size) {
     const route = `/transparency/${log.regionId}/${log.groupYear}/consistency/${seen.size}/${head.size}`;
-    proof = concatenated((await get(route, { anonymous: true })).proof);
+    try {
+      proof = concatenated((await get(route, { anonymous: true })).proof);
+    } catch (error) {
+      throw new LogCheckError('consistency', error?.code ?? 'other', { seen: seen.size });
+    }
   }
   checked('consistency', () => wasm.verifyConsistency(seen.size, bytes(seen.root), head.size, head.root, proof),
     { seen: seen.size });
