@@ -10,7 +10,8 @@
 # Usage: scripts/build-wasm.sh                  the browser's lean module (budget 30 KiB gzip)
 #        scripts/build-wasm.sh FEATURES NAME    a second, separately loaded module with extra cargo
 #                                               features (e.g. `transparency verifier`) in pkg/NAME/
-#                                               (module + wasm-bindgen glue); the lean one is untouched.
+#                                               (module + wasm-bindgen glue), copied to web/pkg/NAME/;
+#                                               the lean one is untouched.
 #
 # Panics: where the machine has a nightly toolchain with rust-src and the wasm32 target, std is
 # rebuilt with immediate-abort panics and size-optimised sorts (-Zbuild-std), which removes the
@@ -34,7 +35,9 @@ nightly_ready() {
 }
 
 cargo_args=(-p kezek-rules --target wasm32-unknown-unknown --profile wasm --no-default-features --quiet)
-[ -z "$features" ] || cargo_args+=(--features "$features")
+# A second module is not size-bound like the lean one: its hashing (sha2) is built for speed
+# (inclusion proofs verified in the benchmark, scripts/bench-verifier.mjs).
+[ -z "$features" ] || cargo_args+=(--features "$features" --config 'profile.wasm.package.sha2.opt-level=3')
 if nightly_ready; then
   toolchain=nightly
   target_dir=$CARGO_TARGET_DIR/wasm-nightly
@@ -64,7 +67,10 @@ if [ -n "$features" ]; then
   rm -rf "$out" && mkdir -p "$out"
   wasm-bindgen "$raw" --target web --out-dir "$out" --out-name "$name"
   optimise "$out/${name}_bg.wasm" "$out/${name}_bg.wasm.opt" && mv "$out/${name}_bg.wasm.opt" "$out/${name}_bg.wasm"
-  echo "[build-wasm] $name (features: $features; $toolchain) in $out/: $(sizes "$out/${name}_bg.wasm")"
+  # The page loads it on demand from web/pkg/NAME/ (the lean module's copy below keeps it).
+  rm -rf "web/pkg/$name" && mkdir -p "web/pkg/$name"
+  cp "$out/$name.js" "$out/${name}_bg.wasm" "$out/$name.d.ts" "web/pkg/$name/"
+  echo "[build-wasm] $name (features: $features; $toolchain) in $out/ and web/pkg/$name/: $(sizes "$out/${name}_bg.wasm")"
   exit 0
 fi
 
@@ -110,7 +116,8 @@ fi
 version=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
 sed "s/__VERSION__/$version/" rules-wasm/npm/package.json > pkg/package.json
 cp rules-wasm/npm/README.md pkg/README.md
-rm -rf web/pkg && mkdir -p web/pkg
+# Only the lean module's files: a second module's directory (web/pkg/NAME/) stays.
+mkdir -p web/pkg && find web/pkg -maxdepth 1 -type f -delete
 cp pkg/web/kezek_rules.js pkg/web/kezek_rules_glue.js pkg/web/$wasm pkg/web/kezek_rules.d.ts web/pkg/
 
 gzip_size=$(gzip -9 -c pkg/web/$wasm | wc -c)

@@ -48,6 +48,10 @@ cargo test --workspace --quiet
 
 step "wasm build"
 bash scripts/build-wasm.sh
+# The verifier of the transparency logs (issue 13), loaded by the application's page on demand:
+# its exports (rules-wasm/src/js/verifier.rs, wasm32 only) linted as built.
+cargo clippy -p kezek-rules --target wasm32-unknown-unknown --no-default-features --features transparency --quiet -- -D warnings
+bash scripts/build-wasm.sh transparency verifier
 cargo build -p kezek-rules --example api_json --release --quiet
 
 step "tsc"

@@ -12,6 +12,10 @@ pub mod codec;
 pub mod compact;
 pub mod names;
 pub mod shapes;
+#[cfg(feature = "transparency")]
+pub mod verifier;
 
-#[cfg(target_arch = "wasm32")]
+// The lean module's exports; the verifier module (feature `transparency`) exports only
+// `verifier`'s functions and has its own allocator there.
+#[cfg(all(target_arch = "wasm32", not(feature = "transparency")))]
 mod wasm;

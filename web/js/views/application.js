@@ -10,6 +10,7 @@ import { serverNow } from '../session.js';
 import { fill, regionName, t } from '../texts.js';
 import { actionCards } from './application-actions.js';
 import { chooseCard } from './eligibility.js';
+import { logVerificationCard } from './log-verification.js';
 import { deadlineList, stateWords } from './state.js';
 
 export async function applicationView(id) {
@@ -39,5 +40,6 @@ export async function applicationView(id) {
     h('section', { class: 'card', 'aria-labelledby': 'deadlines-heading' },
       h('h3', { id: 'deadlines-heading', text: texts.deadlinesHeading }),
       deadlineList(details.deadlines, clock)),
-    actionCards(details, clock));
+    actionCards(details, clock),
+    logVerificationCard(application.id, clock));
 }
