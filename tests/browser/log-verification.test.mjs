@@ -123,6 +123,11 @@ test('after the seed steps and a sweep the page verifies the log in the browser 
   const kinds = await page().$$eval('#log-history li', (items) => items.map((item) => item.dataset.kind));
   assert.deepEqual(kinds, ['enqueue', 'offer', 'sign']);
   assert.match(await page().textContent('#log-history li[data-kind="sign"]'), /^Referral issued — \d{1,2} \w+ \d{4}, \d\d:\d\d$/);
+  // Issue 13 item 4: the rules' answer over the pool's log, shown beside the verification.
+  assert.equal(await page().getAttribute('#log-waiting', 'data-state'), 'clean');
+  const places = log.waiting.placements.length;
+  assert.equal((await page().textContent('#log-waiting p')).trim(),
+    `No: of the ${places} places given while this application waited, none went to an application behind it without a lawful reason.`);
   await screenshotLanguages(page(), 'application-log-verified', async (language) => {
     if (language !== 'en') {
       await page().click('#verify-log');

@@ -131,5 +131,5 @@ export async function verifyApplicationLog(applicationId) {
   const seen = remembered(origin);
   if (seen) await checkConsistency(wasm, log, seen, head);
   remember(origin, head);
-  return { checkpoint: true, size: head.size, entries, pending: log.pending, seen: seen?.size ?? null };
+  return { checkpoint: true, size: head.size, entries, pending: log.pending, seen: seen?.size ?? null, waiting: log.waiting };
 }

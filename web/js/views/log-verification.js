@@ -31,6 +31,23 @@ function verifiedText(result) {
   return parts.join(' ');
 }
 
+/** "Nobody behind me got a place first" (issue 13 item 4): the server's answer by the rules
+ * over the pool's whole log; the places that went to applications behind this one, each with
+ * its legitimate reason or as out of order. */
+function waiting(report, clock) {
+  const texts = t();
+  const v = texts.logVerify;
+  if (!report) return null;
+  const behind = report.placements.filter((placement) => placement.behindMe);
+  const clean = report.nobodyBehindFirst;
+  return h('div', { id: 'log-waiting', dataset: { state: clean ? 'clean' : 'out_of_order' } },
+    h('p', { class: `decision ${clean ? 'allowed' : 'blocked'}`, text: clean ? fill(v.nobodyBehind, { count: report.placements.length }) : v.somebodyBehind }),
+    behind.length === 0 ? null : h('ul', {},
+      behind.map((placement) => h('li', { dataset: { reason: placement.reason ?? 'none' } },
+        h('span', { text: fill(v.behindPlacement, { position: placement.theirPosition ?? '?', mine: placement.myPosition }) }),
+        h('span', { class: 'detail', text: ` — ${v.behindReason[placement.reason ?? 'none']} (${formatInstant(texts, placement.at, clock)})` })))));
+}
+
 /** The failure in words: which check, and the rules' code translated (the code itself if unknown). */
 export function failureText(error) {
   const v = t().logVerify;
@@ -50,7 +67,8 @@ async function run(applicationId, clock, output, button) {
       return;
     }
     output.replaceChildren(verdict('verified', verifiedText(result)),
-      h('h4', { text: v.historyHeading }), history(result.entries, clock));
+      h('h4', { text: v.historyHeading }), history(result.entries, clock),
+      h('h4', { text: v.waitingHeading }), waiting(result.waiting, clock));
   } catch (error) {
     const failure = error instanceof LogCheckError ? error : new LogCheckError('other', error?.code ?? 'other');
     output.replaceChildren(verdict('failed', failureText(failure), failure.code));
