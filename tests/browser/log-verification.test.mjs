@@ -213,3 +213,27 @@ test('(c) a tampered entry (one byte flipped in the /log answer) fails its inclu
   // Untouched again, it verifies (and the refusals stored nothing).
   assert.equal((await verify()).state, 'verified');
 });
+
+test('the pool\'s public daily lists show the days\' places, offers and referrals from the log (issue 13 item 5)', async () => {
+  // A range around today: the pool's local date (UTC+5 here) may be tomorrow's UTC date.
+  const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const [from, to] = [day(-1), day(1)];
+  const answer = await ok(api('GET', `/transparency/${REGION}/2024/daily/${from}/${to}`));
+  const offers = answer.days.flatMap((list) => list.offers);
+  const referrals = answer.days.flatMap((list) => list.referrals);
+  assert.ok(offers.length >= 1 && referrals.length >= 1, JSON.stringify(answer));
+  await open(page(), service, `daily.html?lang=en#/${REGION}/2024/${from}/${to}`);
+  assert.equal(await page().textContent('main h2'), `Daily lists: ${REGION}, children born in 2024`);
+  const shown = await page().$$eval('[data-list="offers"] li', (items) => items.map((item) => item.textContent));
+  assert.equal(shown.length, offers.length);
+  assert.ok(shown[0].startsWith(`${offers[0].applicationId.slice(0, 8)}: position ${offers[0].position + 1}, General queue`), shown[0]);
+  const referralsShown = await page().$$eval('[data-list="referrals"] li', (items) => items.length);
+  assert.equal(referralsShown, referrals.length);
+  const published = await page().$$eval('[data-list="placesPublished"] li', (items) => items.map((item) => item.textContent));
+  assert.ok(published.some((line) => line.startsWith(`1 in group ${GROUP}`)), JSON.stringify(published));
+  await assertAccessible(page(), 'daily lists');
+  await screenshotLanguages(page(), 'daily-lists');
+  // A range the API refuses is said, with its code.
+  await open(page(), service, `daily.html?lang=en#/${REGION}/2024/2020-01-01/${to}`);
+  assert.equal(await page().getAttribute('#alert', 'data-code'), 'invalid_input');
+});
