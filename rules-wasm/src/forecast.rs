@@ -22,7 +22,7 @@ use chrono::{Datelike, Months, NaiveDate};
 
 use crate::application::Priority;
 use crate::policy::PriorityRatio;
-use crate::queue::{next_class, ClassCounts};
+use crate::queue::{class_index, next_class, ClassCounts};
 
 /// Simulated futures per forecast.
 pub const RUNS: usize = 400;
@@ -109,15 +109,8 @@ impl Seeded {
     }
 }
 
-fn class_index(priority: Priority) -> usize {
-    match priority {
-        Priority::OutOfTurn => 0,
-        Priority::FirstPriority => 1,
-        Priority::General => 2,
-    }
-}
-
-fn month_index(from: NaiveDate, date: NaiveDate) -> i64 {
+/// Whole calendar months from the month of `from` to the month of `date`.
+pub(crate) fn month_index(from: NaiveDate, date: NaiveDate) -> i64 {
     i64::from(date.year() - from.year()) * 12 + i64::from(date.month0()) - i64::from(from.month0())
 }
 

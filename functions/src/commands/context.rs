@@ -46,6 +46,20 @@ impl RegionBook {
         Ok(Self { region: item.region, policies: item.policy, calendar })
     }
 
+    /// What the replay of `pool`'s transparency log reads besides the log: this region's
+    /// policy history, calendar and clock.
+    pub fn replay_context<'a>(
+        &'a self,
+        pool: &'a kezek_rules::places::PoolKey,
+    ) -> kezek_rules::transparency::ReplayContext<'a> {
+        kezek_rules::transparency::ReplayContext {
+            pool,
+            policies: &self.policies,
+            calendar: &self.calendar,
+            clock: &self.region.clock,
+        }
+    }
+
     pub fn book(&self) -> RuleBook<'_> {
         RuleBook { clock: &self.region.clock, policies: &self.policies, calendar: &self.calendar }
     }

@@ -15,7 +15,7 @@ use kezek_rules::places::PoolKey;
 use kezek_rules::time::Instant;
 use kezek_rules::transparency::merkle::{consistency_proof, inclusion_proof, MemoryTree};
 use kezek_rules::transparency::{
-    pool_origin, replay_log, AuditEntry, Checkpoint, Hash, ReplayContext, ReplayFinding,
+    pool_origin, replay_log, AuditEntry, Checkpoint, Hash, ReplayFinding,
 };
 use serde::Serialize;
 
@@ -276,12 +276,7 @@ pub async fn replay_pool(
 ) -> Result<Vec<ReplayFinding>> {
     let book = RegionBook::load(store, &pool.region_id, now).await?;
     let entries = store.log_entries(pool, 0).await?;
-    let context = ReplayContext {
-        pool,
-        policies: &book.policies,
-        calendar: &book.calendar,
-        clock: &book.region.clock,
-    };
+    let context = book.replay_context(pool);
     Ok(replay_log(context, entries.iter().map(Vec::as_slice)))
 }
 
@@ -385,12 +380,7 @@ async fn waiting_over(
     now: Instant,
 ) -> Result<kezek_rules::transparency::fairness::WaitingReport> {
     let book = RegionBook::load(store, &pool.region_id, now).await?;
-    let context = ReplayContext {
-        pool,
-        policies: &book.policies,
-        calendar: &book.calendar,
-        clock: &book.region.clock,
-    };
+    let context = book.replay_context(pool);
     let entries = decoded(entries)?;
     Ok(kezek_rules::transparency::fairness::waiting_report(context, entries, application_id))
 }
@@ -416,12 +406,7 @@ pub async fn application_forecast(
     let book = RegionBook::load(store, &pool.region_id, now).await?;
     let entries = decoded(&store.log_entries(pool, 0).await?)?;
     let log_size = entries.len() as u64;
-    let context = ReplayContext {
-        pool,
-        policies: &book.policies,
-        calendar: &book.calendar,
-        clock: &book.region.clock,
-    };
+    let context = book.replay_context(pool);
     let forecast = kezek_rules::transparency::forecast_input::forecast_from_log(
         context,
         entries,

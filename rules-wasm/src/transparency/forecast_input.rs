@@ -2,28 +2,17 @@
 //! waits ahead, in which class, old enough from when) and the pool's monthly history of
 //! offers, offers taken and new applications — so anyone holding the log computes the same.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::entry::{AuditEntry, EntryKind, Reason};
 use super::record::eligible_from;
 use super::replay::{Replay, ReplayContext};
 use crate::application::{PlaceSource, Priority};
 use crate::forecast::{
-    forecast, month_of, Forecast, ForecastInput, MonthHistory, HISTORY_MONTHS_MAX,
+    forecast, month_index, month_of, Forecast, ForecastInput, MonthHistory, HISTORY_MONTHS_MAX,
 };
+use crate::queue::class_index;
 use crate::time::Instant;
-
-fn class_of(priority: Priority) -> usize {
-    match priority {
-        Priority::OutOfTurn => 0,
-        Priority::FirstPriority => 1,
-        Priority::General => 2,
-    }
-}
-
-fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
-    i64::from(to.year() - from.year()) * 12 + i64::from(to.month0()) - i64::from(from.month0())
-}
 
 /// The forecast of `application_id` at `now` from the pool's entries in log order; `None`
 /// when the application does not wait in the queue (offered, referred, gone) or is unknown.
@@ -41,8 +30,8 @@ pub fn forecast_from_log(
     for entry in entries {
         let month = month_of(context.clock.local_date(entry.at));
         let first = *first_month.get_or_insert(month);
-        let index = months_between(first, month);
-        if (0..months_between(first, this_month)).contains(&index) {
+        let index = month_index(first, month);
+        if (0..month_index(first, this_month)).contains(&index) {
             let index = index as usize;
             if history.len() <= index {
                 history.resize(index + 1, MonthHistory::default());
@@ -54,7 +43,7 @@ pub fn forecast_from_log(
                     record.taken += 1
                 }
                 (EntryKind::Enqueue, _, Some(subject)) => {
-                    record.arrivals[class_of(subject.priority)] += 1
+                    record.arrivals[class_index(subject.priority)] += 1
                 }
                 _ => {}
             }
@@ -63,7 +52,7 @@ pub fn forecast_from_log(
     }
     if let Some(first) = first_month {
         // Months without any entry are months without offers.
-        let months = months_between(first, this_month).max(0) as usize;
+        let months = month_index(first, this_month).max(0) as usize;
         history.resize(months, MonthHistory::default());
     }
     let start = history.len().saturating_sub(HISTORY_MONTHS_MAX);
@@ -76,12 +65,12 @@ pub fn forecast_from_log(
     let policy = replay.policy_at(now)?;
     let mut ahead: [Vec<NaiveDate>; 3] = Default::default();
     for priority in [Priority::OutOfTurn, Priority::FirstPriority, Priority::General] {
-        let class = class_of(priority);
+        let class = class_index(priority);
         for other in replay.queue().class(priority) {
-            if class > class_of(mine.priority) {
+            if class > class_index(mine.priority) {
                 break;
             }
-            let behind = class == class_of(mine.priority)
+            let behind = class == class_index(mine.priority)
                 && crate::queue::by_registration(other, &mine).is_ge();
             if behind {
                 break;
