@@ -4,6 +4,7 @@ import init, * as rules from './pkg/kezek_rules.js';
 import { fill, languages } from './i18n/index.js';
 import { config } from './js/config.js';
 import { describeSkipped, formatDate as formatDateIn, formatInstant as formatInstantIn, offsetAt } from './js/format.js';
+import { setupPreviewForecast } from './js/preview-forecast.js';
 import { DEADLINES, explanations as explained, STATES, STATES_WITHOUT_EVENT } from './js/states.js';
 
 const params = new URLSearchParams(window.location.search);
@@ -16,6 +17,8 @@ let policy = null;
 /** The API's base URL when its public reads answer (regions, pools' free places), else null. */
 let api = null;
 let poolKey = '';
+/** Relabels the forecast section (js/preview-forecast.js) in the current language. */
+let relabelForecast = () => {};
 
 /** `now` is the browser's clock unless the page is opened with ?now=<RFC 3339 instant>. */
 function now() {
@@ -212,8 +215,7 @@ function render() {
  */
 async function loadPool() {
   if (api === null) return;
-  const child = element('iin').value.length === 12 ? (() => { try { return rules.checkIin({ iin: element('iin').value }); } catch { return null; } })() : null;
-  const birthDate = child?.birthDate ?? element('birth-date').value;
+  const birthDate = birthDateOfChild();
   const region = currentRegion();
   if (!birthDate || !region?.served) return;
   const key = `${region.id}/${birthDate.slice(0, 4)}`;
@@ -243,7 +245,21 @@ function setLanguage(next) {
     // Private windows may refuse storage; the choice then lasts for this page only.
   }
   applyTexts();
+  relabelForecast();
   render();
+}
+
+/** The child's birth date: from a valid IIN (the rules read it), else the date field. */
+function birthDateOfChild() {
+  const iin = element('iin').value;
+  if (iin.length === 12) {
+    try {
+      return rules.checkIin({ iin }).birthDate;
+    } catch {
+      return element('birth-date').value;
+    }
+  }
+  return element('birth-date').value;
 }
 
 /** The regions from the API's public read, or null when the page is served without it. */
@@ -274,6 +290,7 @@ async function start() {
   form.addEventListener('input', () => { render(); loadPool(); });
   form.addEventListener('change', () => { render(); loadPool(); });
   form.addEventListener('submit', (event) => event.preventDefault());
+  relabelForecast = setupPreviewForecast(() => ({ api, texts: texts(), region: currentRegion(), birthDate: birthDateOfChild() }));
   render();
   document.body.dataset.ready = 'true';
 }

@@ -978,6 +978,10 @@ async fn sequence() {
     assert!(!lists.1["days"].as_array().expect("days").is_empty(), "{}", lists.1);
     let far = (now - Duration::days(100)).date_naive();
     assert_eq!(api.get(daily, &format!("{log_path}/daily/{far}/{to}"), &Who::Nobody).await.0, 400);
+    let newcomer = "/transparency/{region}/{year}/forecast/{priority}/{birthDate}";
+    let answered =
+        api.get(newcomer, &format!("{log_path}/forecast/general/2023-05-05"), &Who::Nobody).await;
+    assert_eq!(answered.0, 200, "{}", answered.1);
     let forecast = "/applications/{id}/forecast";
     let answered =
         api.get(forecast, &format!("/applications/{id}/forecast"), &applicant(&mother)).await;

@@ -88,11 +88,16 @@ impl ClassCounts {
     }
 }
 
+/// One turn of the ratio: first priority's members, then general's (at least one each). While
+/// both classes have members (and out of turn none), the order repeats every turn.
+pub fn turn_sizes(ratio: PriorityRatio) -> [u64; 2] {
+    [u64::from(ratio.first_priority.max(1)), u64::from(ratio.general.max(1))]
+}
+
 /// The 0-based position (number of applications ahead) of the application that is the
 /// `rank`-th (0-based, by registration time then id) of its `priority` class.
 pub fn queue_slot(priority: Priority, rank: u64, counts: ClassCounts, ratio: PriorityRatio) -> u64 {
-    let first_per_turn = u64::from(ratio.first_priority.max(1));
-    let general_per_turn = u64::from(ratio.general.max(1));
+    let [first_per_turn, general_per_turn] = turn_sizes(ratio);
     match priority {
         Priority::OutOfTurn => rank,
         Priority::FirstPriority => {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { client, iinFor, startService } from '../e2e/service.mjs';
 import { startStandin } from './ncalayer-standin.mjs';
 import { announced, assertAccessible, launch, open, person, screenshotLanguages, screenshots, settled } from './pages-harness.mjs';
+import { languages } from '../../web/i18n/index.js';
 
 const repository = fileURLToPath(new URL('../../', import.meta.url));
 const GROUP = 'tk-001-2024-kk';
@@ -198,6 +199,19 @@ test('steps 6–7: put a child in the queue from the journal; the application sh
   assert.equal(await dataset('#decision', 'allowed'), 'false');
   assert.deepEqual((await dataset('#decision', 'reasons')).split(' '), server.eligibility.reasons.map((reason) => reason.code));
   assert.equal(await page().isVisible('#choose'), false, '"Choose a state kindergarten" is not shown');
+  // Issue 15 item 1: the forecast, as the server's rules computed it from the pool's log (a
+  // new pool: too little history, said plainly), with how it is computed.
+  const token = await page().evaluate(() => JSON.parse(window.sessionStorage.getItem('kezek.session')).token);
+  const forecast = (await api('GET', `/applications/${first}/forecast`, { token })).body.forecast;
+  await page().waitForSelector('#forecast-too-little, #forecast-likely');
+  if (forecast.kind === 'too_little_history') {
+    assert.equal(await dataset('#forecast-too-little', 'have'), String(forecast.monthsOfHistory));
+    assert.match(await page().textContent('#forecast-too-little'), new RegExp(`${forecast.monthsNeeded} needed`));
+  } else {
+    assert.equal(await dataset('#forecast-likely', 'from'), forecast.likelyFrom);
+    assert.equal(await dataset('#forecast-likely', 'to'), forecast.likelyTo);
+  }
+  assert.match(await page().textContent('#forecast-how'), /played forward 400 times/);
   await screenshotLanguages(page(), 'application-queued');
   await open(page(), service, 'parent.html#/journal');
   assert.equal(await page().textContent(`tr[data-application="${first}"] [data-state]`), 'In queue');
@@ -394,6 +408,21 @@ test('the anonymous preview uses the pool\'s real free places from the public re
   assert.equal(await visitor.inputValue('#groups-free'), String(places.groups.filter((group) => group.free > 0).length));
   assert.equal(await visitor.getAttribute('#groups-free', 'readonly'), '');
   assert.ok(['true', 'false'].includes(await visitor.getAttribute('#decision', 'data-allowed')));
+  // Issue 15 item 1: "if we applied today", from the public forecast route.
+  assert.equal(await visitor.isVisible('#forecast'), true, 'the forecast section is shown with the service');
+  await visitor.selectOption('#forecast-priority', 'first_priority');
+  await visitor.click('#forecast-button');
+  await visitor.waitForSelector('#forecast-too-little, #forecast-likely');
+  const expected = (await api('GET', '/transparency/kz-zhetisu-taldykorgan/2024/forecast/first_priority/2024-05-20')).body.forecast;
+  if (expected.kind === 'range') {
+    assert.equal(await visitor.getAttribute('#forecast-likely', 'data-from'), expected.likelyFrom);
+  } else {
+    assert.equal(await visitor.getAttribute('#forecast-too-little', 'data-have'), String(expected.monthsOfHistory));
+  }
+  await visitor.click('button.language[data-language="kk"]');
+  assert.equal(await visitor.textContent('#forecast-heading'), languages.kk.forecast.previewHeading);
+  assert.equal(await visitor.isVisible('#forecast-too-little, #forecast-likely'), true, 'the answer stays, in Kazakh');
+  await visitor.click('button.language[data-language="en"]');
   await assertAccessible(visitor, 'preview with the public read');
   await visitor.screenshot({ path: `${repository}tests/screenshots/preview-live-en.png`, fullPage: true });
   await context.close();

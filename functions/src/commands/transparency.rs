@@ -11,8 +11,10 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use kezek_rules::application::Priority;
 use kezek_rules::places::PoolKey;
 use kezek_rules::time::Instant;
+use kezek_rules::transparency::forecast_input::ForecastSubject;
 use kezek_rules::transparency::merkle::{consistency_proof, inclusion_proof, MemoryTree};
 use kezek_rules::transparency::{
     pool_origin, replay_log, AuditEntry, Checkpoint, Hash, ReplayFinding,
@@ -403,15 +405,34 @@ pub async fn application_forecast(
     application_id: &str,
     now: Instant,
 ) -> Result<ApplicationForecast> {
+    forecast_of(store, pool, ForecastSubject::Application(application_id), now).await
+}
+
+/// `GET /transparency/{region}/{year}/forecast/{priority}/{birthDate}` (issue 15, the
+/// anonymous preview): the forecast of a child born on `birth_date` who would apply now, at
+/// the back of its class. The same computation from the same public log as an application's.
+pub async fn newcomer_forecast(
+    store: &Store,
+    pool: &PoolKey,
+    priority: Priority,
+    birth_date: chrono::NaiveDate,
+    now: Instant,
+) -> Result<ApplicationForecast> {
+    forecast_of(store, pool, ForecastSubject::Newcomer { priority, birth_date }, now).await
+}
+
+async fn forecast_of(
+    store: &Store,
+    pool: &PoolKey,
+    subject: ForecastSubject<'_>,
+    now: Instant,
+) -> Result<ApplicationForecast> {
     let book = RegionBook::load(store, &pool.region_id, now).await?;
     let entries = decoded(&store.log_entries(pool, 0).await?)?;
     let log_size = entries.len() as u64;
     let context = book.replay_context(pool);
     let forecast = kezek_rules::transparency::forecast_input::forecast_from_log(
-        context,
-        entries,
-        application_id,
-        now,
+        context, entries, subject, now,
     );
     Ok(ApplicationForecast { forecast, log_size })
 }

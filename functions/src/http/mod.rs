@@ -32,6 +32,7 @@
 //! | GET | `/transparency/{region}/{year}/tile/{tile+}` | anyone | catalog |
 //! | GET | `/transparency/{region}/{year}/context` | anyone | catalog |
 //! | GET | `/transparency/{region}/{year}/daily/{from}/{to}` | anyone | catalog |
+//! | GET | `/transparency/{region}/{year}/forecast/{priority}/{birthDate}` | anyone | catalog |
 //! | GET | `/applications/{id}/log` | applicant (own or linked) | applications |
 //! | GET | `/applications/{id}/forecast` | applicant (own or linked) | applications |
 //! | POST | `/staff/places` | staff | staff |

@@ -30,6 +30,7 @@ pub const ROUTES: &[(&str, &str, super::Group)] = {
         ("GET", "/transparency/{region}/{year}/tile/{tile+}", Catalog),
         ("GET", "/transparency/{region}/{year}/context", Catalog),
         ("GET", "/transparency/{region}/{year}/daily/{from}/{to}", Catalog),
+        ("GET", "/transparency/{region}/{year}/forecast/{priority}/{birthDate}", Catalog),
         ("POST", "/staff/places", Staff),
         ("POST", "/staff/applications/{id}/enrol", Staff),
         ("GET", "/staff/referrals", Staff),

@@ -4,6 +4,8 @@
 //! consistency proofs between two of its tree sizes; what an auditor needs besides the log
 //! (the region's public configuration) and the public daily lists. Served by the catalog group.
 
+use chrono::Datelike;
+use kezek_rules::application::Priority;
 use kezek_rules::places::PoolKey;
 use kezek_rules::transparency::TileId;
 use lambda_http::http::Method;
@@ -52,6 +54,18 @@ fn date(text: &str) -> Result<chrono::NaiveDate> {
         .map_err(|_| Error::invalid("a date is YYYY-MM-DD"))
 }
 
+fn priority_of(text: &str) -> Result<Priority> {
+    match text {
+        "out_of_turn" => Ok(Priority::OutOfTurn),
+        "first_priority" => Ok(Priority::FirstPriority),
+        "general" => Ok(Priority::General),
+        _ => Err(Error::invalid_field(
+            "priority",
+            "the priority is out_of_turn, first_priority or general",
+        )),
+    }
+}
+
 fn size(text: &str) -> Result<u64> {
     text.parse().map_err(|_| Error::invalid("a tree size is a whole number"))
 }
@@ -97,6 +111,21 @@ pub(super) async fn route(
             let (from, to) = (date(from)?, date(to)?);
             let days = transparency::daily(store, &pool, from, to, call.now).await?;
             Reply::ok(&Daily { from, to, days })
+        }
+        [region, year, "forecast", priority, birth_date] => {
+            let pool = pool_of(region, year)?;
+            let priority = priority_of(priority)?;
+            let birth_date = date(birth_date)?;
+            if birth_date.year() != pool.group_year {
+                return Err(Error::invalid_field(
+                    "birthDate",
+                    "the birth date is in the pool's year",
+                ));
+            }
+            let forecast =
+                transparency::newcomer_forecast(store, &pool, priority, birth_date, call.now)
+                    .await?;
+            Reply::ok(&forecast)
         }
         [region, year, "tile", rest @ ..] if !rest.is_empty() => {
             let pool = pool_of(region, year)?;

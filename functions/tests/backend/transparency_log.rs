@@ -341,4 +341,20 @@ async fn the_forecast_comes_from_the_pools_log_and_says_when_history_is_too_shor
     // A referred application has no forecast.
     let referred = application_forecast(&store, &pool(2023), &kids[0].id.0, now).await.expect("f");
     assert_eq!(referred.forecast, None);
+    // "If we applied today" (the preview): a general child behind everybody waiting gets its
+    // offer no sooner than the last waiting application; an out-of-turn child, ahead of all
+    // of them, no later.
+    use kezek_functions::commands::transparency::newcomer_forecast;
+    let birth = chrono::NaiveDate::from_ymd_opt(2023, 3, 1).expect("date");
+    let mut ranges = Vec::new();
+    for priority in [Priority::General, Priority::OutOfTurn] {
+        let answer = newcomer_forecast(&store, &pool(2023), priority, birth, now).await.expect("f");
+        let Some(Forecast::Range { likely_from, likely_to, .. }) = answer.forecast else {
+            panic!("a range for a newcomer: {answer:?}")
+        };
+        ranges.push((likely_from, likely_to));
+    }
+    let [(general_from, general_to), (first_from, _)] = ranges[..] else { panic!("two") };
+    assert!(general_to >= likely_from && general_from >= this_month, "{ranges:?} vs {likely_from}");
+    assert!(first_from <= general_from, "{ranges:?}");
 }

@@ -13,6 +13,7 @@ mod applications;
 mod audit;
 mod catalog_and_auth;
 mod edge;
+mod forecast;
 mod referral_pdf;
 mod staff_and_operator;
 

@@ -14,12 +14,21 @@ use crate::forecast::{
 use crate::queue::class_index;
 use crate::time::Instant;
 
-/// The forecast of `application_id` at `now` from the pool's entries in log order; `None`
-/// when the application does not wait in the queue (offered, referred, gone) or is unknown.
+/// Whose forecast: an application of the pool, or a child who would apply now (the anonymous
+/// preview's "if we applied today": at the back of its class, behind everybody waiting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForecastSubject<'a> {
+    Application(&'a str),
+    Newcomer { priority: Priority, birth_date: NaiveDate },
+}
+
+/// The forecast of `subject` at `now` from the pool's entries in log order; `None` when the
+/// application does not wait in the queue (offered, referred, gone) or is unknown, or when
+/// the pool's policy is not known at `now`.
 pub fn forecast_from_log(
     context: ReplayContext<'_>,
     entries: impl IntoIterator<Item = AuditEntry>,
-    application_id: &str,
+    subject: ForecastSubject<'_>,
     now: Instant,
 ) -> Option<Forecast> {
     let this_month = month_of(context.clock.local_date(now));
@@ -57,37 +66,56 @@ pub fn forecast_from_log(
     }
     let start = history.len().saturating_sub(HISTORY_MONTHS_MAX);
     let history = history.split_off(start);
-    let application = replay.application(application_id)?;
-    if application.state != crate::application::ApplicationState::Queued {
-        return None;
-    }
-    let mine = application.queue_entry()?;
     let policy = replay.policy_at(now)?;
-    let mut ahead: [Vec<NaiveDate>; 3] = Default::default();
-    for priority in [Priority::OutOfTurn, Priority::FirstPriority, Priority::General] {
-        let class = class_index(priority);
-        for other in replay.queue().class(priority) {
-            if class > class_index(mine.priority) {
-                break;
+    let (priority, birth_date, behind) = match subject {
+        ForecastSubject::Application(id) => {
+            let application = replay.application(id)?;
+            if application.state != crate::application::ApplicationState::Queued {
+                return None;
             }
-            let behind = class == class_index(mine.priority)
-                && crate::queue::by_registration(other, &mine).is_ge();
-            if behind {
+            let mine = application.queue_entry()?;
+            (mine.priority, mine.birth_date, Some(mine))
+        }
+        ForecastSubject::Newcomer { priority, birth_date } => (priority, birth_date, None),
+    };
+    let mut ahead: [Vec<NaiveDate>; 3] = Default::default();
+    for class_priority in [Priority::OutOfTurn, Priority::FirstPriority, Priority::General] {
+        let class = class_index(class_priority);
+        if class > class_index(priority) {
+            break;
+        }
+        for other in replay.queue().class(class_priority) {
+            let is_behind = behind.as_ref().is_some_and(|mine| {
+                class == class_index(mine.priority)
+                    && crate::queue::by_registration(other, mine).is_ge()
+            });
+            if is_behind {
                 break;
             }
             ahead[class].push(eligible_from(other.birth_date, policy).ok()?);
         }
     }
-    let seed = application_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    });
     Some(forecast(&ForecastInput {
         from_month: this_month,
-        priority: mine.priority,
-        eligible_from: eligible_from(mine.birth_date, policy).ok()?,
+        priority,
+        eligible_from: eligible_from(birth_date, policy).ok()?,
         ahead,
         history,
         ratio: policy.priority_ratio,
-        seed,
+        seed: seed_of(subject),
     }))
+}
+
+/// The runs' seed: FNV-1a of what the forecast is of, so a page shows the same ranges on
+/// every visit while nothing in the log changes.
+fn seed_of(subject: ForecastSubject<'_>) -> u64 {
+    let text = match subject {
+        ForecastSubject::Application(id) => id.to_owned(),
+        ForecastSubject::Newcomer { priority, birth_date } => {
+            format!("newcomer/{}/{birth_date}", class_index(priority))
+        }
+    };
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

@@ -10,6 +10,7 @@ import { serverNow } from '../session.js';
 import { fill, regionName, t } from '../texts.js';
 import { actionCards } from './application-actions.js';
 import { chooseCard } from './eligibility.js';
+import { forecastCard } from './forecast.js';
 import { logVerificationCard } from './log-verification.js';
 import { deadlineList, stateWords } from './state.js';
 
@@ -36,6 +37,7 @@ export async function applicationView(id) {
       [texts.registeredLabel, formatInstant(texts, application.registeredAt, clock), 'registered'],
       application.lapses > 0 ? [texts.lapsesLabel, String(application.lapses), 'lapses'] : null,
     ]),
+    forecastCard(application),
     chooseCard(details, eligibility, freePlaces, clock),
     h('section', { class: 'card', 'aria-labelledby': 'deadlines-heading' },
       h('h3', { id: 'deadlines-heading', text: texts.deadlinesHeading }),

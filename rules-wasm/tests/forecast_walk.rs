@@ -1,92 +1,20 @@
-//! Issue 15 item 1: "when will we likely get a place?" — a waiting-time forecast for one
-//! application, by simulating its pool's queue forward many times (seeded, deterministic).
-//!
-//! **How it is computed** (the page shows this paragraph): the applications ahead in queue
-//! order are counted by class (out of turn, first priority, general), each with the date it
-//! becomes old enough. Each simulated month takes its number of offers from a month of the
-//! pool's own history (drawn at random from the last months), and its new out-of-turn (and,
-//! other classes' children, who join ahead of it or keep taking their classes' share of the
-//! ratio. Offers go down the
-//! queue as the turn engine makes them — out of turn first, then first priority and general
-//! by the region's ratio, children too young skipped — and a child ahead who is offered a
-//! place takes it with the pool's own share of offers that ended in a referral, or else stays
-//! ahead (R5). The month of this application's first offer is recorded; over
-//! [`RUNS`] runs the months give the ranges: half of the runs fall within the 50 % range, nine
-//! in ten by the 90 % date. With fewer than [`HISTORY_MONTHS_MIN`] months of history the
-//! forecast says so instead of guessing.
-//!
-//! The core works on counts, not on the queue: a run costs the offers it simulates, so a
-//! pool of 50,000 applications costs what a pool of 50 does, plus sorting the dates once.
+//! Issue 15 item 1: the forecast's walk over runs of alike applications (`forecast/walk.rs`)
+//! against the straightforward walk it replaced, one application at a time (kept here as the
+//! oracle). Where the pool's history makes every answer to an offer certain (all offers taken,
+//! or none), both consume the same random numbers, so on random pools — all three classes,
+//! the ratio, children too young, newcomers — they must give the very same forecast.
 
 use chrono::{Datelike, Months, NaiveDate};
+use kezek_rules::application::Priority;
+use kezek_rules::forecast::{forecast, Forecast, ForecastInput, MonthHistory, HISTORY_MONTHS_MAX};
+use kezek_rules::policy::PriorityRatio;
+use kezek_rules::queue::{class_index, next_class, ClassCounts};
+use proptest::prelude::*;
 
-use crate::application::Priority;
-use crate::policy::PriorityRatio;
-use crate::queue::{class_index, next_class, ClassCounts};
-
-/// Simulated futures per forecast.
-pub const RUNS: usize = 400;
-/// Longest future simulated: beyond it a run counts as "not within the horizon".
-pub const HORIZON_MONTHS: u32 = 60;
-/// Months of history the forecast needs before it gives a range.
-pub const HISTORY_MONTHS_MIN: usize = 3;
-/// Most months of history used (the most recent).
-pub const HISTORY_MONTHS_MAX: usize = 24;
-/// Most offers one simulated month makes (a bound far above any pool's history).
+const RUNS: usize = kezek_rules::forecast::RUNS;
+const HORIZON_MONTHS: u32 = kezek_rules::forecast::HORIZON_MONTHS;
 const OFFERS_PER_MONTH_MAX: u32 = 100_000;
 
-/// One month of a pool's history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct MonthHistory {
-    /// Offers the turn engine made.
-    pub offers: u32,
-    /// Of those, offers that ended in a referral (signed).
-    pub taken: u32,
-    /// New applications by class (out of turn, first priority, general).
-    pub arrivals: [u32; 3],
-}
-
-/// What the forecast of one application is computed from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ForecastInput {
-    /// The month the forecast starts (the first day of the current local month).
-    pub from_month: NaiveDate,
-    pub priority: Priority,
-    pub eligible_from: NaiveDate,
-    /// By class, in queue order, the dates on which the applications that compete for the
-    /// places before this one become old enough: of the classes before its own, all waiting;
-    /// of its own, those ahead of it (later classes take their share of the ratio whatever
-    /// their number).
-    pub ahead: [Vec<NaiveDate>; 3],
-    /// The pool's last months, oldest first (at most [`HISTORY_MONTHS_MAX`] are used).
-    pub history: Vec<MonthHistory>,
-    pub ratio: PriorityRatio,
-    /// Makes the runs reproducible (e.g. a hash of the application id).
-    pub seed: u64,
-}
-
-/// The forecast of one application.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case", rename_all_fields = "camelCase")]
-pub enum Forecast {
-    /// Too little history to say anything honest.
-    TooLittleHistory { months_of_history: u32, months_needed: u32 },
-    /// The ranges, as first days of months.
-    Range {
-        /// Half of the runs had the first offer from `from` to `to` (quartiles).
-        likely_from: NaiveDate,
-        likely_to: NaiveDate,
-        /// Nine in ten had it by this month; `None` when more than one in ten did not
-        /// within the horizon.
-        by_ninety: Option<NaiveDate>,
-        /// Runs with no offer within [`HORIZON_MONTHS`], of [`RUNS`].
-        beyond_horizon: u32,
-        runs: u32,
-        months_of_history: u32,
-    },
-}
-
-/// xorshift64*: small, deterministic, the same natively and in WebAssembly.
 #[derive(Debug, Clone)]
 struct Seeded(u64);
 
@@ -103,17 +31,16 @@ impl Seeded {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
-    /// `true` with probability `numerator / denominator`.
+    /// Certain answers only (all taken or none): no random number used.
     fn chance(&mut self, numerator: u32, denominator: u32) -> bool {
-        denominator == 0 || (self.next() % u64::from(denominator)) < u64::from(numerator)
+        assert!(numerator == 0 || numerator == denominator, "the oracle covers certain answers");
+        denominator > 0 && numerator == denominator
     }
 }
 
-/// Whole calendar months from the month of `from` to the month of `date`.
-pub(crate) fn month_index(from: NaiveDate, date: NaiveDate) -> i64 {
+fn month_index(from: NaiveDate, date: NaiveDate) -> i64 {
     i64::from(date.year() - from.year()) * 12 + i64::from(date.month0()) - i64::from(from.month0())
 }
-
 /// The month (from the start) from which a child who becomes old enough on `date` counts as
 /// eligible: its own month if that is by the 15th, else the next (places come all month long).
 fn eligible_month(from: NaiveDate, date: NaiveDate) -> u32 {
@@ -255,16 +182,10 @@ fn quantile(sorted: &[u32], numerator: usize, denominator: usize) -> Option<u32>
     sorted.get(index).copied()
 }
 
-/// The forecast (see the module documentation).
-pub fn forecast(input: &ForecastInput) -> Forecast {
+/// The old `forecast`, with its walk.
+fn oracle(input: &ForecastInput) -> Forecast {
     let start = input.history.len().saturating_sub(HISTORY_MONTHS_MAX);
     let history = &input.history[start..];
-    if history.len() < HISTORY_MONTHS_MIN {
-        return Forecast::TooLittleHistory {
-            months_of_history: history.len() as u32,
-            months_needed: HISTORY_MONTHS_MIN as u32,
-        };
-    }
     let mut rng = Seeded::new(input.seed);
     let mut lines = input.ahead.each_ref().map(|dates| {
         let eligible: Vec<u32> =
@@ -280,7 +201,6 @@ pub fn forecast(input: &ForecastInput) -> Forecast {
         }
     }
     months.sort_unstable();
-    // Runs beyond the horizon count as the latest months.
     let all: Vec<u32> = months.iter().copied().chain((0..beyond).map(|_| HORIZON_MONTHS)).collect();
     let month = |index: Option<u32>| {
         index
@@ -288,11 +208,9 @@ pub fn forecast(input: &ForecastInput) -> Forecast {
             .and_then(|m| input.from_month.checked_add_months(Months::new(m)))
     };
     let horizon = input.from_month.checked_add_months(Months::new(HORIZON_MONTHS));
-    let likely_from = month(quantile(&all, 1, 4)).or(horizon).unwrap_or(input.from_month);
-    let likely_to = month(quantile(&all, 3, 4)).or(horizon).unwrap_or(input.from_month);
     Forecast::Range {
-        likely_from,
-        likely_to,
+        likely_from: month(quantile(&all, 1, 4)).or(horizon).unwrap_or(input.from_month),
+        likely_to: month(quantile(&all, 3, 4)).or(horizon).unwrap_or(input.from_month),
         by_ninety: month(quantile(&all, 9, 10)),
         beyond_horizon: beyond,
         runs: RUNS as u32,
@@ -300,7 +218,55 @@ pub fn forecast(input: &ForecastInput) -> Forecast {
     }
 }
 
-/// The first day of the month of `date`.
-pub fn month_of(date: NaiveDate) -> NaiveDate {
-    date.with_day(1).unwrap_or(date)
+fn priority(class: usize) -> Priority {
+    [Priority::OutOfTurn, Priority::FirstPriority, Priority::General][class]
+}
+
+prop_compose! {
+    fn pool()(
+        class in 0usize..3,
+        sizes in [0usize..60, 0usize..200, 0usize..400],
+        // Days from the start at which each child ahead becomes old enough (negative: already).
+        days in proptest::collection::vec(-400i64..500, 660),
+        my_day in -100i64..400,
+        history in proptest::collection::vec((0u32..40, any::<bool>(), [0u32..3, 0u32..5, 0u32..9]), 3..30),
+        taken_all in any::<bool>(),
+        ratio in (1u8..4, 1u8..5),
+        seed in any::<u64>(),
+    ) -> ForecastInput {
+        let from = NaiveDate::from_ymd_opt(2027, 1, 1).expect("date");
+        let at = |day: i64| from + chrono::Duration::days(day);
+        let mut offset = 0;
+        let ahead = sizes.map(|size| {
+            let dates: Vec<NaiveDate> = days[offset..offset + size].iter().map(|day| at(*day)).collect();
+            offset += size;
+            dates
+        });
+        ForecastInput {
+            from_month: from,
+            priority: priority(class),
+            eligible_from: at(my_day),
+            ahead,
+            history: history.into_iter().map(|(offers, _, arrivals)| MonthHistory {
+                offers,
+                taken: if taken_all { offers } else { 0 },
+                arrivals,
+            }).collect(),
+            ratio: PriorityRatio { first_priority: ratio.0, general: ratio.1 },
+            seed,
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #[test]
+    fn the_walk_over_alike_runs_gives_the_forecast_of_the_walk_child_by_child(input in pool()) {
+        prop_assert_eq!(forecast(&input), oracle(&input), "{:?}", input);
+    }
+}
+
+#[test]
+fn class_index_is_the_classes_order() {
+    assert_eq!((0..3).map(|class| class_index(priority(class))).collect::<Vec<_>>(), [0, 1, 2]);
 }
