@@ -85,35 +85,8 @@ fn replay(c: &mut Criterion) {
 /// Issue 15: the forecast of an application at the back of a 50,000-entry pool (aim ≤ 50 ms
 /// in WebAssembly; measured here natively).
 fn forecast_50000(c: &mut Criterion) {
-    use chrono::{Duration, NaiveDate};
-    use kezek_rules::application::Priority;
-    use kezek_rules::forecast::{forecast, ForecastInput, MonthHistory};
-    let from = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
-    // As in a real queue, registration order is about birth order (parents register soon
-    // after the birth): the dates grow along each class, with some disorder.
-    let dates = |n: usize, step: i64| -> Vec<NaiveDate> {
-        (0..n)
-            .map(|i| {
-                let along = (i as i64) * 900 / n as i64;
-                from - Duration::days(700) + Duration::days(along + (i as i64 * step) % 45)
-            })
-            .collect()
-    };
-    let input = ForecastInput {
-        from_month: from,
-        priority: Priority::General,
-        eligible_from: from + Duration::days(60),
-        ahead: [dates(500, 7), dates(7_500, 11), dates(42_000, 13)],
-        history: (0..24)
-            .map(|m| MonthHistory {
-                offers: 1_400 + 37 * (m % 7),
-                taken: 1_100,
-                arrivals: [20, 150, 900],
-            })
-            .collect(),
-        ratio: kezek_rules::policy::Policy::default().priority_ratio,
-        seed: 42,
-    };
+    use kezek_rules::forecast::forecast;
+    let input = kezek_rules::forecast::bench_pool::forecast_pool(42_000);
     let mut group = c.benchmark_group("forecast");
     group.sample_size(10);
     group.bench_function("50,000 applications ahead, 400 runs", |b| {

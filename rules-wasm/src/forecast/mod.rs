@@ -19,6 +19,8 @@
 //! ([`walk`]): a run costs the segments it walks, so a pool of 50,000 applications costs
 //! about what its distinct "old enough from" months in queue order do.
 
+#[cfg(feature = "forecast-bench")]
+pub mod bench_pool;
 mod walk;
 
 use chrono::{Datelike, Months, NaiveDate};
@@ -124,7 +126,7 @@ impl rand_core::TryRng for Seeded {
 }
 
 /// Whole calendar months from the month of `from` to the month of `date`.
-pub(crate) fn month_index(from: NaiveDate, date: NaiveDate) -> i64 {
+pub fn month_index(from: NaiveDate, date: NaiveDate) -> i64 {
     i64::from(date.year() - from.year()) * 12 + i64::from(date.month0()) - i64::from(from.month0())
 }
 
