@@ -4,9 +4,11 @@
 //! or none), both consume the same random numbers, so on random pools — all three classes,
 //! the ratio, children too young, newcomers — they must give the very same forecast.
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 use kezek_rules::application::Priority;
-use kezek_rules::forecast::{forecast, Forecast, ForecastInput, MonthHistory, HISTORY_MONTHS_MAX};
+use kezek_rules::forecast::{
+    eligible_month, forecast, Forecast, ForecastInput, MonthHistory, Seeded, HISTORY_MONTHS_MAX,
+};
 use kezek_rules::policy::PriorityRatio;
 use kezek_rules::queue::{class_index, next_class, ClassCounts};
 use proptest::prelude::*;
@@ -15,37 +17,11 @@ const RUNS: usize = kezek_rules::forecast::RUNS;
 const HORIZON_MONTHS: u32 = kezek_rules::forecast::HORIZON_MONTHS;
 const OFFERS_PER_MONTH_MAX: u32 = 100_000;
 
-#[derive(Debug, Clone)]
-struct Seeded(u64);
-
-impl Seeded {
-    fn new(seed: u64) -> Self {
-        Self(seed | 1)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    /// Certain answers only (all taken or none): no random number used.
-    fn chance(&mut self, numerator: u32, denominator: u32) -> bool {
-        assert!(numerator == 0 || numerator == denominator, "the oracle covers certain answers");
-        denominator > 0 && numerator == denominator
-    }
-}
-
-fn month_index(from: NaiveDate, date: NaiveDate) -> i64 {
-    i64::from(date.year() - from.year()) * 12 + i64::from(date.month0()) - i64::from(from.month0())
-}
-/// The month (from the start) from which a child who becomes old enough on `date` counts as
-/// eligible: its own month if that is by the 15th, else the next (places come all month long).
-fn eligible_month(from: NaiveDate, date: NaiveDate) -> u32 {
-    let month = month_index(from, date) + i64::from(date.day() > 15);
-    month.clamp(0, i64::from(HORIZON_MONTHS) + 1) as u32
+/// The oracle's answer to an offer: certain answers only (all taken or none), so no random
+/// number is used, as in the walk it is compared with.
+fn chance(numerator: u32, denominator: u32) -> bool {
+    assert!(numerator == 0 || numerator == denominator, "the oracle covers certain answers");
+    denominator > 0 && numerator == denominator
 }
 
 /// One class's applications ahead, in queue order, as one run sees them: the months they
@@ -150,14 +126,14 @@ fn one_run(
                     cursors[class].index += 1;
                     if line.eligible[index] <= month {
                         places -= 1;
-                        if rng.chance(taken, offered) {
+                        if chance(taken, offered) {
                             line.gone[index] = true;
                         }
                     }
                 }
                 Next::Arrived => {
                     places -= 1;
-                    if rng.chance(taken, offered) {
+                    if chance(taken, offered) {
                         line.arrived -= 1;
                     } else {
                         cursors[class].arrived += 1;

@@ -54,16 +54,12 @@ fn date(text: &str) -> Result<chrono::NaiveDate> {
         .map_err(|_| Error::invalid("a date is YYYY-MM-DD"))
 }
 
+/// A priority class by its JSON name (serde's spelling, as everywhere else).
 fn priority_of(text: &str) -> Result<Priority> {
-    match text {
-        "out_of_turn" => Ok(Priority::OutOfTurn),
-        "first_priority" => Ok(Priority::FirstPriority),
-        "general" => Ok(Priority::General),
-        _ => Err(Error::invalid_field(
-            "priority",
-            "the priority is out_of_turn, first_priority or general",
-        )),
-    }
+    use serde::de::{value::Error as ValueError, Deserialize, IntoDeserializer};
+    Priority::deserialize(IntoDeserializer::<ValueError>::into_deserializer(text)).map_err(|_| {
+        Error::invalid_field("priority", "the priority is out_of_turn, first_priority or general")
+    })
 }
 
 fn size(text: &str) -> Result<u64> {

@@ -13,6 +13,7 @@ use kezek_functions::commands::places::{change_places, PlacesAction, PlacesInput
 use kezek_functions::commands::sign::{sign, SignInput};
 use kezek_functions::commands::sweep::sweep;
 use kezek_functions::rules::application::{ApplicationId, Priority};
+use kezek_functions::rules::forecast::Seeded;
 use kezek_functions::rules::transparency::AuditEntry;
 use kezek_functions::signature::{HmacTestVerifier, SignedChoice};
 
@@ -23,20 +24,6 @@ use crate::{app, check_invariants, enqueue_child, group, pool};
 const STEPS: usize = 60;
 
 /// A small deterministic generator (xorshift64*): the runs are the same every time.
-struct Seeded(u64);
-
-impl Seeded {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 /// A refusal is fine; a failure of the service is not.
 fn refused_or_done<T>(result: kezek_functions::error::Result<T>) {
     if let Err(error) = result {
@@ -48,7 +35,7 @@ fn refused_or_done<T>(result: kezek_functions::error::Result<T>) {
 async fn run(seed: u64) -> std::collections::BTreeSet<String> {
     let store = store_with_demo().await;
     let verifier = HmacTestVerifier::new(b"random-mix");
-    let mut rng = Seeded(seed);
+    let mut rng = Seeded::from_state(seed);
     let mut now = monday() - Duration::days(20);
     let mut kids: Vec<(u16, ApplicationId)> = Vec::new();
     let groups =

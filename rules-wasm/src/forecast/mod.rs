@@ -25,7 +25,7 @@ mod walk;
 
 use chrono::{Datelike, Months, NaiveDate};
 
-use self::walk::{one_run, Line, Tail};
+use self::walk::{one_run, taken_share, Line, Tail};
 use crate::application::Priority;
 use crate::policy::PriorityRatio;
 use crate::queue::class_index;
@@ -90,36 +90,45 @@ pub enum Forecast {
     },
 }
 
-/// xorshift64*: small, deterministic, the same natively and in WebAssembly.
+/// xorshift64*: small, deterministic, the same natively and in WebAssembly. Also the
+/// generator of the rules' and the backend's seeded tests.
 #[derive(Debug, Clone)]
-struct Seeded(u64);
+pub struct Seeded(u64);
 
 impl Seeded {
-    fn new(seed: u64) -> Self {
+    /// From any seed (the state is never zero).
+    pub fn new(seed: u64) -> Self {
         Self(seed | 1)
     }
-    fn next(&mut self) -> u64 {
+    /// From a state as given, which must not be zero (xorshift stays at zero).
+    pub fn from_state(state: u64) -> Self {
+        assert_ne!(state, 0, "a xorshift state is never zero");
+        Self(state)
+    }
+    /// The next number of the sequence.
+    pub fn step(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.step() % n.max(1) as u64) as usize
     }
 }
 
 impl rand_core::TryRng for Seeded {
     type Error = core::convert::Infallible;
     fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Ok((self.next() >> 32) as u32)
+        Ok((self.step() >> 32) as u32)
     }
     fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Ok(self.next())
+        Ok(self.step())
     }
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
         for chunk in dst.chunks_mut(8) {
-            chunk.copy_from_slice(&self.next().to_le_bytes()[..chunk.len()]);
+            chunk.copy_from_slice(&self.step().to_le_bytes()[..chunk.len()]);
         }
         Ok(())
     }
@@ -132,7 +141,7 @@ pub fn month_index(from: NaiveDate, date: NaiveDate) -> i64 {
 
 /// The month (from the start) from which a child who becomes old enough on `date` counts as
 /// eligible: its own month if that is by the 15th, else the next (places come all month long).
-fn eligible_month(from: NaiveDate, date: NaiveDate) -> u32 {
+pub fn eligible_month(from: NaiveDate, date: NaiveDate) -> u32 {
     let month = month_index(from, date) + i64::from(date.day() > 15);
     month.clamp(0, i64::from(HORIZON_MONTHS) + 1) as u32
 }
@@ -164,10 +173,11 @@ pub fn forecast(input: &ForecastInput) -> Forecast {
         Line::new(ahead.iter().map(|date| eligible_month(input.from_month, *date)), tail)
     });
     let my_month = eligible_month(input.from_month, input.eligible_from);
+    let share = taken_share(history);
     let mut months: Vec<u32> = Vec::with_capacity(RUNS);
     let mut beyond = 0u32;
     for _ in 0..RUNS {
-        match one_run(input.priority, my_month, input.ratio, history, &mut lines, &mut rng) {
+        match one_run(input.priority, my_month, input.ratio, history, share, &mut lines, &mut rng) {
             Some(month) => months.push(month),
             None => beyond += 1,
         }

@@ -248,6 +248,15 @@ fn compact(line: &mut Line, last: usize, next_month: u32) {
     line.head = write;
 }
 
+/// The pool's share of offers taken over `history` (`None` when none was taken), for the
+/// binomial draws: the same for every run.
+pub(super) fn taken_share(history: &[MonthHistory]) -> Option<f64> {
+    let (offered, taken) = history.iter().fold((0u64, 0u64), |(o, t), month| {
+        (o + u64::from(month.offers), t + u64::from(month.taken.min(month.offers)))
+    });
+    (taken > 0 && offered > 0).then(|| taken as f64 / offered as f64)
+}
+
 /// The month (from the start) of this application's first offer in one run, if within the
 /// horizon.
 pub(super) fn one_run(
@@ -255,13 +264,10 @@ pub(super) fn one_run(
     my_month: u32,
     ratio: PriorityRatio,
     history: &[MonthHistory],
+    share: Option<f64>,
     lines: &mut [Line; 3],
     rng: &mut Seeded,
 ) -> Option<u32> {
-    let (offered, taken) = history.iter().fold((0u64, 0u64), |(o, t), month| {
-        (o + u64::from(month.offers), t + u64::from(month.taken.min(month.offers)))
-    });
-    let share = (taken > 0 && offered > 0).then(|| taken as f64 / offered as f64);
     lines.iter_mut().for_each(Line::reset);
     for month in 0..HORIZON_MONTHS {
         let sample = history[rng.below(history.len())];
