@@ -1,4 +1,5 @@
-//! Lambda `notify` (EventBridge schedule, every minute): delivers due outbox notices through
+//! Lambda `notify` (EventBridge schedule, every minute, and the table stream's inserts of
+//! notices, so a publish is delivered at once; either event only starts a run): delivers due outbox notices through
 //! SNS — SMS by phone, e-mail through the topic — with retries, backoff and a dead-letter
 //! state (`kezek_functions::notify`). At-least-once; deduplicated by notice id.
 
