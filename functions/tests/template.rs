@@ -30,6 +30,10 @@ use kezek_functions::store::Store;
 use serde_json::{json, Value};
 
 /// Variables the code reads only in local runs and tests; the template must not need them.
+/// Set by Lambda itself (its advanced logging controls), read by `logging::init`; `RUST_LOG`
+/// only locally.
+const LAMBDA_SET: [&str; 3] = ["AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_LEVEL", "RUST_LOG"];
+
 const LOCAL_ONLY: [&str; 5] = [
     "KEZEK_DYNAMODB_ENDPOINT",
     "KEZEK_S3_ENDPOINT",
@@ -473,7 +477,9 @@ fn every_variable_the_code_reads_is_set_on_the_functions_that_need_it_and_no_oth
     // (and to the template) or to LOCAL_ONLY.
     for variable in variables_read_by_the_code() {
         assert!(
-            needs.contains_key(&variable) || LOCAL_ONLY.contains(&variable.as_str()),
+            needs.contains_key(&variable)
+                || LOCAL_ONLY.contains(&variable.as_str())
+                || LAMBDA_SET.contains(&variable.as_str()),
             "functions/src reads {variable}: set it in infra/template.yaml and add it to needs(), or list it as LOCAL_ONLY"
         );
     }

@@ -10,7 +10,7 @@ use lambda_runtime::{service_fn, LambdaEvent};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    kezek_functions::logging::init();
     // Clients are built once per cold start; every run reuses them.
     let table = std::env::var("KEZEK_TABLE").map_err(|_| "KEZEK_TABLE is not set")?;
     let config = NotifyConfig::from_env()?;
