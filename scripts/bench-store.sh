@@ -15,6 +15,8 @@ moto_pid=$!
 trap 'kill $java_pid $moto_pid 2>/dev/null' EXIT
 wait_port "$port" "bench-store: DynamoDB Local" /tmp/kezek-bench-dynamodb.log 20
 wait_port "$sns_port" "bench-store: moto" /tmp/kezek-bench-moto.log 20
+# KEZEK_BENCH_ONLY_POSITIONS=1 runs only GET /applications/{id} at 1,000 and 100,000 waiting;
+# KEZEK_BENCH_ONLY_CITY=1 only the city round (25,000 places over 5 pools, offers, notices).
 # KEZEK_BENCH_PROFILE=dev runs an unoptimised build (same round trips and items, slower own time).
 profile=${KEZEK_BENCH_PROFILE:-release}
 KEZEK_DYNAMODB_ENDPOINT="http://127.0.0.1:$port" KEZEK_SNS_ENDPOINT="http://127.0.0.1:$sns_port" \

@@ -146,6 +146,39 @@ async fn time_details(
     Ok(p50)
 }
 
+/// 100,000 queued applications in the 2022 pool, written directly in batches with their
+/// queue tally; GET /applications/{id} timed at 1,000 and at 100,000 waiting.
+async fn positions(store: &Store, now: chrono::DateTime<Utc>) -> Result<(), Box<dyn Error>> {
+    let pool = PoolKey { region_id: REGION.into(), group_year: 2022 };
+    let started = Clock::now();
+    let mut entries = Vec::with_capacity(BIG_POOL_APPLICATIONS);
+    let mut people = Vec::with_capacity(BIG_POOL_APPLICATIONS);
+    let mut medians = Vec::new();
+    for (from, to) in
+        [(0, SMALL_POOL_APPLICATIONS), (SMALL_POOL_APPLICATIONS, BIG_POOL_APPLICATIONS)]
+    {
+        let mut items = Vec::with_capacity(to - from);
+        for n in from..to {
+            let item = bulk_application(&pool, n, now)?;
+            entries.push(item.queue.clone().ok_or("waits")?);
+            people.push((item.application.id.clone(), item.applicant_iin.clone()));
+            items.push(to_item(&item)?);
+        }
+        // The tally of everything loaded so far, written whole over the previous one.
+        items.extend(tally_items(&pool, &entries));
+        store.write_batch(items, Vec::new()).await?;
+        println!("bulk load up to {to} applications: {:.1} s", started.elapsed().as_secs_f64());
+        medians.push((to, time_details(store, &people, now).await?));
+    }
+    let [(small, at_small), (big, at_big)] = medians[..] else { return Err("two sizes".into()) };
+    println!(
+        "GET /applications/{{id}} p50: {at_small:.2} ms at {small} waiting, {at_big:.2} ms at {big} waiting ({:.2}x)",
+        at_big / at_small
+    );
+
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
     let endpoint = std::env::var("KEZEK_DYNAMODB_ENDPOINT")
@@ -155,6 +188,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
     store.create_table().await?;
     load_demo(&store).await?;
     let now = Utc.with_ymd_and_hms(2026, 3, 2, 5, 0, 0).single().ok_or("instant")?;
+    if std::env::var_os("KEZEK_BENCH_ONLY_POSITIONS").is_some() {
+        return positions(&store, now).await;
+    }
     if std::env::var_os("KEZEK_BENCH_ONLY_CITY").is_some() {
         return city::city_round(&store, now + Duration::days(365))
             .await
@@ -233,34 +269,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     chooses.report("choose");
     signs.report("sign");
 
-    // 100,000 queued applications in the 2022 pool, written directly in batches with their
-    // queue tally; GET /applications/{id} timed at 1,000 and at 100,000 waiting.
-    let pool = PoolKey { region_id: REGION.into(), group_year: 2022 };
-    let started = Clock::now();
-    let mut entries = Vec::with_capacity(BIG_POOL_APPLICATIONS);
-    let mut people = Vec::with_capacity(BIG_POOL_APPLICATIONS);
-    let mut medians = Vec::new();
-    for (from, to) in
-        [(0, SMALL_POOL_APPLICATIONS), (SMALL_POOL_APPLICATIONS, BIG_POOL_APPLICATIONS)]
-    {
-        let mut items = Vec::with_capacity(to - from);
-        for n in from..to {
-            let item = bulk_application(&pool, n, now)?;
-            entries.push(item.queue.clone().ok_or("waits")?);
-            people.push((item.application.id.clone(), item.applicant_iin.clone()));
-            items.push(to_item(&item)?);
-        }
-        // The tally of everything loaded so far, written whole over the previous one.
-        items.extend(tally_items(&pool, &entries));
-        store.write_batch(items, Vec::new()).await?;
-        println!("bulk load up to {to} applications: {:.1} s", started.elapsed().as_secs_f64());
-        medians.push((to, time_details(&store, &people, now).await?));
-    }
-    let [(small, at_small), (big, at_big)] = medians[..] else { return Err("two sizes".into()) };
-    println!(
-        "GET /applications/{{id}} p50: {at_small:.2} ms at {small} waiting, {at_big:.2} ms at {big} waiting ({:.2}x)",
-        at_big / at_small
-    );
+    positions(&store, now).await?;
 
     // Publish DUE places in the 2022 pool: the turn engine reads the queue and offers DUE.
     let group_2022 = GroupId("tk-001-2022-kk".into());

@@ -16,6 +16,7 @@ pub mod eds;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod logging;
 pub mod notify;
 pub mod referral_pdf;
 pub mod retry;

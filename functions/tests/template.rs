@@ -30,6 +30,10 @@ use kezek_functions::store::Store;
 use serde_json::{json, Value};
 
 /// Variables the code reads only in local runs and tests; the template must not need them.
+/// Set by Lambda itself (its advanced logging controls), read by `logging::init`; `RUST_LOG`
+/// only locally.
+const LAMBDA_SET: [&str; 3] = ["AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_LEVEL", "RUST_LOG"];
+
 const LOCAL_ONLY: [&str; 5] = [
     "KEZEK_DYNAMODB_ENDPOINT",
     "KEZEK_S3_ENDPOINT",
@@ -262,6 +266,46 @@ fn sweep_and_notify_run_on_schedules_and_nothing_else_does() {
     }
 }
 
+/// A change that writes notices wakes notify at once (issue 11 item 2): notify, and only
+/// notify, has a DynamoDB event on the table's stream, filtered to the inserts of notice items
+/// by the key prefix the store really writes.
+#[test]
+fn new_notices_wake_notify_through_the_table_stream() {
+    let template = template();
+    assert_eq!(
+        resources(&template)["Table"]["Properties"]["StreamSpecification"]["StreamViewType"],
+        "KEYS_ONLY"
+    );
+    let notice_pk = kezek_functions::store::keys::notice("n-1").pk;
+    let prefix = notice_pk.strip_suffix("n-1").expect("the notice id ends the key");
+    for (binary, (id, function)) in functions(&template) {
+        let streams: Vec<&Value> = function["Properties"]["Events"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, event)| event["Type"] == "DynamoDB")
+            .map(|(_, event)| &event["Properties"])
+            .collect();
+        if binary != "notify" {
+            assert!(streams.is_empty(), "{id} reads no stream");
+            continue;
+        }
+        let [stream] = streams[..] else { panic!("{id}: one stream event, got {streams:?}") };
+        assert_eq!(stream["Stream"], json!({ "Fn::GetAtt": ["Table", "StreamArn"] }), "{id}");
+        let filters = stream["FilterCriteria"]["Filters"].as_array().expect("filters");
+        let [filter] = &filters[..] else { panic!("{id}: one filter") };
+        let pattern: Value =
+            serde_json::from_str(filter["Pattern"].as_str().expect("a pattern")).expect("JSON");
+        assert_eq!(
+            pattern,
+            json!({ "eventName": ["INSERT"], "dynamodb": { "Keys": { PK: { "S": [{ "prefix": prefix }] } } } }),
+            "{id}: woken by inserted notices only"
+        );
+        let batch = stream["BatchSize"].as_u64().expect("BatchSize");
+        assert!((1..=400).contains(&batch), "{id}: a batch is at most one run's notices");
+    }
+}
+
 // ---------------------------------------------------------------- the table
 
 #[tokio::test]
@@ -433,7 +477,9 @@ fn every_variable_the_code_reads_is_set_on_the_functions_that_need_it_and_no_oth
     // (and to the template) or to LOCAL_ONLY.
     for variable in variables_read_by_the_code() {
         assert!(
-            needs.contains_key(&variable) || LOCAL_ONLY.contains(&variable.as_str()),
+            needs.contains_key(&variable)
+                || LOCAL_ONLY.contains(&variable.as_str())
+                || LAMBDA_SET.contains(&variable.as_str()),
             "functions/src reads {variable}: set it in infra/template.yaml and add it to needs(), or list it as LOCAL_ONLY"
         );
     }

@@ -23,7 +23,7 @@ use crate::options::Options;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    lambda_http::tracing::init_default_subscriber();
+    kezek_functions::logging::init();
     // `kezek-local --generate-log-key NAME`: prints a new transparency log signing key.
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let [flag, name] = args.as_slice() {

@@ -1,20 +1,22 @@
 //! The position from the store's tally (`queue::position`) against the full sort: random pools
 //! with all three classes, random ratios (the default 1:3 among them), registrations spread
-//! over a few days with ties in time, and departures from anywhere in the queue (withdrawals,
+//! over a few days or months with ties in time, and departures from anywhere in the queue (withdrawals,
 //! offers turned into referrals, removals). For every application still waiting, the tally the
-//! store keeps (class sizes, per-day counts, the members of its own day) combined by
-//! `tallied_position` gives exactly its index in an independent merge of the sorted classes,
+//! store keeps (class sizes, per-month counts, its month's per-day counts, the members of its
+//! own day) combined by `ahead_in_class` and `tallied_position` gives exactly its index in an independent merge of the sorted classes,
 //! and the same as `queue_position` over the whole queue.
 
 mod common;
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use common::{date, local};
 use kezek_rules::application::{ApplicationId, Priority};
 use kezek_rules::policy::PriorityRatio;
-use kezek_rules::queue::position::{tallied_position, tally_day, ClassTally};
+use kezek_rules::queue::position::{
+    ahead_in_class, tallied_position, tally_day, tally_month, ClassTally,
+};
 use kezek_rules::queue::{
     by_registration, class_index, queue_position, ClassCounts, QueueEntry, Waiting,
 };
@@ -24,9 +26,11 @@ const CLASSES: [Priority; 3] = [Priority::OutOfTurn, Priority::FirstPriority, Pr
 
 /// Applications with whether each departs (leaves the queue) before positions are read.
 fn pool_strategy() -> impl Strategy<Value = Vec<(QueueEntry, bool)>> {
-    // Minutes over four days: several entries per day, some at the same instant.
-    let entry = (0..3usize, 0..(4 * 24 * 6) as i64, any::<bool>(), 0..3u8);
-    proptest::collection::vec(entry, 0..200).prop_map(|raw| {
+    // Ten-minute steps over four days across a month's end (several entries per day, some at
+    // the same instant), or over about 100 days (several months and days of each).
+    let spread = prop_oneof![Just(4 * 24 * 6i64), Just(100 * 24 * 6i64)];
+    let entry = (0..3usize, 0..(100 * 24 * 6) as i64, any::<bool>(), 0..3u8);
+    (spread, proptest::collection::vec(entry, 0..200)).prop_map(|(spread, raw)| {
         raw.into_iter()
             .enumerate()
             .map(|(i, (class, ten_minutes, departs, waiting))| {
@@ -34,7 +38,8 @@ fn pool_strategy() -> impl Strategy<Value = Vec<(QueueEntry, bool)>> {
                     // Ids not in registration order, so ties in time are broken by id.
                     id: ApplicationId(format!("{:04x}", (i * 7919) % 65_536)),
                     priority: CLASSES[class],
-                    registered_at: local(2025, 1, 10, 0, 0) + Duration::minutes(ten_minutes * 10),
+                    registered_at: local(2025, 1, 29, 0, 0)
+                        + Duration::minutes((ten_minutes % spread) * 10),
                     birth_date: date(2023, 1, 1),
                     waiting: [Waiting::Queued, Waiting::Offered, Waiting::StopListed]
                         [waiting as usize],
@@ -93,15 +98,26 @@ impl Tally {
         self.days[class].values().map(|members| members.len() as u64).sum()
     }
 
-    /// What one read of the summaries and the application's day bucket gives.
+    /// What one read of the summaries, the application's month item and its day item gives:
+    /// the class's per-month counts (the summary), its month's per-day counts, and its day's
+    /// members, combined by the rules' `ahead_in_class`.
     fn of(&self, entry: &QueueEntry) -> ClassTally {
         let class = class_index(entry.priority);
         let day = tally_day(entry.registered_at);
-        let earlier: u64 =
-            self.days[class].range(..day).map(|(_, members)| members.len() as u64).sum();
+        let month = tally_month(entry.registered_at);
+        let mut months: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+        for (other, members) in &self.days[class] {
+            *months.entry(other.with_day(1).expect("first")).or_default() += members.len() as u64;
+        }
+        let days_of_month: Vec<(NaiveDate, u64)> = self.days[class]
+            .iter()
+            .filter(|(other, _)| other.with_day(1) == Some(month))
+            .map(|(other, members)| (*other, members.len() as u64))
+            .collect();
         let same_day = self.days[class].get(&day).map_or(0, |members| {
             members.iter().filter(|m| by_registration(m, entry).is_lt()).count() as u64
         });
+        let ahead = ahead_in_class(entry.registered_at, months, days_of_month, same_day);
         ClassTally {
             priority: entry.priority,
             counts: ClassCounts {
@@ -109,7 +125,7 @@ impl Tally {
                 first_priority: self.count(1),
                 general: self.count(2),
             },
-            ahead_in_class: earlier + same_day,
+            ahead_in_class: ahead,
         }
     }
 }

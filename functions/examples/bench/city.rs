@@ -15,6 +15,7 @@
 //! 240 s have passed (then the rate and the time all would take at it are printed).
 //!
 //! `KEZEK_BENCH_CITY_SCALE=N` divides every count by N (a quick check of the round itself);
+//! `KEZEK_BENCH_NOTIFY_CONCURRENCY=N` sets how many notices a run delivers at once (default 32);
 //! `KEZEK_BENCH_ONLY_CITY=1` runs the round alone.
 
 use std::error::Error;
@@ -170,6 +171,12 @@ async fn deliver_all(
     let topic = sns.create_topic().name("kezek-bench-city").send().await?;
     let mut config = NotifyConfig::new(topic.topic_arn.ok_or("topic arn")?);
     config.endpoint_url = Some(endpoint.to_owned());
+    if let Some(n) =
+        std::env::var("KEZEK_BENCH_NOTIFY_CONCURRENCY").ok().and_then(|n| n.parse().ok())
+    {
+        config.concurrency = n;
+    }
+    println!("city round: notify delivers up to {} notices at once per run", config.concurrency);
     let mut total = NotifyReport::default();
     let started = Clock::now();
     loop {

@@ -6,7 +6,7 @@ use lambda_http::service_fn;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    lambda_http::tracing::init_default_subscriber();
+    kezek_functions::logging::init();
     // Clients and the trust anchors are loaded once per cold start; every request reuses them.
     let router = Router::from_env_serving(&[&services::AUTH]).await?;
     let router = &router;

@@ -9,7 +9,7 @@ use lambda_runtime::{service_fn, LambdaEvent};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    kezek_functions::logging::init();
     let bucket = EdsBucket::from_env().ok_or("KEZEK_EDS_BUCKET is not set")?;
     let bucket = &bucket;
     lambda_runtime::run(service_fn(move |_event: LambdaEvent<serde_json::Value>| async move {

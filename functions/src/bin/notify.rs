@@ -1,4 +1,5 @@
-//! Lambda `notify` (EventBridge schedule, every minute): delivers due outbox notices through
+//! Lambda `notify` (EventBridge schedule, every minute, and the table stream's inserts of
+//! notices, so a publish is delivered at once; either event only starts a run): delivers due outbox notices through
 //! SNS — SMS by phone, e-mail through the topic — with retries, backoff and a dead-letter
 //! state (`kezek_functions::notify`). At-least-once; deduplicated by notice id.
 
@@ -9,7 +10,7 @@ use lambda_runtime::{service_fn, LambdaEvent};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    kezek_functions::logging::init();
     // Clients are built once per cold start; every run reuses them.
     let table = std::env::var("KEZEK_TABLE").map_err(|_| "KEZEK_TABLE is not set")?;
     let config = NotifyConfig::from_env()?;

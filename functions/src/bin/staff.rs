@@ -5,7 +5,7 @@ use lambda_http::service_fn;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    lambda_http::tracing::init_default_subscriber();
+    kezek_functions::logging::init();
     // Clients are built once per cold start; every request reuses them.
     let router = Router::from_env_serving(&[&services::STAFF]).await?;
     let router = &router;

@@ -21,7 +21,7 @@ struct Report {
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    kezek_functions::logging::init();
     let table = std::env::var("KEZEK_TABLE").map_err(|_| "KEZEK_TABLE is not set")?;
     let store = Store::from_env(table).await;
     let key = required_setting(kezek_functions::config::LOG_KEY).await?;

@@ -105,9 +105,12 @@ pub async fn details(
     let view = store.load_pool(&application.pool).await?;
     let position = match &entry {
         Some(entry) => {
-            let tally = tally::class_tally(&found, &application.pool, entry)?;
-            // A pool whose tally was not built yet (see `Store::rebuild_tally`): no position.
-            tallied_position(tally, book.policy_at(now)?.priority_ratio).ok()
+            // A pool whose tally was not built yet, or not in its month shape (see
+            // `Store::rebuild_tally`): no position.
+            match tally::class_tally(&found, &application.pool, entry)? {
+                Some(tally) => tallied_position(tally, book.policy_at(now)?.priority_ratio).ok(),
+                None => None,
+            }
         }
         None => None,
     };

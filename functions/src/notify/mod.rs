@@ -4,11 +4,13 @@
 //!
 //! A notice exists only if the transaction of its change committed (it is one of that
 //! transaction's items), so nothing is ever sent for a change that did not happen. One run:
-//! for each outbox shard, the notices due at `now` (one Query of GSI2 `OUTBOX#<shard>`);
-//! each is claimed with a conditional update (one of several concurrent runs wins), the
-//! channels not yet delivered are sent and recorded one by one, and the notice is then
-//! `sent` (out of the index), retried later, or dead-lettered after `max_attempts`.
-//! The storage side is `store::outbox`.
+//! for each outbox shard, starting at a random one (so that concurrent runs, e.g. the ones a
+//! large publish triggers, do not all meet on the same claims), the notices due at `now` (one
+//! Query of GSI2 `OUTBOX#<shard>`); up to [`NotifyConfig::concurrency`] of them at a time are
+//! each claimed with a conditional update (one of several concurrent runs wins), the channels
+//! not yet delivered are sent and recorded one by one, and the notice is then `sent` (out of
+//! the index), retried later, or dead-lettered after `max_attempts`. The storage side is
+//! `store::outbox`.
 
 pub mod contact;
 pub mod deliver;
@@ -47,6 +49,9 @@ pub struct NotifyConfig {
     pub per_shard: usize,
     /// Most notices one run claims in all (the next run takes the rest).
     pub per_run: usize,
+    /// Most notices one run delivers at once (each is a few DynamoDB calls and up to two SNS
+    /// Publishes, all waiting on the network).
+    pub concurrency: usize,
     /// The clock dates in texts are rendered with (Kazakhstan: +05:00).
     pub clock: RegionClock,
 }
@@ -62,6 +67,7 @@ impl NotifyConfig {
             lease: Duration::minutes(5),
             per_shard: 100,
             per_run: 400,
+            concurrency: 32,
             clock: RegionClock::default(),
         }
     }
@@ -124,54 +130,102 @@ pub async fn run_notify_with<P: Publisher>(
     config: &NotifyConfig,
     now: Instant,
 ) -> Result<NotifyReport> {
+    use futures_util::stream::{self, StreamExt};
     let mut report = NotifyReport::default();
-    for shard in 0..DUE_SHARDS {
+    let first = first_shard();
+    for step in 0..DUE_SHARDS {
+        let shard = (first + step) % DUE_SHARDS;
         let room = config.per_run.saturating_sub(report.claimed);
         if room == 0 {
             break;
         }
         let due = store.due_notices(shard, now, config.per_shard.min(room)).await?;
         report.due_read += due.len();
-        for seen in due {
-            let Some((claim, notice)) = store.claim_notice(&seen, now, now + config.lease).await?
-            else {
-                report.skipped += 1;
-                continue;
-            };
-            report.claimed += 1;
-            let mut published = 0;
-            let outcome =
-                deliver(store, publisher, config, &claim, &notice, now, &mut published).await;
-            report.messages += published;
-            match outcome {
-                Ok(skipped) => {
-                    if store.finish_notice(&claim, &skipped, now).await? {
-                        report.sent += 1;
-                    }
-                }
-                Err(error) if claim.attempt >= config.max_attempts => {
-                    tracing::warn!(notice = %claim.notice_id, attempt = claim.attempt, %error, "notice dead-lettered");
-                    if store.dead_letter_notice(&claim, now, &error.to_string()).await? {
-                        report.dead_lettered += 1;
-                    }
-                }
-                Err(error) => {
-                    tracing::info!(notice = %claim.notice_id, attempt = claim.attempt, %error, "notice will be retried");
-                    if store
-                        .retry_notice(
-                            &claim,
-                            now + config.backoff(claim.attempt),
-                            &error.to_string(),
-                        )
-                        .await?
-                    {
-                        report.retried += 1;
-                    }
+        let mut handled = stream::iter(due)
+            .map(|seen| handle(store, publisher, config, seen, now))
+            .buffer_unordered(config.concurrency.max(1));
+        while let Some(outcome) = handled.next().await {
+            report.add(outcome?);
+        }
+    }
+    Ok(report)
+}
+
+/// A random shard to start at (std's per-process random hash keys, advanced per call).
+fn first_shard() -> u32 {
+    use std::hash::BuildHasher;
+    let random = std::collections::hash_map::RandomState::new().hash_one(DUE_SHARDS);
+    (random % u64::from(DUE_SHARDS)) as u32
+}
+
+/// What became of one due notice in a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Handled {
+    /// Another run claimed or finished it first.
+    Skipped,
+    /// Claimed; `messages` published; then finished (`sent`), retried, dead-lettered, or
+    /// none of them when its lease was taken over meanwhile (`Unrecorded`).
+    Claimed { messages: usize, outcome: Recorded },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recorded {
+    Sent,
+    Retried,
+    DeadLettered,
+    Unrecorded,
+}
+
+impl NotifyReport {
+    fn add(&mut self, handled: Handled) {
+        match handled {
+            Handled::Skipped => self.skipped += 1,
+            Handled::Claimed { messages, outcome } => {
+                self.claimed += 1;
+                self.messages += messages;
+                match outcome {
+                    Recorded::Sent => self.sent += 1,
+                    Recorded::Retried => self.retried += 1,
+                    Recorded::DeadLettered => self.dead_lettered += 1,
+                    Recorded::Unrecorded => {}
                 }
             }
         }
     }
-    Ok(report)
+}
+
+/// Claims one due notice (conditioned: exactly one run wins it), delivers it and records the
+/// outcome.
+async fn handle<P: Publisher>(
+    store: &Store,
+    publisher: &P,
+    config: &NotifyConfig,
+    seen: OutboxNotice,
+    now: Instant,
+) -> Result<Handled> {
+    let Some((claim, notice)) = store.claim_notice(&seen, now, now + config.lease).await? else {
+        return Ok(Handled::Skipped);
+    };
+    let mut messages = 0;
+    let outcome = deliver(store, publisher, config, &claim, &notice, now, &mut messages).await;
+    let recorded = match outcome {
+        Ok(skipped) => store.finish_notice(&claim, &skipped, now).await?.then_some(Recorded::Sent),
+        Err(error) if claim.attempt >= config.max_attempts => {
+            tracing::warn!(notice = %claim.notice_id, attempt = claim.attempt, %error, "notice dead-lettered");
+            store
+                .dead_letter_notice(&claim, now, &error.to_string())
+                .await?
+                .then_some(Recorded::DeadLettered)
+        }
+        Err(error) => {
+            tracing::info!(notice = %claim.notice_id, attempt = claim.attempt, %error, "notice will be retried");
+            store
+                .retry_notice(&claim, now + config.backoff(claim.attempt), &error.to_string())
+                .await?
+                .then_some(Recorded::Retried)
+        }
+    };
+    Ok(Handled::Claimed { messages, outcome: recorded.unwrap_or(Recorded::Unrecorded) })
 }
 
 /// Sends the channels of `notice` not delivered yet, recording each one as it goes. The

@@ -159,8 +159,9 @@ pub fn queue_sk(registered_at: Instant, id: &ApplicationId) -> String {
 }
 
 /// The queue tally of one pool and priority class (issue 11 item 1, `store::tally`): its
-/// summary (`SUMMARY`: how many wait, and per registration day) and one item per day
-/// (`DAY#<date>`: that day's members, by their `queue_sk`), in one base-table partition.
+/// summary (`SUMMARY`: how many wait, and per registration month), one item per month
+/// (`MONTH#<yyyy-mm>`: per day of that month) and one item per day (`DAY#<date>`: that day's
+/// members, by their `queue_sk`), in one base-table partition.
 pub fn tally_pk(pool: &PoolKey, priority: Priority) -> String {
     format!("TALLY#{}#{}#{}", pool.region_id, pool.group_year, priority_class(priority))
 }
@@ -172,10 +173,31 @@ pub fn tally_day(pool: &PoolKey, priority: Priority, day: chrono::NaiveDate) -> 
     Key::new(tally_pk(pool, priority), format!("{TALLY_DAY_PREFIX}{day}"))
 }
 pub const TALLY_DAY_PREFIX: &str = "DAY#";
-/// The summary's attribute counting the waiting members registered on `day` (`dYYYYMMDD`:
+/// The month item of the month starting on `month` (`kezek_rules::queue::position::tally_month`).
+pub fn tally_month(pool: &PoolKey, priority: Priority, month: chrono::NaiveDate) -> Key {
+    Key::new(tally_pk(pool, priority), format!("{TALLY_MONTH_PREFIX}{}", month.format("%Y-%m")))
+}
+pub const TALLY_MONTH_PREFIX: &str = "MONTH#";
+/// The summary's attribute counting the waiting members registered in the month starting on
+/// `month` (`mYYYYMM`: names order like months).
+pub fn tally_month_attribute(month: chrono::NaiveDate) -> String {
+    format!("m{}", month.format("%Y%m"))
+}
+/// A month item's attribute counting the waiting members registered on `day` (`dYYYYMMDD`:
 /// names order like days).
 pub fn tally_day_attribute(day: chrono::NaiveDate) -> String {
     format!("d{}", day.format("%Y%m%d"))
+}
+
+/// The month of a summary's attribute named by [`tally_month_attribute`], if it is one.
+pub fn tally_month_of(name: &str) -> Option<chrono::NaiveDate> {
+    let digits = name.strip_prefix('m').filter(|d| d.len() == 6)?;
+    chrono::NaiveDate::parse_from_str(&format!("{digits}01"), "%Y%m%d").ok()
+}
+/// The day of a month item's attribute named by [`tally_day_attribute`], if it is one.
+pub fn tally_day_of(name: &str) -> Option<chrono::NaiveDate> {
+    let digits = name.strip_prefix('d').filter(|d| d.len() == 8)?;
+    chrono::NaiveDate::parse_from_str(digits, "%Y%m%d").ok()
 }
 
 /// A kindergarten's referrals waiting for their child (R13, `GET /staff/referrals`): one item
@@ -263,6 +285,13 @@ mod tests {
         }
         let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
         assert_eq!(tally_day_attribute(day), "d20260301");
+        assert_eq!(tally_month_attribute(day), "m202603");
+        let pool = PoolKey { region_id: "r".into(), group_year: 2024 };
+        assert_eq!(tally_month(&pool, Priority::General, day).sk, "MONTH#2026-03");
+        let first = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).expect("date");
+        assert_eq!(tally_month_of(&tally_month_attribute(day)), Some(first));
+        assert_eq!(tally_day_of(&tally_day_attribute(day)), Some(day));
+        assert_eq!((tally_day_of("waiting"), tally_month_of("members")), (None, None));
     }
 
     #[test]

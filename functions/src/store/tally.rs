@@ -1,23 +1,30 @@
-//! The queue tally (issue 11 item 1): per pool and priority class, how many applications wait,
-//! how many of them registered on each day (the summary item, one attribute per day) and who
+//! The queue tally (issue 11 item 1): per pool and priority class, how many applications wait
+//! and how many of them registered in each month (the summary item, one attribute per month),
+//! per month how many on each of its days (one item per month, one attribute per day) and who
 //! they are on each day (one item per day, a string set of their queue sort keys). It is kept
 //! in the same transaction as every change of who waits (enqueue, and each rules transition
 //! into or out of a waiting state: [`Transaction::tally`]); a position then costs one
-//! BatchGetItem of four items (the three summaries and the application's day), whatever the
-//! pool's size, and the rules combine it ([`kezek_rules::queue::position`]).
+//! BatchGetItem of five items (the three summaries, the application's month and its day),
+//! whatever the pool's size or the span of its registrations, and the rules combine them
+//! ([`kezek_rules::queue::position`]).
 //!
 //! Conditions: a member joins its day only if it is not in it, and leaves only if it is (the
-//! summary's counts only go down while at least one is counted), so a change counted twice or
-//! never fails its whole transaction. A day holds about 6,000 members within DynamoDB's item
-//! size (one pool's class registering that many in one UTC day).
+//! summary's and the month's counts only go down while at least one is counted), so a change
+//! counted twice or never fails its whole transaction. A day holds about 6,000 members within
+//! DynamoDB's item size (one pool's class registering that many in one UTC day); a summary
+//! holds a dozen counts per year of registrations, a month at most 31.
+//!
+//! Tables written before the month items (a summary with one `dYYYYMMDD` count per day) are
+//! rebuilt by [`super::Store::rebuild_tally`]; until then such a pool shows no position (its
+//! summary is recognised by its day counts) and a departure from it fails its condition.
 
 use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_dynamodb::types::builders::UpdateBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Update};
-use kezek_rules::application::Priority;
+use chrono::NaiveDate;
 use kezek_rules::places::PoolKey;
-use kezek_rules::queue::position::{tally_day, ClassTally};
+use kezek_rules::queue::position::{ahead_in_class, tally_day, tally_month, ClassTally};
 use kezek_rules::queue::{class_index, ClassCounts, QueueEntry};
 
 use super::keys::{self, Key};
@@ -52,15 +59,25 @@ fn member(entry: &QueueEntry) -> String {
     keys::queue_sk(entry.registered_at, &entry.id)
 }
 
-/// The four items a position needs: the summaries of the three classes, then the day of `entry`.
-pub fn position_keys(pool: &PoolKey, entry: &QueueEntry) -> [Key; 4] {
+/// How many items a position reads ([`position_keys`]).
+pub const POSITION_ITEMS: usize = 5;
+
+/// The five items a position needs: the summaries of the three classes, then the month and
+/// the day of `entry`.
+pub fn position_keys(pool: &PoolKey, entry: &QueueEntry) -> [Key; POSITION_ITEMS] {
     let [a, b, c] = keys::PRIORITIES.map(|priority| keys::tally_summary(pool, priority));
-    [a, b, c, keys::tally_day(pool, entry.priority, tally_day(entry.registered_at))]
+    [
+        a,
+        b,
+        c,
+        keys::tally_month(pool, entry.priority, tally_month(entry.registered_at)),
+        keys::tally_day(pool, entry.priority, tally_day(entry.registered_at)),
+    ]
 }
 
 impl Transaction {
-    /// Moves `entry` into or out of its pool's tally: two updates (the class summary and the
-    /// entry's day), conditioned so that a member is counted exactly once.
+    /// Moves `entry` into or out of its pool's tally: three updates (the class summary, the
+    /// entry's month and its day), conditioned so that a member is counted exactly once.
     pub fn tally(
         &mut self,
         table: &str,
@@ -68,26 +85,38 @@ impl Transaction {
         entry: &QueueEntry,
         movement: Movement,
     ) -> Result<()> {
-        let day = tally_day(entry.registered_at);
+        let (day, month) = (tally_day(entry.registered_at), tally_month(entry.registered_at));
         let (delta, set_action, set_condition) = match movement {
             Movement::Joins => {
                 (1, "ADD", "attribute_not_exists(#members) OR NOT contains(#members, :member)")
             }
             Movement::Leaves => (-1, "DELETE", "contains(#members, :member)"),
         };
+        let delta = AttributeValue::N(delta.to_string());
         let mut summary = Update::builder()
             .table_name(table)
             .set_key(Some(keys::tally_summary(pool, entry.priority).to_map()))
-            .update_expression("ADD #waiting :delta, #day :delta")
+            .update_expression("ADD #waiting :delta, #month :delta")
             .expression_attribute_names("#waiting", WAITING)
+            .expression_attribute_names("#month", keys::tally_month_attribute(month))
+            .expression_attribute_values(":delta", delta.clone());
+        let mut month_update = Update::builder()
+            .table_name(table)
+            .set_key(Some(keys::tally_month(pool, entry.priority, month).to_map()))
+            .update_expression("ADD #day :delta")
             .expression_attribute_names("#day", keys::tally_day_attribute(day))
-            .expression_attribute_values(":delta", AttributeValue::N(delta.to_string()));
+            .expression_attribute_values(":delta", delta);
         if movement == Movement::Leaves {
+            let one = AttributeValue::N("1".into());
             summary = summary
-                .condition_expression("#waiting >= :one AND #day >= :one")
-                .expression_attribute_values(":one", AttributeValue::N("1".into()));
+                .condition_expression("#waiting >= :one AND #month >= :one")
+                .expression_attribute_values(":one", one.clone());
+            month_update = month_update
+                .condition_expression("#day >= :one")
+                .expression_attribute_values(":one", one);
         }
         self.update(Role::Record, summary)?;
+        self.update(Role::Record, month_update)?;
         let day_update: UpdateBuilder = Update::builder()
             .table_name(table)
             .set_key(Some(keys::tally_day(pool, entry.priority, day).to_map()))
@@ -103,35 +132,59 @@ impl Transaction {
 fn number(item: Option<&RawItem>, name: &str) -> Result<u64> {
     match item.and_then(|item| item.get(name)) {
         None => Ok(0),
-        Some(AttributeValue::N(n)) => {
-            n.parse().map_err(|_| Error::internal(format!("tally count {name} = {n}")))
-        }
-        Some(_) => Err(Error::internal(format!("tally count {name} is not a number"))),
+        Some(value) => count(name, value),
     }
 }
 
+fn count(name: &str, value: &AttributeValue) -> Result<u64> {
+    match value {
+        AttributeValue::N(n) => {
+            n.parse().map_err(|_| Error::internal(format!("tally count {name} = {n}")))
+        }
+        _ => Err(Error::internal(format!("tally count {name} is not a number"))),
+    }
+}
+
+/// The bucket counts of an item whose attributes named by `parse` count members.
+fn buckets(
+    item: Option<&RawItem>,
+    parse: fn(&str) -> Option<NaiveDate>,
+) -> Result<Vec<(NaiveDate, u64)>> {
+    let mut found = Vec::new();
+    for (name, value) in item.into_iter().flatten() {
+        if let Some(bucket) = parse(name) {
+            found.push((bucket, count(name, value)?));
+        }
+    }
+    Ok(found)
+}
+
 /// The tally of `entry` from the items of [`position_keys`] (absent ones count nothing): the
-/// class sizes, and the members of its class ahead of it (earlier days, then its own day's
-/// members whose sort key is smaller: the key orders like the rules' order within a class).
+/// class sizes, and the members of its class ahead of it (earlier months from its summary,
+/// earlier days of its month from the month item, then its own day's members whose sort key
+/// is smaller: the key orders like the rules' order within a class). `None` for a summary of
+/// the shape before month items (see the module's note).
 pub fn class_tally(
     items: &HashMap<Key, RawItem>,
     pool: &PoolKey,
     entry: &QueueEntry,
-) -> Result<ClassTally> {
-    let [out_of_turn, first_priority, general, day_key] = position_keys(pool, entry);
-    let counts = ClassCounts {
-        out_of_turn: number(items.get(&out_of_turn), WAITING)?,
-        first_priority: number(items.get(&first_priority), WAITING)?,
-        general: number(items.get(&general), WAITING)?,
-    };
-    let own_summary = items.get(&keys::tally_summary(pool, entry.priority));
-    let own_day = keys::tally_day_attribute(tally_day(entry.registered_at));
-    let mut earlier = 0;
-    for (name, _) in own_summary.into_iter().flatten() {
-        if name.len() == own_day.len() && name.starts_with('d') && *name < own_day {
-            earlier += number(own_summary, name)?;
-        }
+) -> Result<Option<ClassTally>> {
+    let [out_of_turn, first_priority, general, month_key, day_key] = position_keys(pool, entry);
+    let summaries = [&out_of_turn, &first_priority, &general].map(|key| items.get(key));
+    if summaries
+        .iter()
+        .flatten()
+        .any(|summary| summary.keys().any(|name| keys::tally_day_of(name).is_some()))
+    {
+        return Ok(None);
     }
+    let counts = ClassCounts {
+        out_of_turn: number(summaries[0], WAITING)?,
+        first_priority: number(summaries[1], WAITING)?,
+        general: number(summaries[2], WAITING)?,
+    };
+    let months = buckets(summaries[class_index(entry.priority)], keys::tally_month_of)?;
+    let days = buckets(items.get(&month_key), keys::tally_day_of)?;
     let own = member(entry);
     let same_day = match items.get(&day_key).and_then(|item| item.get(MEMBERS)) {
         Some(AttributeValue::Ss(members)) => {
@@ -139,44 +192,48 @@ pub fn class_tally(
         }
         _ => 0,
     };
-    Ok(ClassTally { priority: entry.priority, counts, ahead_in_class: earlier + same_day })
+    let ahead = ahead_in_class(entry.registered_at, months, days, same_day);
+    Ok(Some(ClassTally { priority: entry.priority, counts, ahead_in_class: ahead }))
 }
 
 /// The tally items of a pool whose waiting applications are `entries`, whole: for loading many
 /// applications at once (BatchWriteItem) and for building the tally of a pool that has none
 /// (the backfill, [`super::Store::rebuild_tally`]).
 pub fn tally_items(pool: &PoolKey, entries: &[QueueEntry]) -> Vec<RawItem> {
-    let mut days: [BTreeMap<chrono::NaiveDate, Vec<String>>; 3] = Default::default();
+    type Days = BTreeMap<NaiveDate, Vec<String>>;
+    let mut classes: [BTreeMap<NaiveDate, Days>; 3] = Default::default();
     for entry in entries {
-        days[class_index(entry.priority)]
+        classes[class_index(entry.priority)]
+            .entry(tally_month(entry.registered_at))
+            .or_default()
             .entry(tally_day(entry.registered_at))
             .or_default()
             .push(member(entry));
     }
     let mut items = Vec::new();
-    for (priority, class_days) in keys::PRIORITIES.into_iter().zip(days) {
-        items.push(summary_item(pool, priority, &class_days));
-        for (day, members) in class_days {
-            let mut item: RawItem = keys::tally_day(pool, priority, day).to_map();
-            item.insert(MEMBERS.to_owned(), AttributeValue::Ss(members));
-            items.push(item);
+    for (priority, months) in keys::PRIORITIES.into_iter().zip(classes) {
+        let mut summary: RawItem = keys::tally_summary(pool, priority).to_map();
+        let waiting: usize = months.values().flat_map(BTreeMap::values).map(Vec::len).sum();
+        summary.insert(WAITING.to_owned(), number_value(waiting));
+        for (month, days) in months {
+            let in_month: usize = days.values().map(Vec::len).sum();
+            summary.insert(keys::tally_month_attribute(month), number_value(in_month));
+            let mut month_item: RawItem = keys::tally_month(pool, priority, month).to_map();
+            for (day, members) in days {
+                month_item.insert(keys::tally_day_attribute(day), number_value(members.len()));
+                let mut item: RawItem = keys::tally_day(pool, priority, day).to_map();
+                item.insert(MEMBERS.to_owned(), AttributeValue::Ss(members));
+                items.push(item);
+            }
+            items.push(month_item);
         }
+        items.push(summary);
     }
     items
 }
 
-fn summary_item(
-    pool: &PoolKey,
-    priority: Priority,
-    days: &BTreeMap<chrono::NaiveDate, Vec<String>>,
-) -> RawItem {
-    let mut item: RawItem = keys::tally_summary(pool, priority).to_map();
-    let waiting: usize = days.values().map(Vec::len).sum();
-    item.insert(WAITING.to_owned(), AttributeValue::N(waiting.to_string()));
-    for (day, members) in days {
-        item.insert(keys::tally_day_attribute(*day), AttributeValue::N(members.len().to_string()));
-    }
-    item
+fn number_value(n: usize) -> AttributeValue {
+    AttributeValue::N(n.to_string())
 }
 
 /// Writes per BatchWriteItem call (the service's limit).
@@ -220,8 +277,9 @@ impl super::Store {
     }
 
     /// Builds the tally of `pool` from its queue index (GSI1) and writes it whole, deleting
-    /// day items no member is left in: the backfill of a table written before the tally
-    /// existed, and the repair of one. Run it while the pool takes no change (a change
+    /// month and day items no member is left in: the backfill of a table written before the
+    /// tally existed, the migration of one written before its month items (the summary is
+    /// put whole, without its old per-day counts), and the repair of one. Run it while the pool takes no change (a change
     /// committed between the index read and the write would be lost from the tally); returns
     /// how many waiting applications were counted.
     pub async fn rebuild_tally(&self, pool: &PoolKey) -> Result<usize> {

@@ -178,3 +178,59 @@ async fn concurrent_enqueues_keep_every_position_exact() {
     assert_eq!(full_sort(&store).await.len(), 56);
     check_positions(&store, &people, monday() + Duration::hours(1)).await;
 }
+
+/// A table written before the month items (its class summaries count per registration day,
+/// `dYYYYMMDD`, and there is no `MONTH#` item): such a pool shows no position — never a wrong
+/// one — until `Store::rebuild_tally` rewrites its tally in the month shape (deleting nothing
+/// a member is still in); then every position is exact, and stays so through a withdrawal.
+#[tokio::test]
+async fn an_old_shape_tally_shows_no_position_until_rebuilt() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use kezek_functions::rules::queue::class_index;
+    use kezek_functions::rules::queue::position::tally_day;
+    use std::collections::BTreeMap;
+
+    let store = store_with_demo().await;
+    let people = load_pool(&store, 120, monday() - Duration::days(200)).await;
+    let queue = full_sort(&store).await;
+    // The old shape: the summaries hold the waiting count and one count per day.
+    let mut per_day: [BTreeMap<chrono::NaiveDate, usize>; 3] = Default::default();
+    for entry in &queue {
+        *per_day[class_index(entry.priority)].entry(tally_day(entry.registered_at)).or_default() +=
+            1;
+    }
+    let mut old = Vec::new();
+    for (priority, days) in keys::PRIORITIES.into_iter().zip(&per_day) {
+        let mut summary = keys::tally_summary(&pool(2023), priority).to_map();
+        let waiting: usize = days.values().sum();
+        summary.insert("waiting".into(), AttributeValue::N(waiting.to_string()));
+        for (day, count) in days {
+            summary.insert(keys::tally_day_attribute(*day), AttributeValue::N(count.to_string()));
+        }
+        old.push(summary);
+    }
+    let months: Vec<keys::Key> = tally_items(&pool(2023), &queue)
+        .iter()
+        .filter_map(|item| match (item.get(keys::PK), item.get(keys::SK)) {
+            (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk)))
+                if sk.starts_with(keys::TALLY_MONTH_PREFIX) =>
+            {
+                Some(keys::Key { pk: pk.clone(), sk: sk.clone() })
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(months.len() >= 6, "registrations over several months");
+    store.write_batch(old, months).await.expect("the old shape");
+
+    let now = monday() + Duration::hours(1);
+    for (id, applicant) in people.iter().step_by(11) {
+        let shown = details(&store, applicant, id, now).await.expect("details");
+        assert_eq!(shown.position, None, "{id:?}: no position from an old-shape tally");
+    }
+    assert_eq!(store.rebuild_tally(&pool(2023)).await.expect("rebuilt"), 120);
+    check_positions(&store, &people, now).await;
+    let (id, applicant) = &people[7];
+    withdraw(&store, applicant, id, &ActionInput::default(), None, monday()).await.expect("out");
+    check_positions(&store, &people, now).await;
+}
