@@ -190,7 +190,7 @@ export default {
     nobodyBehind: 'No: of the {count} places given while this application waited, none went to an application behind it without a lawful reason.',
     somebodyBehind: 'Yes: a place went to an application behind this one with no reason the rules allow. The daily check of the log reports it to the operators.',
     behindPlacement: 'A place to the application at position {position} while this one was at {mine}',
-    behindReason: { free_choice: 'a free-choice place: whoever signs first may take it', too_young: 'this child was not old enough that day', stop_listed: 'this application was on the stop-list', already_offered: 'this application already had an offer', none: 'no lawful reason' },
+    behindReason: { free_choice: 'a free-choice place: whoever signs first may take it', too_young: 'this child was not old enough that day', stop_listed: 'this application was on the stop-list', already_offered: 'this application already had an offer', siblings_together: 'this application\'s siblings wait for places for all of them at once', with_sibling: 'offered together with a sibling whose turn came earlier', none: 'no lawful reason' },
     historyHeading: 'The application\'s history in the log',
     failed: {
       key: 'The log\'s key could not be used: {reason}.',
