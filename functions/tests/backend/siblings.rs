@@ -111,7 +111,7 @@ async fn twins_are_passed_over_for_one_place_and_offered_together_for_two() {
     let kk = group("tk-001", 2023, "kk");
     let one = PlacesInput { action: PlacesAction::Publish, group_id: kk.clone(), count: 1 };
     let published = change_places(&store, "tk-001", &one, None, now).await.expect("publish");
-    assert_eq!(published.offered, [x.clone()]);
+    assert_eq!(published.offered, std::slice::from_ref(x));
     assert_eq!(app(&store, a).await.state, "queued");
 
     // Two more places: both twins at once, in one transaction.
@@ -134,5 +134,5 @@ async fn twins_are_passed_over_for_one_place_and_offered_together_for_two() {
         .collect();
     assert_eq!(together, [Reason::Together { position: 0, size: 2 }; 2]);
     check_invariants(&store, &pool(2023), &[a.clone(), b.clone(), x.clone()]).await;
-    check_invariants(&store, &pool(2024), &[c.clone()]).await;
+    check_invariants(&store, &pool(2024), std::slice::from_ref(c)).await;
 }
