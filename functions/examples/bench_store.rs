@@ -114,6 +114,7 @@ fn bulk_application(
         lapses: 0,
         state: ApplicationState::Queued,
         version: 1,
+        siblings: None,
     };
     Ok(ApplicationItem::new(application, parent(n), None, Vec::new()))
 }

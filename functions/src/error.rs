@@ -10,6 +10,7 @@
 use std::fmt;
 
 use kezek_identity::IdentityError;
+use kezek_rules::siblings::SiblingRefusal;
 use kezek_rules::RuleError;
 use serde::{Serialize, Serializer};
 
@@ -19,6 +20,8 @@ pub use crate::store::Role;
 pub enum Error {
     /// A refusal of the rules crate.
     Rule(RuleError),
+    /// A sibling set the rules refuse to mark (issue 15).
+    Siblings(SiblingRefusal),
     /// A refusal of the rules of data an operator loads (a policy, a calendar year): the
     /// caller's input, whatever the refusal.
     RuleInput(RuleError),
@@ -120,6 +123,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Rule(error) | Error::RuleInput(error) => error.code(),
+            Error::Siblings(refusal) => refusal.code(),
             Error::Identity(error) => error.code(),
             Error::Condition(role) => role.code(),
             Error::TransactionConflict => "transaction_conflict",
@@ -158,6 +162,11 @@ impl Error {
         match self {
             Error::Rule(error) => rule_status(error),
             Error::RuleInput(_) => 400,
+            Error::Siblings(SiblingRefusal::SiblingNotOwn) => 403,
+            Error::Siblings(
+                SiblingRefusal::SiblingNotQueued | SiblingRefusal::SiblingAlreadyMarked,
+            ) => 409,
+            Error::Siblings(_) => 422,
             Error::Identity(
                 IdentityError::EncodingInvalid
                 | IdentityError::DerInvalid { .. }
@@ -198,6 +207,7 @@ impl Error {
     pub fn message(&self) -> String {
         match self {
             Error::Rule(error) | Error::RuleInput(error) => error.to_string(),
+            Error::Siblings(refusal) => refusal.message(),
             Error::Identity(error) => error.to_string(),
             Error::Condition(role) => role.message().to_owned(),
             Error::InvalidInput { message, .. } | Error::Forbidden(message) => message.clone(),

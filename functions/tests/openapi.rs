@@ -11,6 +11,7 @@ mod api_gateway;
 #[path = "backend/support.rs"]
 mod support;
 use api_gateway::event;
+use kezek_functions::rules::siblings::SiblingRefusal;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -637,6 +638,37 @@ async fn sequence() {
     );
     assert_eq!(api.get(details, "/applications/nope", &applicant(&mother)).await.0, 404);
     assert_eq!(api.get(details, "/applications/no.pe", &applicant(&mother)).await.0, 400);
+
+    // Issue 15: twins marked one sibling set by their parent; a set of one is refused.
+    let twins_parent = parent(4);
+    let mut twins = Vec::new();
+    for n in [5, 6] {
+        let body = json!({
+            "regionId": REGION,
+            "childIin": support::child((2023, 7, 7), n),
+            "priority": "general"
+        });
+        let (status, twin) =
+            api.post(now, "/applications", "/applications", &applicant(&twins_parent), body).await;
+        assert_eq!(status, 201, "{twin}");
+        twins.push(twin["application"]["id"].as_str().expect("id").to_owned());
+    }
+    let siblings = "/applications/siblings";
+    let (status, set) = api
+        .post(
+            now,
+            siblings,
+            siblings,
+            &applicant(&twins_parent),
+            json!({ "applicationIds": twins }),
+        )
+        .await;
+    assert_eq!(status, 200, "{set}");
+    assert_eq!(set["together"], json!(twins));
+    let one = json!({ "applicationIds": [twins[0]] });
+    assert_eq!(api.post(now, siblings, siblings, &applicant(&twins_parent), one).await.0, 422);
+    let theirs = json!({ "applicationIds": twins });
+    assert_eq!(api.post(now, siblings, siblings, &applicant(&stranger), theirs).await.0, 403);
 
     // The second parent (R3).
     let name = "/applications/{id}/second-parent";
@@ -1378,6 +1410,7 @@ fn every_error() -> Vec<Error> {
         Error::DeliveryFailed { detail: detail() },
         Error::internal("x"),
     ]);
+    errors.extend(every_sibling_refusal().into_iter().map(Error::Siblings));
     for error in &errors {
         listed(error);
     }
@@ -1389,6 +1422,7 @@ fn listed(error: &Error) {
     match error {
         Error::Rule(rule) | Error::RuleInput(rule) => rule_listed(rule),
         Error::Identity(identity) => identity_listed(identity),
+        Error::Siblings(refusal) => sibling_listed(refusal),
         Error::Condition(_)
         | Error::TransactionConflict
         | Error::Throttled { .. }
@@ -1421,6 +1455,35 @@ fn listed(error: &Error) {
         | Error::ContactMissing
         | Error::DeliveryFailed { .. }
         | Error::Internal { .. } => {}
+    }
+}
+
+fn every_sibling_refusal() -> Vec<SiblingRefusal> {
+    use SiblingRefusal::*;
+    let all = vec![
+        SiblingCount { count: 1 },
+        SiblingDuplicate,
+        SiblingNotOwn,
+        SiblingOtherRegion,
+        SiblingNotQueued,
+        SiblingAlreadyMarked,
+        SiblingYearsApart,
+    ];
+    all.iter().for_each(sibling_listed);
+    all
+}
+
+/// Compiles only while every sibling refusal is listed in [`every_sibling_refusal`].
+fn sibling_listed(refusal: &SiblingRefusal) {
+    use SiblingRefusal::*;
+    match refusal {
+        SiblingCount { .. }
+        | SiblingDuplicate
+        | SiblingNotOwn
+        | SiblingOtherRegion
+        | SiblingNotQueued
+        | SiblingAlreadyMarked
+        | SiblingYearsApart => {}
     }
 }
 

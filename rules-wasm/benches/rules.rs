@@ -52,6 +52,7 @@ fn applications(key: &PoolKey) -> Vec<Application> {
             lapses: 0,
             state: ApplicationState::Queued,
             version: 1,
+            siblings: None,
         })
         .collect()
 }

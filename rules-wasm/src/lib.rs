@@ -30,6 +30,7 @@ pub mod places;
 pub mod policy;
 pub mod queue;
 pub mod queue_sort;
+pub mod siblings;
 pub mod text;
 pub mod time;
 #[cfg(feature = "transparency")]

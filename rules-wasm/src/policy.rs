@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::age::SCHOOL_START_AGE_YEARS;
 use crate::error::{RuleError, RuleResult};
+#[cfg(feature = "siblings")]
+use crate::siblings::SiblingPlacement;
 
 /// Upper bound on any span of a policy, in its unit.
 pub const SPAN_COUNT_MAX: u16 = 366;
@@ -115,6 +117,12 @@ pub struct Policy {
     /// policies written before the field existed read as the default.
     #[serde(default = "school_start_age_years")]
     pub enqueue_age_limit_years: u8,
+    /// Issue 15: whether a sibling set's members in one pool are offered places only together
+    /// ([`SiblingPlacement`]). Stored policies written before the field existed read as
+    /// `independent`.
+    #[cfg(feature = "siblings")]
+    #[serde(default, skip_serializing_if = "SiblingPlacement::is_independent")]
+    pub sibling_placement: SiblingPlacement,
 }
 
 fn school_start_age_years() -> u8 {
@@ -136,6 +144,8 @@ impl Default for Policy {
             blackouts: Vec::new(),
             age_out_years: None,
             enqueue_age_limit_years: SCHOOL_START_AGE_YEARS,
+            #[cfg(feature = "siblings")]
+            sibling_placement: SiblingPlacement::Independent,
         }
     }
 }
@@ -150,6 +160,14 @@ impl Policy {
             }],
             ..Self::default()
         }
+    }
+
+    /// Whether sibling sets are offered only together (never without feature `siblings`).
+    pub fn siblings_together(&self) -> bool {
+        #[cfg(feature = "siblings")]
+        return self.sibling_placement == SiblingPlacement::TogetherOnly;
+        #[cfg(not(feature = "siblings"))]
+        false
     }
 
     /// Checks every field is inside its limit; a region cannot configure nonsense.

@@ -19,6 +19,7 @@ use crate::application::{Application, ApplicationId, ApplicationState, Priority}
 use crate::error::{RuleError, RuleResult};
 use crate::policy::PriorityRatio;
 use crate::queue_sort::sort_indices_by;
+use crate::siblings::SiblingSetId;
 use crate::time::Instant;
 
 /// Largest queue the rules accept in one call.
@@ -42,6 +43,10 @@ pub struct QueueEntry {
     pub registered_at: Instant,
     pub birth_date: NaiveDate,
     pub waiting: Waiting,
+    /// The application's sibling set ([`crate::siblings`]), if it is marked in one.
+    #[cfg(feature = "siblings")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub together: Option<SiblingSetId>,
 }
 
 impl QueueEntry {
@@ -61,7 +66,17 @@ impl QueueEntry {
             registered_at: application.registered_at,
             birth_date: application.child_birth_date,
             waiting,
+            #[cfg(feature = "siblings")]
+            together: application.siblings.clone(),
         })
+    }
+
+    /// The application's sibling set, if it is marked in one (never without feature `siblings`).
+    pub fn sibling_set(&self) -> Option<&SiblingSetId> {
+        #[cfg(feature = "siblings")]
+        return self.together.as_ref();
+        #[cfg(not(feature = "siblings"))]
+        None
     }
 }
 
@@ -254,6 +269,7 @@ mod tests {
                 + Duration::milliseconds(second),
             birth_date: NaiveDate::from_ymd_opt(2023, 1, 1).expect("date"),
             waiting: Waiting::Queued,
+            together: None,
         }
     }
 

@@ -13,7 +13,7 @@
 //! writes the offers it decided; [`select_offers`] drives the same engine over a queue held
 //! in memory, for the property tests and the benchmarks.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use chrono::NaiveDate;
 
@@ -26,6 +26,7 @@ use crate::queue::{
     by_registration, class_index, next_class, ClassCounts, QueueEntry, QueueOrder, Waiting,
     QUEUE_LENGTH_MAX,
 };
+use crate::siblings::{SiblingSetId, SIBLINGS_MAX};
 use crate::time::{Instant, RegionClock};
 
 /// Largest page the engine asks for (queue index entries are small: far below 1 MB).
@@ -68,6 +69,13 @@ pub enum TurnStep {
     /// Offer a place to this application. The place counts as taken; when the offer cannot be
     /// written (the application moved on meanwhile) give it back with [`TurnEngine::not_offered`].
     Offer(QueueEntry),
+    /// The walk reached `first`, the first member of sibling set `set` under `together_only`
+    /// ([`crate::siblings`]): give the set's members that wait in this pool (their queue
+    /// entries as stored now, `first` among them) to [`TurnEngine::siblings`].
+    ReadSiblings { set: SiblingSetId, first: QueueEntry },
+    /// Offer places to all these applications at once (one transaction: all or none). When they
+    /// cannot be written give the places back with [`TurnEngine::not_offered_together`].
+    OfferTogether(Vec<QueueEntry>),
     /// No place left, or nobody left to offer one to.
     Done,
 }
@@ -101,6 +109,14 @@ pub struct TurnEngine {
     /// Entries of each class walked so far (the ratio state).
     walked: ClassCounts,
     reads: u32,
+    /// Sibling sets are offered only together (policy `together_only`).
+    together: bool,
+    /// Sibling sets decided in this run: `true` offered together, `false` passed over.
+    sets: BTreeMap<SiblingSetId, bool>,
+    /// The set whose members were asked for by [`TurnStep::ReadSiblings`].
+    awaiting: Option<(SiblingSetId, QueueEntry)>,
+    /// Members to offer together at the next step.
+    group: Option<Vec<QueueEntry>>,
 }
 
 fn walked_mut(walked: &mut ClassCounts, class: usize) -> &mut u64 {
@@ -121,6 +137,10 @@ impl TurnEngine {
             classes: Default::default(),
             walked: ClassCounts::default(),
             reads: 0,
+            together: policy.siblings_together(),
+            sets: BTreeMap::new(),
+            awaiting: None,
+            group: None,
         }
     }
 
@@ -139,6 +159,12 @@ impl TurnEngine {
         if self.rule.is_none() {
             return TurnStep::Done;
         }
+        if let Some((set, first)) = &self.awaiting {
+            return TurnStep::ReadSiblings { set: set.clone(), first: first.clone() };
+        }
+        if let Some(group) = self.group.take() {
+            return TurnStep::OfferTogether(group);
+        }
         loop {
             if self.places == 0 || self.reads >= READS_MAX {
                 return TurnStep::Done;
@@ -152,9 +178,20 @@ impl TurnEngine {
                 return TurnStep::Read { class: priority, limit: self.page_size(class) };
             };
             *walked_mut(&mut self.walked, class) += 1;
-            if self.rule.as_ref().is_some_and(|rule| rule.admits(&entry)) {
-                self.places -= 1;
-                return TurnStep::Offer(entry);
+            if !self.rule.as_ref().is_some_and(|rule| rule.admits(&entry)) {
+                continue;
+            }
+            match entry.sibling_set().cloned().filter(|_| self.together) {
+                // Decided earlier in this run: offered with its set, or passed over with it.
+                Some(set) if self.sets.contains_key(&set) => continue,
+                Some(set) => {
+                    self.awaiting = Some((set.clone(), entry.clone()));
+                    return TurnStep::ReadSiblings { set, first: entry };
+                }
+                None => {
+                    self.places -= 1;
+                    return TurnStep::Offer(entry);
+                }
             }
         }
     }
@@ -198,6 +235,53 @@ impl TurnEngine {
     /// goes back to the engine, which offers it further down the queue.
     pub fn not_offered(&mut self) {
         self.places += 1;
+    }
+
+    /// The members of the set asked for by [`TurnStep::ReadSiblings`]: their queue entries as
+    /// stored now, each of the set, in this pool, `first` among them. The engine decides the
+    /// set: all its queued members at once when none waits stop-listed or too young and the
+    /// places are there (then the next step is [`TurnStep::OfferTogether`]), else none in this
+    /// run (they keep their positions; the places go on down the queue).
+    pub fn siblings(&mut self, members: Vec<QueueEntry>) -> RuleResult<()> {
+        let refused =
+            |detail: &str| RuleError::InvalidInput { detail: format!("sibling set: {detail}") };
+        let Some((set, first)) = self.awaiting.take() else {
+            return Err(refused("not asked for"));
+        };
+        let distinct: std::collections::BTreeSet<_> = members.iter().map(|m| &m.id).collect();
+        let checks = [
+            (members.len() <= SIBLINGS_MAX, "more members than a set holds"),
+            (distinct.len() == members.len(), "a member twice"),
+            (members.iter().all(|m| m.sibling_set() == Some(&set)), "a member of another set"),
+            (distinct.contains(&first.id), "without the member whose turn came"),
+        ];
+        if let Some((_, detail)) = checks.iter().find(|(ok, _)| !ok) {
+            self.awaiting = Some((set, first));
+            return Err(refused(detail));
+        }
+        let rule = self.rule.as_ref().expect("the engine asks for siblings only outside blackouts");
+        let blocked = members.iter().any(|member| match member.waiting {
+            Waiting::StopListed => true,
+            Waiting::Queued => !rule.admits(member),
+            Waiting::Offered => false,
+        });
+        let part: Vec<QueueEntry> =
+            members.into_iter().filter(|member| member.waiting == Waiting::Queued).collect();
+        let count = part.len() as u32;
+        let offer = !blocked && count >= 1 && count <= self.places;
+        self.sets.insert(set, offer);
+        if offer {
+            self.places -= count;
+            self.group = Some(part);
+        }
+        Ok(())
+    }
+
+    /// The last together offer could not be written (a member moved on meanwhile): its places
+    /// go back to the engine, which offers them further down the queue; the set is passed over
+    /// in this run.
+    pub fn not_offered_together(&mut self, count: u32) {
+        self.places += count;
     }
 
     /// Another writer took places meanwhile: the engine offers at most `unreserved` more.
@@ -268,6 +352,13 @@ pub fn select_offers_paged(
                 cursors[class_index(class)] = end;
             }
             TurnStep::Offer(entry) => offers.push(index_of[&entry.id]),
+            TurnStep::ReadSiblings { set, .. } => {
+                let members = entries.iter().filter(|entry| entry.sibling_set() == Some(&set));
+                engine.siblings(members.cloned().collect())?;
+            }
+            TurnStep::OfferTogether(group) => {
+                offers.extend(group.iter().map(|entry| index_of[&entry.id]))
+            }
             TurnStep::Done => break,
         }
     }
@@ -320,6 +411,7 @@ mod tests {
                 + Duration::milliseconds(millis),
             birth_date: NaiveDate::from_ymd_opt(2022, 1, 1).expect("date"),
             waiting: Waiting::Queued,
+            together: None,
         }
     }
 
@@ -363,6 +455,9 @@ mod tests {
                     engine.not_offered();
                 }
                 TurnStep::Offer(entry) => offered.push(entry.id.0),
+                step @ (TurnStep::ReadSiblings { .. } | TurnStep::OfferTogether(_)) => {
+                    panic!("no sibling sets here: {step:?}")
+                }
                 TurnStep::Done => break,
             }
         }

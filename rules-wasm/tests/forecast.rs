@@ -43,6 +43,7 @@ impl Pool {
             registered_at: registered,
             birth_date: birth,
             waiting: Waiting::Queued,
+            together: None,
         });
         class(priority)
     }

@@ -1,10 +1,13 @@
 //! Property tests: random sequences of commands over random pools. After every step the
 //! invariants of DESIGN §1.5 hold, a refused command changes nothing, and the turn engine
-//! never offers a place while an eligible application ahead of it in the queue waits.
+//! never offers a place while an eligible application ahead of it in the queue waits. Some
+//! pools hold sibling sets (issue 15 item 3), placed `independent` or `together_only`: then a
+//! run offers a set's queued members all at once or none of them, and only a set may be passed
+//! over.
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDate};
 use common::{date, local, REGION};
@@ -16,6 +19,7 @@ use kezek_rules::calendar::WorkingCalendar;
 use kezek_rules::places::{GroupId, Pool, PoolKey};
 use kezek_rules::policy::Policy;
 use kezek_rules::queue::{QueueEntry, QueueOrder, Waiting};
+use kezek_rules::siblings::{SiblingPlacement, SiblingSetId};
 use kezek_rules::time::{Instant, RegionClock};
 use kezek_rules::turn_engine::run_turn_engine;
 use proptest::prelude::*;
@@ -54,6 +58,9 @@ struct Seed {
     applications: Vec<(NaiveDate, Priority, i64)>,
     groups: usize,
     steps: Vec<Step>,
+    /// Candidate sibling sets (indices; made disjoint, sets of one dropped).
+    sets: Vec<Vec<usize>>,
+    together: bool,
 }
 
 fn seed_strategy() -> impl Strategy<Value = Seed> {
@@ -74,8 +81,16 @@ fn seed_strategy() -> impl Strategy<Value = Seed> {
         (
             proptest::collection::vec(application, applications),
             proptest::collection::vec(step_strategy(applications, groups), 1..80),
+            proptest::collection::vec(proptest::collection::vec(0..applications, 2..4), 0..4),
+            any::<bool>(),
         )
-            .prop_map(move |(applications, steps)| Seed { applications, groups, steps })
+            .prop_map(move |(applications, steps, sets, together)| Seed {
+                applications,
+                groups,
+                steps,
+                sets,
+                together,
+            })
     })
 }
 
@@ -96,6 +111,14 @@ impl World {
         for group in 0..seed.groups {
             pool.add_group(GroupId(format!("g{group}"))).expect("room");
         }
+        let mut marked = BTreeMap::new();
+        for (set, members) in seed.sets.iter().enumerate() {
+            let fresh: BTreeSet<usize> =
+                members.iter().copied().filter(|m| !marked.contains_key(m)).collect();
+            if fresh.len() >= 2 {
+                marked.extend(fresh.into_iter().map(|m| (m, SiblingSetId(format!("s{set}")))));
+            }
+        }
         let applications = seed
             .applications
             .iter()
@@ -110,16 +133,27 @@ impl World {
                 lapses: 0,
                 state: ApplicationState::Queued,
                 version: 1,
+                siblings: marked.get(&index).cloned(),
             })
             .collect();
+        let sibling_placement = if seed.together {
+            SiblingPlacement::TogetherOnly
+        } else {
+            SiblingPlacement::Independent
+        };
         Self {
             pool,
             applications,
             net_published: BTreeMap::new(),
             now: local(2025, 1, 6, 9, 0),
-            policy: Policy::default(),
+            policy: Policy { sibling_placement, ..Policy::default() },
             clock: RegionClock::default(),
         }
+    }
+
+    /// Sets are offered only together (and may be passed over).
+    fn together(&self) -> bool {
+        self.policy.sibling_placement == SiblingPlacement::TogetherOnly
     }
 
     fn context(&self) -> RuleContext<'_> {
@@ -152,6 +186,8 @@ impl World {
     }
 
     fn turn_engine(&mut self) {
+        let queued_before: Vec<bool> =
+            self.applications.iter().map(|a| a.state == ApplicationState::Queued).collect();
         let mut pool = self.pool.clone();
         let transitions =
             run_turn_engine(&mut pool, &self.applications, &self.context()).expect("engine runs");
@@ -167,18 +203,36 @@ impl World {
             self.applications[index] = transition.application;
         }
         self.check_fairness(&offered);
+        if self.together() {
+            for (index, application) in self.applications.iter().enumerate() {
+                let Some(set) = &application.siblings else { continue };
+                let set_offered = self.applications.iter().any(|other| {
+                    other.siblings.as_ref() == Some(set) && offered.contains(&other.id)
+                });
+                if set_offered && queued_before[index] {
+                    assert!(offered.contains(&application.id), "{set:?} offered in part");
+                }
+            }
+        }
     }
 
     /// No application offered in this run has an eligible, still queued application ahead.
     fn check_fairness(&self, offered: &[ApplicationId]) {
         let entries: Vec<QueueEntry> =
             self.applications.iter().filter_map(QueueEntry::of).collect();
+        // Under `together_only` a set may be passed over: the fairness below is the others'.
+        let passable = |entry: &QueueEntry| self.together() && entry.together.is_some();
+        let offered: Vec<&ApplicationId> = offered
+            .iter()
+            .filter(|id| entries.iter().any(|e| &e.id == *id && !passable(e)))
+            .collect();
         let order = QueueOrder::new(&entries, self.policy.priority_ratio).expect("small");
         let today = self.clock.local_date(self.now);
         let eligible_waiting: Vec<u64> = (0..entries.len())
             .filter(|i| {
                 entries[*i].waiting == Waiting::Queued
                     && full_years(entries[*i].birth_date, today) >= 2
+                    && !passable(&entries[*i])
             })
             .map(|i| order.position_of(&entries, i))
             .collect();
@@ -194,6 +248,7 @@ impl World {
             );
             let same_class_earlier = entries.iter().any(|e| {
                 e.priority == entries[index].priority
+                    && !passable(e)
                     && e.waiting == Waiting::Queued
                     && full_years(e.birth_date, today) >= 2
                     && (e.registered_at, &e.id) < (entries[index].registered_at, &entries[index].id)
@@ -319,6 +374,7 @@ proptest! {
             registered_at: local(2024, 1, 1, 0, 0) + Duration::milliseconds(((i * 7919) % 1000) as i64),
             birth_date: date(2023, 1, 1),
             waiting: Waiting::Queued,
+            together: None,
         }).collect();
         let ratio = kezek_rules::policy::PriorityRatio { first_priority: first, general };
         let order = QueueOrder::new(&entries, ratio).expect("small");

@@ -43,6 +43,7 @@ fn pool_strategy() -> impl Strategy<Value = Vec<(QueueEntry, bool)>> {
                     birth_date: date(2023, 1, 1),
                     waiting: [Waiting::Queued, Waiting::Offered, Waiting::StopListed]
                         [waiting as usize],
+                    together: None,
                 };
                 (entry, departs)
             })

@@ -32,6 +32,7 @@ fn entries_strategy() -> impl Strategy<Value = Vec<QueueEntry>> {
                     1 => Waiting::StopListed,
                     _ => Waiting::Queued,
                 },
+                together: None,
             })
             .collect()
     })
@@ -79,6 +80,7 @@ fn no_offers_in_a_blackout_period() {
             registered_at: local(2024, 1, 2, 9, i),
             birth_date: date(2022, 1, 1),
             waiting: Waiting::Queued,
+            together: None,
         })
         .collect();
     let policy = Policy::with_august_blackout();

@@ -427,3 +427,31 @@ test('the anonymous preview uses the pool\'s real free places from the public re
   await visitor.screenshot({ path: `${repository}tests/screenshots/preview-live-en.png`, fullPage: true });
   await context.close();
 });
+
+test('issue 15: twins put in the queue are marked siblings from the journal; the server keeps one set', async () => {
+  const twins = [iinFor('2025-01-20', 5, 500), iinFor('2025-01-20', 6, 510)];
+  const ids = [];
+  for (const twin of twins) ids.push(await enqueue(twin));
+  await open(page(), service, 'parent.html#/journal');
+  await page().waitForSelector('#siblings');
+  await assertAccessible(page(), 'journal with the siblings form');
+  // A set of one is refused in words, with its stable code.
+  await page().check(`#sibling-${ids[0]}`);
+  await page().click('#siblings button[type="submit"]');
+  await page().waitForFunction(() => document.getElementById('alert').dataset.code === 'sibling_count');
+  assert.match(await page().textContent('#alert'), /two to four/);
+  await page().check(`#sibling-${ids[1]}`);
+  await page().click('#siblings button[type="submit"]');
+  await page().waitForFunction(() => document.getElementById('status').textContent.startsWith('Marked as siblings'));
+  await settled(page());
+  const sets = [];
+  for (const id of ids) {
+    const server = await serverDetails(id);
+    sets.push(server.siblingSetId);
+    assert.equal(server.application.siblings, server.siblingSetId, 'born the same day: placed together');
+    assert.equal(await dataset(`tr[data-application="${id}"] [data-siblings]`, 'siblings'), server.siblingSetId);
+  }
+  assert.ok(sets[0] && sets[0] === sets[1], 'one set');
+  assert.equal(await page().$(`#sibling-${ids[0]}`), null, 'marked children are not offered again');
+  await screenshotLanguages(page(), 'journal-siblings');
+});

@@ -134,6 +134,7 @@ async fn load_pool(
             lapses: 0,
             state: ApplicationState::Queued,
             version: 1,
+            siblings: None,
         };
         let item = ApplicationItem::new(application, super::parent(n % PARENTS), None, Vec::new());
         entries.push(item.queue.clone().ok_or("waits")?);

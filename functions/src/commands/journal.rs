@@ -63,6 +63,8 @@ pub struct Details {
     pub eligibility: Eligibility,
     pub deadlines: ApplicationDeadlines,
     pub documents: Vec<ReferralDocument>,
+    /// The sibling set the applicant marked this application in (issue 15), if any.
+    pub sibling_set_id: Option<String>,
 }
 
 /// The application `id` as `iin` may see it (R3): refused to anyone else.
@@ -136,6 +138,7 @@ pub async fn details(
         linked_iins: item.linked_iins.clone(),
         position,
         documents,
+        sibling_set_id: item.sibling_set.clone(),
     })
 }
 

@@ -15,6 +15,7 @@ pub mod places;
 pub mod profile;
 pub mod referral_verify;
 pub mod referrals;
+pub mod siblings;
 pub mod sign;
 pub mod sweep;
 pub mod transparency;

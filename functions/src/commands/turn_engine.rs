@@ -9,6 +9,7 @@ use kezek_rules::application::{ApplicationId, Command, Transition};
 use kezek_rules::places::PoolKey;
 use kezek_rules::policy::Policy;
 use kezek_rules::queue::QueueEntry;
+use kezek_rules::siblings::SiblingSetId;
 use kezek_rules::time::Instant;
 use kezek_rules::transparency::{record, Reason};
 use kezek_rules::turn_engine::{TurnEngine, TurnStep};
@@ -18,8 +19,8 @@ use kezek_rules::RuleError;
 use super::writes::{self, Logged};
 use super::RegionRules;
 use crate::error::{Error, Result};
-use crate::store::items::ApplicationItem;
-use crate::store::{PoolLog, PoolView, QueueHeads, Role, Store, Transaction};
+use crate::store::items::{ApplicationItem, SiblingSetItem};
+use crate::store::{keys, PoolLog, PoolView, QueueHeads, Role, Store, Transaction};
 
 /// Most offers decided before their applications are read (one BatchGetItem) and written.
 const BATCH_MAX: usize = 100;
@@ -53,7 +54,7 @@ pub async fn run_on(
     let pool_key = view.pool.key.clone();
     let unreserved = view.pool.counters.unreserved;
     let mut engine = TurnEngine::new(&rules.policy, &rules.region.clock, rules.now, unreserved);
-    let mut heads = QueueHeads::new(store, pool_key);
+    let mut heads = QueueHeads::new(store, pool_key.clone());
     let mut offered = Vec::new();
     let mut batch: Vec<(QueueEntry, Reason)> = Vec::new();
     loop {
@@ -71,12 +72,95 @@ pub async fn run_on(
                         .await?;
                 }
             }
+            TurnStep::ReadSiblings { set, .. } => {
+                let members = sibling_members(store, &pool_key, &set).await?;
+                engine.siblings(members)?;
+            }
+            TurnStep::OfferTogether(group) => {
+                // A set's offers follow one another in the log: the offers decided before go first.
+                if !batch.is_empty() {
+                    write_offers(store, rules, &mut view, &mut engine, &mut batch, &mut offered)
+                        .await?;
+                }
+                let reason = record::walked_together_reason(engine.walked(), group.len())?;
+                write_together(store, rules, &mut view, &mut engine, group, reason, &mut offered)
+                    .await?;
+            }
             TurnStep::Done if batch.is_empty() => return Ok(offered),
             // Places given back by offers that could not be written go further down the queue.
             TurnStep::Done => {
                 write_offers(store, rules, &mut view, &mut engine, &mut batch, &mut offered).await?
             }
         }
+    }
+}
+
+/// The queue entries, as stored now, of the members of sibling set `set` waiting in `pool`
+/// (issue 15): the set's item names them.
+async fn sibling_members(
+    store: &Store,
+    pool: &PoolKey,
+    set: &SiblingSetId,
+) -> Result<Vec<QueueEntry>> {
+    let item: SiblingSetItem = store
+        .get(&keys::sibling_set(&set.0))
+        .await?
+        .ok_or_else(|| Error::internal("a sibling mark without its set"))?;
+    let found = store.applications(&item.together).await?;
+    Ok(item
+        .together
+        .iter()
+        .filter_map(|id| found.get(id))
+        .filter(|member| &member.application.pool == pool)
+        .filter_map(|member| member.queue.clone())
+        .collect())
+}
+
+/// A together offer (issue 15): every member's offer in ONE transaction, or none. The members
+/// are read again (strongly consistent); when the rules refuse one of them, or the transaction
+/// finds that one moved on or the places gone, the set's places go back to the engine.
+async fn write_together(
+    store: &Store,
+    rules: &RegionRules,
+    view: &mut PoolView,
+    engine: &mut TurnEngine,
+    group: Vec<QueueEntry>,
+    reason: Reason,
+    offered: &mut Vec<ApplicationId>,
+) -> Result<()> {
+    let context = rules.context();
+    let size = group.len() as u32;
+    let ids: Vec<ApplicationId> = group.into_iter().map(|entry| entry.id).collect();
+    let mut items = store.applications(&ids).await?;
+    let mut pool = view.pool.clone();
+    let mut decided = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let item = items.remove(id).filter(|item| item.application.pool == pool.key);
+        let Some(item) = item else { break };
+        let Ok(change) = item.application.apply(&Command::Offer, &pool, &context) else { break };
+        change.effects.places.iter().try_for_each(|place_move| pool.apply(place_move))?;
+        decided.push((item, change, reason));
+    }
+    if decided.len() != ids.len() {
+        engine.not_offered_together(size);
+        return Ok(());
+    }
+    match commit_offers(store, &rules.policy, view, &decided).await {
+        Ok(log) => {
+            view.committed(&log)?;
+            offered.extend(decided.into_iter().map(|(_, change, _)| change.application.id));
+            Ok(())
+        }
+        Err(
+            Error::Condition(Role::Application | Role::Pool | Role::Log)
+            | Error::Rule(RuleError::VersionConflict { .. } | RuleError::NoFreePlaces),
+        ) => {
+            engine.not_offered_together(size);
+            *view = store.load_pool(&view.pool.key).await?;
+            engine.at_most(view.pool.counters.unreserved);
+            Ok(())
+        }
+        Err(error) => Err(error),
     }
 }
 

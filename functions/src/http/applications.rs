@@ -13,6 +13,7 @@ use crate::commands::choose::{choose_once, ChooseInput};
 use crate::commands::enqueue::{enqueue, EnqueueInput};
 use crate::commands::journal;
 use crate::commands::referral_verify;
+use crate::commands::siblings::{self, SiblingsInput};
 use crate::commands::sign::{sign_application, SignInput};
 use crate::commands::transparency;
 use crate::error::Result;
@@ -85,6 +86,11 @@ pub(super) async fn route(
             let pool = &item.application.pool;
             let id = &item.application.id.0;
             Reply::ok(&transparency::application_log(store, pool, id, now).await?)
+        }
+        (&Method::POST, ["siblings"]) => {
+            let input: SiblingsInput = call.body()?;
+            let key = call.idempotency_key();
+            Reply::ok(&siblings::mark(store, iin, &input, key, now).await?)
         }
         (&Method::POST, [id, action]) => {
             action_route(router, call, iin, application_id(id)?, action).await

@@ -18,6 +18,7 @@
 //! | GET | `/applications/{id}/documents/{number}` | applicant (own or linked) | applications |
 //! | GET | `/applications/{id}/documents/{number}/pdf` | applicant (own or linked) | applications |
 //! | POST | `/applications/{id}/second-parent` | applicant (submitter) | applications |
+//! | POST | `/applications/siblings` | applicant (own applications) | applications |
 //! | POST | `/applications/{id}/link` | applicant (the named second parent) | applications |
 //! | POST | `/applications/{id}/withdraw` | applicant (own or linked) | applications |
 //! | POST | `/applications/{id}/extend` | applicant (own or linked) | applications |

@@ -15,6 +15,7 @@ pub const ROUTES: &[(&str, &str, super::Group)] = {
         ("GET", "/applications/{id}/documents/{number}/pdf", Applications),
         ("GET", "/applications/{id}/log", Applications),
         ("GET", "/applications/{id}/forecast", Applications),
+        ("POST", "/applications/siblings", Applications),
         ("POST", "/applications/{id}/second-parent", Applications),
         ("POST", "/applications/{id}/link", Applications),
         ("POST", "/applications/{id}/withdraw", Applications),

@@ -175,6 +175,10 @@ pub struct ApplicationItem {
     /// ([`ReferralListingItem`]), kept in the same transactions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_listing: Option<ReferralListing>,
+    /// The sibling set the applicant marked this application in (issue 15), whether or not
+    /// the set shares its pool (`application.siblings` is the set only where it does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sibling_set: Option<String>,
     pub application: Application,
 }
 
@@ -206,6 +210,7 @@ impl ApplicationItem {
             queue,
             documents: Some(Vec::new()),
             referral_listing: None,
+            sibling_set: None,
             application,
         }
     }
@@ -215,6 +220,7 @@ impl ApplicationItem {
         Self {
             documents: self.documents.clone(),
             referral_listing: self.referral_listing.clone(),
+            sibling_set: self.sibling_set.clone(),
             ..Self::new(
                 application,
                 self.applicant_iin.clone(),
@@ -228,6 +234,21 @@ impl ApplicationItem {
     pub fn visible_to(&self, iin: &str) -> bool {
         self.applicant_iin == iin || self.linked_iins.iter().any(|linked| linked == iin)
     }
+}
+
+/// A sibling set (issue 15): who marked it, its members, and those of them placed together
+/// (the members sharing one pool: [`kezek_rules::siblings`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SiblingSetItem {
+    #[serde(flatten)]
+    pub keys: Keys,
+    pub set_id: String,
+    pub applicant_iin: String,
+    pub members: Vec<ApplicationId>,
+    /// The members in the pool with two or more of them, empty when none shares a pool.
+    pub together: Vec<ApplicationId>,
+    pub marked_at: Instant,
 }
 
 /// One active application per child: exists from enqueue until the application is removed

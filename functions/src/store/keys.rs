@@ -117,6 +117,11 @@ pub fn referral_document(id: &ApplicationId, number: &str) -> Key {
 }
 pub const DOC_PREFIX: &str = "DOC#";
 
+/// A sibling set (issue 15): its members, in its own partition.
+pub fn sibling_set(set_id: &str) -> Key {
+    Key::new(format!("SIBLINGS#{set_id}"), "SET")
+}
+
 /// One active application per child.
 pub fn child(child_iin: &str) -> Key {
     Key::new(format!("CHILD#{child_iin}"), "ACTIVE")
@@ -275,6 +280,7 @@ mod tests {
             registered_at: at + chrono::Duration::nanoseconds(nanos),
             birth_date: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("date"),
             waiting: Waiting::Queued,
+            together: None,
         };
         let entries = [entry("b", 0), entry("a", 0), entry("ab", 0), entry("0", 1), entry("z", -1)];
         for a in &entries {

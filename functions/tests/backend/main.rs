@@ -9,6 +9,7 @@ mod places_and_sign;
 mod positions;
 mod queue_head;
 mod random_mix;
+mod siblings;
 mod sign_basis;
 mod staff_referrals;
 mod support;

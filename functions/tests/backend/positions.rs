@@ -67,6 +67,7 @@ async fn load_pool(store: &Store, count: usize, first: Instant) -> Vec<(Applicat
             lapses: 0,
             state: ApplicationState::Queued,
             version: 1,
+            siblings: None,
         };
         let applicant = applicant(n);
         people.push((application.id.clone(), applicant.clone()));

@@ -39,6 +39,7 @@ pub(crate) async fn queued(
             lapses: 0,
             state: ApplicationState::Queued,
             version: 1,
+            siblings: None,
         };
         ids.push(application.id.clone());
         let item = ApplicationItem::new(application, parent(n as u16), None, Vec::new());

@@ -62,6 +62,8 @@ pub fn enqueue(
         lapses: 0,
         state: ApplicationState::Queued,
         version: 1,
+        #[cfg(feature = "siblings")]
+        siblings: None,
     };
     let audit = AuditEvent {
         application_id: application.id.clone(),

@@ -24,6 +24,7 @@ use crate::calendar::WorkingCalendar;
 use crate::error::{RuleError, RuleResult};
 use crate::places::PoolKey;
 use crate::policy::Policy;
+use crate::siblings::SiblingSetId;
 use crate::time::{Instant, RegionClock};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -55,6 +56,10 @@ pub struct Application {
     pub state: ApplicationState,
     /// Incremented by every transition; storage writes only over the expected version.
     pub version: u64,
+    /// The sibling set this application is marked in ([`crate::siblings`]), if any.
+    #[cfg(feature = "siblings")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub siblings: Option<SiblingSetId>,
 }
 
 /// Everything a transition may consult besides the application and the pool.
@@ -74,6 +79,14 @@ impl RuleContext<'_> {
 }
 
 impl Application {
+    /// The sibling set this application is marked in (never without feature `siblings`).
+    pub fn sibling_set(&self) -> Option<&SiblingSetId> {
+        #[cfg(feature = "siblings")]
+        return self.siblings.as_ref();
+        #[cfg(not(feature = "siblings"))]
+        None
+    }
+
     /// Refuses a command written against an older version of the application.
     pub fn check_version(&self, expected: u64) -> RuleResult<()> {
         if self.version == expected {

@@ -51,6 +51,9 @@ pub fn read_policy(reader: &mut Reader<'_>) -> Read<Policy> {
         })?,
         age_out_years: reader.option(Reader::u8)?,
         enqueue_age_limit_years: reader.u8()?,
+        // The browser's module runs no turn engine: sibling sets are the server's.
+        #[cfg(feature = "siblings")]
+        sibling_placement: crate::siblings::SiblingPlacement::Independent,
     })
 }
 
@@ -179,6 +182,8 @@ pub fn read_queue_entry(reader: &mut Reader<'_>) -> Read<QueueEntry> {
         registered_at: reader.instant()?,
         birth_date: reader.date()?,
         waiting: names::waiting_named(reader.u8()?).ok_or(UNKNOWN_NAME)?,
+        #[cfg(feature = "siblings")]
+        together: None,
     })
 }
 

@@ -125,6 +125,7 @@ pub fn kind_name(kind: EntryKind) -> &'static str {
         EntryKind::Link => "link",
         EntryKind::PublishPlaces => "publish_places",
         EntryKind::WithdrawPlaces => "withdraw_places",
+        EntryKind::MarkSiblings => "mark_siblings",
     }
 }
 
@@ -146,6 +147,8 @@ fn reason_view(reason: &Reason) -> (&'static str, Option<&'static str>, Option<u
         ),
         Reason::Extension { days } => ("extension", None, Some(u32::from(days))),
         Reason::Places { count } => ("places", None, Some(count)),
+        Reason::Siblings { size, .. } => ("siblings", None, Some(u32::from(size))),
+        Reason::Together { position, .. } => ("together", None, Some(position)),
     }
 }
 

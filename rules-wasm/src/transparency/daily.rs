@@ -81,7 +81,10 @@ impl DailyList {
             (EntryKind::WithdrawPlaces, Reason::Places { count }) => {
                 self.places_withdrawn.extend(places(count));
             }
-            (EntryKind::Offer, Reason::Offer { position, .. }) => {
+            (
+                EntryKind::Offer,
+                Reason::Offer { position, .. } | Reason::Together { position, .. },
+            ) => {
                 if let Some(subject) = &entry.subject {
                     self.offers.push(OfferLine {
                         application_id: id,

@@ -31,6 +31,11 @@
 //!     3 removal    u8 reason (0 lapses, 1 withdrawn, 2 aged out)
 //!     4 extension  u16 days
 //!     5 places     u32 count
+//!     6 siblings   u8 member (0-based), u8 size: one of `size` consecutive mark_siblings
+//!                  entries making one sibling set (issue 15; the set is named by the first
+//!                  entry's application id)
+//!     7 together   u32 position (applications ahead of the set's first admitted member),
+//!                  u8 size: one of `size` consecutive offers made to a sibling set at once
 //! str = u8 length (1..=64), then that many bytes of [0-9A-Za-z._:-]
 //! ```
 //!
@@ -44,6 +49,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta};
 
 use crate::application::{PlaceSource, Priority, RemovalReason, StateName};
 use crate::places::{GroupId, PlaceCounters};
+use crate::siblings::SIBLINGS_MAX;
 use crate::time::Instant;
 
 /// The layout version written first in every entry.
@@ -74,9 +80,11 @@ pub enum EntryKind {
     PublishPlaces,
     /// Staff withdrew unreserved places (R14).
     WithdrawPlaces,
+    /// The applicant marked the application a member of a sibling set (no state change).
+    MarkSiblings,
 }
 
-const KINDS: [EntryKind; 14] = [
+const KINDS: [EntryKind; 15] = [
     EntryKind::Enqueue,
     EntryKind::Offer,
     EntryKind::ExpireOffer,
@@ -91,10 +99,11 @@ const KINDS: [EntryKind; 14] = [
     EntryKind::Link,
     EntryKind::PublishPlaces,
     EntryKind::WithdrawPlaces,
+    EntryKind::MarkSiblings,
 ];
 
 impl EntryKind {
-    /// The byte of the layout: 1..=14 in the order of the variants.
+    /// The byte of the layout: 1..=15 in the order of the variants.
     pub fn code(self) -> u8 {
         KINDS.iter().position(|kind| *kind == self).expect("every kind is listed") as u8 + 1
     }
@@ -141,6 +150,17 @@ pub enum Reason {
     /// Staff's place move of `count` places.
     Places {
         count: u32,
+    },
+    /// Member `member` (0-based) of a sibling set of `size` marked by consecutive entries.
+    Siblings {
+        member: u8,
+        size: u8,
+    },
+    /// The turn engine's offer to a sibling set at once (`size` consecutive offers), when the
+    /// set's turn came at `position` (applications ahead of its first admitted member).
+    Together {
+        position: u32,
+        size: u8,
     },
 }
 
@@ -344,6 +364,16 @@ impl Reason {
                 out.u8(5);
                 out.bytes(&count.to_be_bytes());
             }
+            Reason::Siblings { member, size } => {
+                out.u8(6);
+                out.u8(member);
+                out.u8(size);
+            }
+            Reason::Together { position, size } => {
+                out.u8(7);
+                out.bytes(&position.to_be_bytes());
+                out.u8(size);
+            }
         }
     }
 
@@ -359,6 +389,22 @@ impl Reason {
             3 => Reason::Removal { reason: input.tag(&REMOVALS)? },
             4 => Reason::Extension { days: u16::from_be_bytes(input.array()?) },
             5 => Reason::Places { count: input.u32()? },
+            6 => {
+                let (member, size) = (input.u8()?, input.u8()?);
+                let sizes = 2..=SIBLINGS_MAX as u8;
+                if !sizes.contains(&size) || member >= size {
+                    return Err(EntryError::Malformed);
+                }
+                Reason::Siblings { member, size }
+            }
+            7 => {
+                let position = input.u32()?;
+                let size = input.u8()?;
+                if !(1..=SIBLINGS_MAX as u8).contains(&size) {
+                    return Err(EntryError::Malformed);
+                }
+                Reason::Together { position, size }
+            }
             _ => return Err(EntryError::Malformed),
         })
     }

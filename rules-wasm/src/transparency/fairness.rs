@@ -9,6 +9,7 @@ use super::entry::{AuditEntry, EntryKind, Reason};
 use super::replay::{Replay, ReplayContext, ReplayFinding};
 use crate::application::{ApplicationState, PlaceSource};
 use crate::queue::QueueEntry;
+use crate::siblings::SiblingPlacement;
 use crate::time::Instant;
 
 /// What the place was.
@@ -33,6 +34,12 @@ pub enum Legitimate {
     StopListed,
     /// This application already had an open offer.
     AlreadyOffered,
+    /// Issue 15, `together_only`: this application's sibling set waits for places for all of
+    /// its members.
+    SiblingsTogether,
+    /// Issue 15: the other application was offered together with its sibling, whose turn came
+    /// before this one's.
+    WithSibling,
 }
 
 /// One offer or free-choice referral made while the application waited.
@@ -78,7 +85,14 @@ fn my_reason(
             let clock = replay_clock(replay);
             // In a blackout nobody may be offered a place: no reason makes it legitimate.
             let rule = crate::turn_engine::OfferRule::on(policy, clock, at)?;
-            (!rule.admits(mine)).then_some(Legitimate::TooYoung)
+            let together = policy.sibling_placement == SiblingPlacement::TogetherOnly;
+            if !rule.admits(mine) {
+                Some(Legitimate::TooYoung)
+            } else if together && mine.together.is_some() {
+                Some(Legitimate::SiblingsTogether)
+            } else {
+                None
+            }
         }
     }
 }
@@ -127,7 +141,12 @@ pub fn waiting_report(
                 let reason = match kind {
                     _ if !behind_me => None,
                     PlacementKind::FreeChoiceReferral => Some(Legitimate::FreeChoice),
-                    PlacementKind::Offer => my_reason(&replay, &mine, &state, entry.at),
+                    PlacementKind::Offer => match entry.reason {
+                        Reason::Together { position, .. } if u64::from(position) < my_position => {
+                            Some(Legitimate::WithSibling)
+                        }
+                        _ => my_reason(&replay, &mine, &state, entry.at),
+                    },
                 };
                 placements.push(Placement {
                     index: replay.next_index(),

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use crate::application::Priority;
 use crate::policy::PriorityRatio;
 use crate::queue::{by_registration, next_class, queue_slot, ClassCounts, QueueEntry};
+use crate::siblings::SiblingSetId;
 use crate::turn_engine::OfferRule;
 
 /// A queue entry ordered within its class by [`by_registration`], the rules' own order.
@@ -90,6 +91,17 @@ impl QueueView {
     /// The first application in queue order that `rule` admits: the one the turn engine
     /// offers the next place to. Costs the number of applications ahead of it.
     pub fn next_offer(&self, rule: &OfferRule, ratio: PriorityRatio) -> Option<NextOffer> {
+        self.next_offer_passing(rule, ratio, &BTreeSet::new())
+    }
+
+    /// [`QueueView::next_offer`] passing over the members of the sibling sets `passed` (the
+    /// turn engine passes a set over when its places are not there: issue 15).
+    pub fn next_offer_passing(
+        &self,
+        rule: &OfferRule,
+        ratio: PriorityRatio,
+        passed: &BTreeSet<SiblingSetId>,
+    ) -> Option<NextOffer> {
         let mut heads = self.classes.each_ref().map(|class| class.iter().peekable());
         let mut placed = ClassCounts::default();
         loop {
@@ -103,7 +115,8 @@ impl QueueView {
                 Priority::FirstPriority => &mut placed.first_priority,
                 Priority::General => &mut placed.general,
             };
-            if rule.admits(entry) {
+            let passed_over = entry.together.as_ref().is_some_and(|set| passed.contains(set));
+            if rule.admits(entry) && !passed_over {
                 let class_rank = *rank;
                 return Some(NextOffer {
                     entry: entry.clone(),

@@ -93,6 +93,35 @@ pub fn link_entry(
     })
 }
 
+/// The entries marking `members` one sibling set (issue 15): one `mark_siblings` entry each,
+/// consecutive, member `i` of `members.len()` (no state change, like [`link_entry`]).
+pub fn siblings_entries(
+    members: &[&Application],
+    counters: PlaceCounters,
+    at: Instant,
+    policy: &Policy,
+) -> RuleResult<Vec<AuditEntry>> {
+    let size = u8::try_from(members.len())
+        .ok()
+        .filter(|size| (2..=crate::siblings::SIBLINGS_MAX as u8).contains(size))
+        .ok_or(RuleError::InvalidInput { detail: "sibling set size".to_owned() })?;
+    members
+        .iter()
+        .enumerate()
+        .map(|(member, application)| {
+            Ok(AuditEntry {
+                kind: EntryKind::MarkSiblings,
+                at,
+                subject: Some(subject(application, Some(application.state.name()), policy)?),
+                counters_before: counters,
+                counters_after: counters,
+                group_id: None,
+                reason: Reason::Siblings { member: member as u8, size },
+            })
+        })
+        .collect()
+}
+
 /// The kind of entry a command makes.
 pub fn command_kind(command: &Command) -> EntryKind {
     match command {
@@ -141,7 +170,7 @@ pub fn transition_entry(
     let counters_after = counters_after(counters_before, places)
         .ok_or(RuleError::CounterUnderflow { counter: "pool" })?;
     let reason = match (command, offer) {
-        (Command::Offer, Some(reason @ Reason::Offer { .. })) => reason,
+        (Command::Offer, Some(reason @ (Reason::Offer { .. } | Reason::Together { .. }))) => reason,
         (Command::Offer, _) => {
             return Err(RuleError::InvalidInput { detail: "an offer needs its reason".into() })
         }
@@ -265,6 +294,21 @@ pub fn walked_offer_reason(
         position: u32::try_from(position).map_err(|_| too_large())?,
         class_rank: u32::try_from(class_rank).map_err(|_| too_large())?,
         ratio_step: ratio_step(priority, class_rank, ratio),
+    })
+}
+
+/// The reason of each offer of a together offer the stepping engine just made
+/// ([`crate::turn_engine::TurnStep::OfferTogether`] of `size` members): where the set's turn
+/// came, the entries walked before its first admitted member.
+pub fn walked_together_reason(walked: ClassCounts, size: usize) -> RuleResult<Reason> {
+    let position = walked.total().checked_sub(1).ok_or(RuleError::ApplicationNotInQueue)?;
+    let too_large = || RuleError::QueueTooLarge { length: walked.total() as usize };
+    Ok(Reason::Together {
+        position: u32::try_from(position).map_err(|_| too_large())?,
+        size: u8::try_from(size)
+            .ok()
+            .filter(|size| (1..=crate::siblings::SIBLINGS_MAX as u8).contains(size))
+            .ok_or(RuleError::InvalidInput { detail: "together offer size".to_owned() })?,
     })
 }
 

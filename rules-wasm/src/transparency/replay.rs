@@ -6,7 +6,7 @@
 //! state of the application (and, when an entry's counters before differ, the logged
 //! counters), so that one rewritten entry is reported once and the rest is still checked.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -20,7 +20,9 @@ use crate::application::{
 use crate::calendar::WorkingCalendar;
 use crate::error::RuleError;
 use crate::places::{GroupId, PlaceCounters, Pool, PoolKey};
-use crate::policy::{Policy, PolicyHistory};
+use crate::policy::{Policy, PolicyHistory, PriorityRatio};
+use crate::queue::Waiting;
+use crate::siblings::{SiblingPlacement, SiblingSetId};
 use crate::time::{Instant, RegionClock};
 use crate::turn_engine::OfferRule;
 
@@ -68,6 +70,10 @@ pub enum Finding {
     ReasonMismatch { expected: Reason },
     /// The group logged is not the group the place moved in.
     GroupMismatch { expected: Option<GroupId> },
+    /// Sibling entries that do not make a set (issue 15): a mark out of its run of
+    /// consecutive members, a member marked twice or of another state than queued, or a
+    /// together offer whose members do not follow one another as its size says.
+    SiblingSetBroken,
 }
 
 impl Finding {
@@ -87,6 +93,7 @@ impl Finding {
             Finding::OfferOutOfOrder { .. } => "offer_out_of_order",
             Finding::ReasonMismatch { .. } => "reason_mismatch",
             Finding::GroupMismatch { .. } => "group_mismatch",
+            Finding::SiblingSetBroken => "sibling_set_broken",
         }
     }
 }
@@ -117,6 +124,12 @@ pub struct Replay<'a> {
     queue: QueueView,
     next_index: u64,
     findings: Vec<ReplayFinding>,
+    /// The members of each sibling set, by the set's name (its first marked member's id).
+    sets: HashMap<String, Vec<String>>,
+    /// A run of `mark_siblings` entries under way: the set's name, its size.
+    marking: Option<(String, u8)>,
+    /// A together offer under way: its position and size, and the members still to come.
+    together: Option<(u32, u8, Vec<String>)>,
 }
 
 /// A birth date for the rules' age checks from the logged eligibility date: the child is
@@ -138,6 +151,9 @@ impl<'a> Replay<'a> {
             queue: QueueView::default(),
             next_index: 0,
             findings: Vec::new(),
+            sets: HashMap::new(),
+            marking: None,
+            together: None,
         }
     }
 
@@ -154,7 +170,13 @@ impl<'a> Replay<'a> {
         &self.findings
     }
 
-    pub fn into_findings(self) -> Vec<ReplayFinding> {
+    /// Every finding, with a run of marks or a together offer the log ends in the middle of
+    /// (a transaction writes each whole).
+    pub fn into_findings(mut self) -> Vec<ReplayFinding> {
+        if self.marking.is_some() || self.together.is_some() {
+            let index = self.next_index;
+            self.report(index, None, Finding::SiblingSetBroken);
+        }
         self.findings
     }
 
@@ -206,6 +228,7 @@ impl<'a> Replay<'a> {
             self.report(index, id, Finding::CountersBeforeMismatch { replayed, logged });
             self.pool.counters = entry.counters_before;
         }
+        self.check_runs_end(index, id, &entry);
         let mut next_offer = None;
         match self.policy_at(entry.at) {
             None => self.report(index, id, Finding::PolicyMissing),
@@ -281,7 +304,10 @@ impl<'a> Replay<'a> {
                 Finding::StateMismatch { expected: expected_from, logged },
             );
         }
-        if entry.kind == EntryKind::Link {
+        if entry.kind == EntryKind::MarkSiblings {
+            self.mark_siblings(index, entry, before.clone());
+        }
+        if matches!(entry.kind, EntryKind::Link | EntryKind::MarkSiblings) {
             if subject.to_state != expected_from {
                 let logged = subject.to_state;
                 self.report(
@@ -331,6 +357,7 @@ impl<'a> Replay<'a> {
             lapses: 0,
             state: ApplicationState::Queued,
             version: 1,
+            siblings: None,
         };
         self.store(None, application);
     }
@@ -350,6 +377,106 @@ impl<'a> Replay<'a> {
         }
     }
 
+    /// A run of marks or a together offer ends only with its last member: any other entry
+    /// before that breaks it.
+    fn check_runs_end(&mut self, index: u64, id: Option<&str>, entry: &AuditEntry) {
+        let marking = self.marking.is_some() && entry.kind != EntryKind::MarkSiblings;
+        let together = self.together.is_some() && entry.kind != EntryKind::Offer;
+        if marking || together {
+            self.marking = self.marking.take().filter(|_| !marking);
+            self.together = self.together.take().filter(|_| !together);
+            self.report(index, id, Finding::SiblingSetBroken);
+        }
+    }
+
+    /// Member `member` of a set of `size`: the first names the set; the others follow it.
+    fn mark_siblings(&mut self, index: u64, entry: &AuditEntry, before: Application) {
+        let id = before.id.0.clone();
+        let Reason::Siblings { member, size } = entry.reason else {
+            self.report(index, Some(&id), Finding::EntryMalformed { code: "entry_malformed" });
+            return;
+        };
+        let set = match (&self.marking, member) {
+            (None, 0) => Some(id.clone()),
+            (Some((set, expected_size)), member)
+                if *expected_size == size
+                    && self.sets.get(set).map(Vec::len) == Some(usize::from(member)) =>
+            {
+                Some(set.clone())
+            }
+            _ => None,
+        };
+        let fresh = before.siblings.is_none() && before.state == ApplicationState::Queued;
+        let Some(set) = set.filter(|_| fresh) else {
+            self.marking = None;
+            self.report(index, Some(&id), Finding::SiblingSetBroken);
+            return;
+        };
+        let members = self.sets.entry(set.clone()).or_default();
+        members.push(id);
+        let complete = members.len() == usize::from(size);
+        self.marking = (!complete).then(|| (set.clone(), size));
+        let after = Application { siblings: Some(SiblingSetId(set)), ..before.clone() };
+        self.store(Some(&before), after);
+    }
+
+    /// Under `together_only`: the next decision of the turn engine, sets passed over as it
+    /// passes them (a member stop-listed or too young, or fewer unreserved places than the
+    /// set's queued members), with the members to offer together when it is a set.
+    fn next_decision(
+        &self,
+        rule: &OfferRule,
+        ratio: PriorityRatio,
+    ) -> Option<(NextOffer, Vec<String>)> {
+        let mut passed = BTreeSet::new();
+        loop {
+            let next = self.queue.next_offer_passing(rule, ratio, &passed)?;
+            let Some(set) = next.entry.together.clone() else {
+                return Some((next, Vec::new()));
+            };
+            let members: Vec<&Application> = self.sets[&set.0]
+                .iter()
+                .filter_map(|member| self.applications.get(member))
+                .filter(|member| &member.pool == self.context.pool)
+                .collect();
+            let blocked =
+                members.iter().filter_map(|member| member.queue_entry()).any(|member| match member
+                    .waiting
+                {
+                    Waiting::StopListed => true,
+                    Waiting::Queued => !rule.admits(&member),
+                    Waiting::Offered => false,
+                });
+            let part: Vec<String> = members
+                .iter()
+                .filter(|member| member.state == ApplicationState::Queued)
+                .map(|member| member.id.0.clone())
+                .collect();
+            if !blocked && part.len() as u64 <= u64::from(self.pool.counters.unreserved) {
+                return Some((next, part));
+            }
+            passed.insert(set);
+        }
+    }
+
+    /// An offer to a member of the together offer under way.
+    fn check_together_member(&mut self, index: u64, entry: &AuditEntry, id: &str) {
+        let Some((position, size, mut rest)) = self.together.take() else { return };
+        let expected = Reason::Together { position, size };
+        match rest.iter().position(|member| member == id) {
+            Some(at) => {
+                rest.remove(at);
+                if entry.reason != expected {
+                    self.report(index, Some(id), Finding::ReasonMismatch { expected });
+                }
+                if !rest.is_empty() {
+                    self.together = Some((position, size, rest));
+                }
+            }
+            None => self.report(index, Some(id), Finding::SiblingSetBroken),
+        }
+    }
+
     /// The turn engine offers to the first application in queue order it admits today.
     fn check_offer_order(
         &mut self,
@@ -359,9 +486,33 @@ impl<'a> Replay<'a> {
         context: &RuleContext<'_>,
     ) -> Option<NextOffer> {
         let ratio = context.policy.priority_ratio;
-        let next = OfferRule::on(context.policy, context.clock, context.now)
-            .and_then(|rule| self.queue.next_offer(&rule, ratio));
         let id = before.id.0.as_str();
+        if self.together.is_some() {
+            self.check_together_member(index, entry, id);
+            return None;
+        }
+        let rule = OfferRule::on(context.policy, context.clock, context.now);
+        let together = context.policy.sibling_placement == SiblingPlacement::TogetherOnly;
+        let (next, part) = match (&rule, together) {
+            (Some(rule), true) => self.next_decision(rule, ratio).unzip(),
+            (Some(rule), false) => (self.queue.next_offer(rule, ratio), None),
+            (None, _) => (None, None),
+        };
+        if let (Some(found), Some(part)) = (&next, part.filter(|part| !part.is_empty())) {
+            let (position, size) = (found.position as u32, part.len() as u8);
+            let expected = Reason::Together { position, size };
+            if !part.iter().any(|member| member == id) {
+                let expected = Some(part[0].clone());
+                self.report(index, Some(id), Finding::OfferOutOfOrder { expected });
+                return next;
+            }
+            if entry.reason != expected {
+                self.report(index, Some(id), Finding::ReasonMismatch { expected });
+            }
+            let rest: Vec<String> = part.into_iter().filter(|member| member != id).collect();
+            self.together = (!rest.is_empty()).then_some((position, size, rest));
+            return next;
+        }
         match &next {
             Some(next) if next.entry.id == before.id => {
                 let expected = Reason::Offer {
@@ -465,6 +616,7 @@ fn command_of(entry: &AuditEntry) -> Option<Command> {
         EntryKind::AgeOut => Command::AgeOut,
         EntryKind::Enqueue
         | EntryKind::Link
+        | EntryKind::MarkSiblings
         | EntryKind::PublishPlaces
         | EntryKind::WithdrawPlaces => return None,
     })

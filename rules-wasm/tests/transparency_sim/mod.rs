@@ -9,14 +9,16 @@ use kezek_rules::application::{
 };
 use kezek_rules::calendar::WorkingCalendar;
 use kezek_rules::places::{GroupId, Pool, PoolKey};
-use kezek_rules::policy::PolicyHistory;
+use kezek_rules::policy::{Policy, PolicyHistory, PolicyVersion};
 use kezek_rules::queue::QueueEntry;
+use kezek_rules::siblings::{SiblingPlacement, SiblingSetId};
 use kezek_rules::time::{Instant, RegionClock};
 use kezek_rules::transparency::record::{
-    enqueue_entry, link_entry, offer_reasons, places_entry, transition_entry,
+    enqueue_entry, link_entry, offer_reasons, places_entry, siblings_entries, transition_entry,
 };
 use kezek_rules::transparency::replay::ReplayContext;
 use kezek_rules::transparency::AuditEntry;
+use kezek_rules::transparency::Reason;
 use kezek_rules::turn_engine::select_offers;
 
 pub struct Sim {
@@ -99,6 +101,7 @@ impl Sim {
             lapses: 0,
             state: ApplicationState::Queued,
             version: 1,
+            siblings: None,
         };
         let entry = enqueue_entry(&application, self.pool.counters, self.context().policy)
             .expect("an entry");
@@ -114,13 +117,45 @@ impl Sim {
         self.entries.push(entry);
     }
 
+    /// From now on sibling sets are offered only together (issue 15).
+    pub fn together_only(&mut self) {
+        let mut versions = self.policies.versions().to_vec();
+        let effective_from = self.clock.local_date(self.now);
+        let policy =
+            Policy { sibling_placement: SiblingPlacement::TogetherOnly, ..Policy::default() };
+        versions.retain(|version| version.effective_from < effective_from);
+        versions.push(PolicyVersion { effective_from, policy });
+        self.policies = PolicyHistory::new(versions).expect("valid");
+    }
+
+    /// The applicant marks `ids` one sibling set (named by its first member, as the log does).
+    pub fn mark_siblings(&mut self, ids: &[&str]) {
+        self.tick();
+        let set = SiblingSetId(ids[0].to_owned());
+        for id in ids {
+            let index = self.index_of(id);
+            self.apps[index].siblings = Some(set.clone());
+        }
+        let members: Vec<&Application> =
+            ids.iter().map(|id| &self.apps[self.index_of(id)]).collect();
+        let entries =
+            siblings_entries(&members, self.pool.counters, self.now, self.context().policy)
+                .expect("entries");
+        self.entries.extend(entries);
+    }
+
     pub fn publish(&mut self, group_name: &str, count: u32) {
+        self.publish_without_engine(group_name, count);
+        self.run_turn_engine();
+    }
+
+    /// Staff's publish, the turn engine not run after it (a rogue writer's offer follows).
+    pub fn publish_without_engine(&mut self, group_name: &str, count: u32) {
         self.tick();
         let place_move = self.pool.publish(&group(group_name), count).expect("allowed");
         let entry = places_entry(&place_move, self.pool.counters, self.now).expect("staff move");
         self.pool.apply(&place_move).expect("applies");
         self.entries.push(entry);
-        self.run_turn_engine();
     }
 
     pub fn withdraw_places(&mut self, group_name: &str, count: u32) {
@@ -148,8 +183,27 @@ impl Sim {
             context.now,
         )
         .expect("a queue");
-        let reasons =
+        let mut reasons =
             offer_reasons(&queue, &selected, context.policy.priority_ratio).expect("reasons");
+        if context.policy.sibling_placement == SiblingPlacement::TogetherOnly {
+            // A set's offers say where the set's turn came: its first member's position.
+            let set_of = |k: usize| queue[selected[k]].together.clone();
+            let position_of = |reason: &Reason| match reason {
+                Reason::Offer { position, .. } => *position,
+                _ => unreachable!("offer_reasons gives offers"),
+            };
+            let original = reasons.clone();
+            for (k, reason) in reasons.iter_mut().enumerate() {
+                let Some(set) = set_of(k) else { continue };
+                let members: Vec<usize> =
+                    (0..selected.len()).filter(|j| set_of(*j).as_ref() == Some(&set)).collect();
+                let position = members.iter().map(|j| position_of(&original[*j])).min();
+                *reason = Reason::Together {
+                    position: position.expect("a member"),
+                    size: members.len() as u8,
+                };
+            }
+        }
         for (entry_index, reason) in selected.into_iter().zip(reasons) {
             self.apply_at(owners[entry_index], Command::Offer, Some(reason));
         }
