@@ -115,6 +115,24 @@ pub struct Policy {
     /// policies written before the field existed read as the default.
     #[serde(default = "school_start_age_years")]
     pub enqueue_age_limit_years: u8,
+    /// Issue 15: how transfer requests and new children share the pool's places. Stored
+    /// policies written before the field existed read as the default (new children first).
+    #[serde(default)]
+    pub transfer_sharing: TransferSharing,
+}
+
+/// How transfer requests (enrolled children asking for another kindergarten) and the new
+/// children of the queue share a pool's unreserved places (`crate::turn_transfers`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferSharing {
+    /// Default: a place goes to a waiting new child first; a transfer is offered only a
+    /// place no eligible new child of the pool is waiting for. A new child has no place at
+    /// all, a transfer child has one.
+    #[default]
+    NewChildrenFirst,
+    /// Transfers are offered first, in request order, then new children get what is left.
+    TransfersFirst,
 }
 
 fn school_start_age_years() -> u8 {
@@ -136,6 +154,7 @@ impl Default for Policy {
             blackouts: Vec::new(),
             age_out_years: None,
             enqueue_age_limit_years: SCHOOL_START_AGE_YEARS,
+            transfer_sharing: TransferSharing::NewChildrenFirst,
         }
     }
 }
