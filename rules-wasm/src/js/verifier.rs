@@ -125,6 +125,11 @@ pub fn kind_name(kind: EntryKind) -> &'static str {
         EntryKind::Link => "link",
         EntryKind::PublishPlaces => "publish_places",
         EntryKind::WithdrawPlaces => "withdraw_places",
+        EntryKind::TransferRequest => "transfer_request",
+        EntryKind::TransferOffer => "transfer_offer",
+        EntryKind::TransferSign => "transfer_sign",
+        EntryKind::TransferWithdraw => "transfer_withdraw",
+        EntryKind::TransferExpire => "transfer_expire",
     }
 }
 

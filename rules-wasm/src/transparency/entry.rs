@@ -74,9 +74,20 @@ pub enum EntryKind {
     PublishPlaces,
     /// Staff withdrew unreserved places (R14).
     WithdrawPlaces,
+    /// Issue 15: an enrolled child's transfer request joined the pool's transfer queue.
+    TransferRequest,
+    /// A transfer request was offered a place of the pool (U -= 1; O += 1).
+    TransferOffer,
+    /// The transfer was signed: a place taken in the new group (`group`) and the child's
+    /// old place released, in one entry (O -= 1; new.free -= 1; old.free += 1; U += 1).
+    TransferSign,
+    /// The applicant withdrew the request (an offered place goes back: O -= 1; U += 1).
+    TransferWithdraw,
+    /// The transfer offer expired (O -= 1; U += 1); the child kept its place.
+    TransferExpire,
 }
 
-const KINDS: [EntryKind; 14] = [
+const KINDS: [EntryKind; 19] = [
     EntryKind::Enqueue,
     EntryKind::Offer,
     EntryKind::ExpireOffer,
@@ -91,10 +102,15 @@ const KINDS: [EntryKind; 14] = [
     EntryKind::Link,
     EntryKind::PublishPlaces,
     EntryKind::WithdrawPlaces,
+    EntryKind::TransferRequest,
+    EntryKind::TransferOffer,
+    EntryKind::TransferSign,
+    EntryKind::TransferWithdraw,
+    EntryKind::TransferExpire,
 ];
 
 impl EntryKind {
-    /// The byte of the layout: 1..=14 in the order of the variants.
+    /// The byte of the layout: 1..=19 in the order of the variants.
     pub fn code(self) -> u8 {
         KINDS.iter().position(|kind| *kind == self).expect("every kind is listed") as u8 + 1
     }
