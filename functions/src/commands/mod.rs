@@ -17,6 +17,7 @@ pub mod referral_verify;
 pub mod referrals;
 pub mod sign;
 pub mod sweep;
+pub mod transfer;
 pub mod transparency;
 pub mod turn_engine;
 pub mod writes;
