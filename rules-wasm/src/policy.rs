@@ -117,6 +117,9 @@ pub struct Policy {
     pub enqueue_age_limit_years: u8,
     /// Issue 15: how transfer requests and new children share the pool's places. Stored
     /// policies written before the field existed read as the default (new children first).
+    /// Transfers are decided on the server only: the browser's lean module (built without
+    /// default features) does not carry the field, which keeps it within its size budget.
+    #[cfg(feature = "json")]
     #[serde(default)]
     pub transfer_sharing: TransferSharing,
 }
@@ -154,6 +157,7 @@ impl Default for Policy {
             blackouts: Vec::new(),
             age_out_years: None,
             enqueue_age_limit_years: SCHOOL_START_AGE_YEARS,
+            #[cfg(feature = "json")]
             transfer_sharing: TransferSharing::NewChildrenFirst,
         }
     }

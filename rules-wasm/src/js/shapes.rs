@@ -52,6 +52,7 @@ pub fn read_policy(reader: &mut Reader<'_>) -> Read<Policy> {
         age_out_years: reader.option(Reader::u8)?,
         enqueue_age_limit_years: reader.u8()?,
         // Transfers are decided on the server only; the browser's format does not carry it.
+        #[cfg(feature = "json")]
         transfer_sharing: crate::policy::TransferSharing::default(),
     })
 }
