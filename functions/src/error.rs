@@ -27,6 +27,8 @@ pub enum Error {
     RuleInput(RuleError),
     /// A refused login or signature (crate `kezek-identity`).
     Identity(IdentityError),
+    /// A refusal of a transfer between kindergartens (issue 15); its own stable codes.
+    Transfer(kezek_rules::application::TransferRefusal),
     /// The condition of a transaction's item failed; the item's role names the refusal.
     Condition(Role),
     /// Another transaction on the same items was in flight; nothing was written. Retryable.
@@ -125,6 +127,7 @@ impl Error {
             Error::Rule(error) | Error::RuleInput(error) => error.code(),
             Error::Siblings(refusal) => refusal.code(),
             Error::Identity(error) => error.code(),
+            Error::Transfer(refusal) => refusal.code(),
             Error::Condition(role) => role.code(),
             Error::TransactionConflict => "transaction_conflict",
             Error::Throttled { .. }
@@ -173,6 +176,7 @@ impl Error {
                 | IdentityError::InputTooLarge,
             ) => 400,
             Error::Identity(_) => 422,
+            Error::Transfer(refusal) => refusal.status(),
             Error::InvalidInput { .. }
             | Error::IdempotencyKeyMissing
             | Error::EmailInvalid
@@ -209,6 +213,7 @@ impl Error {
             Error::Rule(error) | Error::RuleInput(error) => error.to_string(),
             Error::Siblings(refusal) => refusal.message(),
             Error::Identity(error) => error.to_string(),
+            Error::Transfer(refusal) => refusal.message(),
             Error::Condition(role) => role.message().to_owned(),
             Error::InvalidInput { message, .. } | Error::Forbidden(message) => message.clone(),
             Error::NotFound(what) => format!("{what} not found"),
@@ -286,6 +291,12 @@ fn rule_status(error: &RuleError) -> u16 {
         RuleError::CalendarYearMissing { .. } | RuleError::PolicyMissing => 503,
         RuleError::QueueTooLarge { .. } => 500,
         _ => 422,
+    }
+}
+
+impl From<kezek_rules::application::TransferRefusal> for Error {
+    fn from(refusal: kezek_rules::application::TransferRefusal) -> Self {
+        Error::Transfer(refusal)
     }
 }
 

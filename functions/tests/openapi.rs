@@ -27,6 +27,7 @@ use kezek_functions::error::{Error, Role};
 use kezek_functions::http::openapi::DOCUMENT;
 use kezek_functions::http::routes::ROUTES;
 use kezek_functions::http::{Authentication, Router};
+use kezek_functions::rules::application::TransferRefusal;
 use kezek_functions::rules::time::Instant;
 use kezek_functions::rules::RuleError;
 use kezek_functions::session::{issue, Claims, SessionKey};
@@ -1411,10 +1412,53 @@ fn every_error() -> Vec<Error> {
         Error::internal("x"),
     ]);
     errors.extend(every_sibling_refusal().into_iter().map(Error::Siblings));
+    errors.extend(every_transfer_refusal().into_iter().map(Error::Transfer));
     for error in &errors {
         listed(error);
     }
     errors
+}
+
+/// Every refusal of a transfer (issue 15).
+fn every_transfer_refusal() -> Vec<TransferRefusal> {
+    let refusals = vec![
+        TransferRefusal::NotEnrolled,
+        TransferRefusal::ChoicesOutOfRange { count: 4 },
+        TransferRefusal::DuplicateKindergarten,
+        TransferRefusal::KindergartenIdInvalid,
+        TransferRefusal::KindergartenNotInRegion,
+        TransferRefusal::CurrentKindergarten,
+        TransferRefusal::TransferOpen,
+        TransferRefusal::TransferNotOpen,
+        TransferRefusal::TransferNotOffered,
+        TransferRefusal::TransferOfferExpired,
+        TransferRefusal::TransferOfferNotExpired,
+        TransferRefusal::GroupNotRequested,
+        TransferRefusal::TransferPlaceTaken,
+        TransferRefusal::NoFreePlaces,
+    ];
+    refusals.iter().for_each(transfer_listed);
+    refusals
+}
+
+/// Compiles only while every transfer refusal is listed in [`every_transfer_refusal`].
+fn transfer_listed(refusal: &TransferRefusal) {
+    match refusal {
+        TransferRefusal::NotEnrolled
+        | TransferRefusal::ChoicesOutOfRange { .. }
+        | TransferRefusal::DuplicateKindergarten
+        | TransferRefusal::KindergartenIdInvalid
+        | TransferRefusal::KindergartenNotInRegion
+        | TransferRefusal::CurrentKindergarten
+        | TransferRefusal::TransferOpen
+        | TransferRefusal::TransferNotOpen
+        | TransferRefusal::TransferNotOffered
+        | TransferRefusal::TransferOfferExpired
+        | TransferRefusal::TransferOfferNotExpired
+        | TransferRefusal::GroupNotRequested
+        | TransferRefusal::TransferPlaceTaken
+        | TransferRefusal::NoFreePlaces => {}
+    }
 }
 
 /// Compiles only while every variant of the service's enum is listed in [`every_error`].
@@ -1423,6 +1467,7 @@ fn listed(error: &Error) {
         Error::Rule(rule) | Error::RuleInput(rule) => rule_listed(rule),
         Error::Identity(identity) => identity_listed(identity),
         Error::Siblings(refusal) => sibling_listed(refusal),
+        Error::Transfer(refusal) => transfer_listed(refusal),
         Error::Condition(_)
         | Error::TransactionConflict
         | Error::Throttled { .. }
@@ -1663,6 +1708,9 @@ fn answered_over_http(error: &Error) -> bool {
         Error::ContactMissing
             | Error::DeliveryFailed { .. }
             | Error::MethodNotAllowed
+            // Issue 15: the transfer commands have no HTTP routes yet (the glossary lists
+            // their codes); the sweep's `transfer_offer_not_expired` never reaches HTTP.
+            | Error::Transfer(_)
             | Error::Rule(
                 RuleError::AgeOutNotDue
                     | RuleError::OfferNotExpired

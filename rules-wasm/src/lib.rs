@@ -12,7 +12,8 @@
 //! - queue order and position (§1.4): [`queue`]
 //! - place counters and their invariants (§1.5): [`places`]
 //! - the application state machine (§1.1–1.2): [`application`]
-//! - the turn engine: [`turn_engine`]
+//! - the turn engine: [`turn_engine`]; transfers between kindergartens:
+//!   [`application::TransferRequest`], sharing places with new children: [`turn_transfers`]
 //! - the functions shared by WebAssembly and the server: [`api`]; the JavaScript boundary
 //!   (compact format, WebAssembly export): [`js`]
 
@@ -36,6 +37,7 @@ pub mod time;
 #[cfg(feature = "transparency")]
 pub mod transparency;
 pub mod turn_engine;
+pub mod turn_transfers;
 
 pub use error::{RuleError, RuleResult};
 pub use js::api;

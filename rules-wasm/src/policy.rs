@@ -123,6 +123,27 @@ pub struct Policy {
     #[cfg(feature = "siblings")]
     #[serde(default, skip_serializing_if = "SiblingPlacement::is_independent")]
     pub sibling_placement: SiblingPlacement,
+    /// Issue 15: how transfer requests and new children share the pool's places. Stored
+    /// policies written before the field existed read as the default (new children first).
+    /// Transfers are decided on the server only: the browser's lean module (built without
+    /// default features) does not carry the field, which keeps it within its size budget.
+    #[cfg(feature = "json")]
+    #[serde(default)]
+    pub transfer_sharing: TransferSharing,
+}
+
+/// How transfer requests (enrolled children asking for another kindergarten) and the new
+/// children of the queue share a pool's unreserved places (`crate::turn_transfers`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferSharing {
+    /// Default: a place goes to a waiting new child first; a transfer is offered only a
+    /// place no eligible new child of the pool is waiting for. A new child has no place at
+    /// all, a transfer child has one.
+    #[default]
+    NewChildrenFirst,
+    /// Transfers are offered first, in request order, then new children get what is left.
+    TransfersFirst,
 }
 
 fn school_start_age_years() -> u8 {
@@ -146,6 +167,8 @@ impl Default for Policy {
             enqueue_age_limit_years: SCHOOL_START_AGE_YEARS,
             #[cfg(feature = "siblings")]
             sibling_placement: SiblingPlacement::Independent,
+            #[cfg(feature = "json")]
+            transfer_sharing: TransferSharing::NewChildrenFirst,
         }
     }
 }

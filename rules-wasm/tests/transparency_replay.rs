@@ -265,3 +265,96 @@ fn the_daily_lists_come_from_the_log() {
     assert!(json["offers"][0]["registeredAt"].is_string());
     let _ = PlaceCounters::default();
 }
+
+/// Issue 15: a transfer (request, offer, sign) replays clean with its places counted: the
+/// new group's place taken and the old one released in one entry; a sign logged without an
+/// offer is flagged as a referral without a place; withdrawal and expiry give the place back.
+#[test]
+fn transfers_replay_with_their_places() {
+    use kezek_rules::application::{KindergartenId, TransferRequest};
+    let mut sim = Sim::new();
+    sim.enqueue("t1", Priority::General, born(2024, 1, 10));
+    sim.enqueue("t2", Priority::General, born(2024, 1, 11));
+    sim.publish("tk-001-2024-kk", 2);
+    sim.command("t1", Command::Sign { group_id: group("tk-001-2024-kk") });
+    sim.command("t1", Command::Enrol);
+    sim.command("t2", Command::Sign { group_id: group("tk-001-2024-kk") });
+    sim.command("t2", Command::Enrol);
+    let index = sim.index_of("t1");
+    let in_region = |_: &KindergartenId| true;
+    let kk = KindergartenId("tk-001".into());
+    let ru = KindergartenId("tk-002".into());
+    let request = TransferRequest::new(
+        &sim.apps[index],
+        &kk,
+        std::slice::from_ref(&ru),
+        &in_region,
+        None,
+        sim.now,
+    )
+    .expect("enrolled");
+    let requested = kezek_rules::application::TransferChange {
+        request: request.clone(),
+        application: None,
+        places: Vec::new(),
+        run_turn_engine: false,
+    };
+    sim.transfer("t1", EntryKind::TransferRequest, &requested);
+    sim.publish("tk-002-2024-ru", 1);
+    let offered = request.offer(&sim.pool, &sim.context_now()).expect("a place");
+    sim.transfer("t1", EntryKind::TransferOffer, &offered);
+    assert_eq!(sim.pool.counters, PlaceCounters { unreserved: 0, offered: 1, free_choice: 0 });
+    let signed = offered
+        .request
+        .sign(&sim.apps[index], &group("tk-002-2024-ru"), &ru, &sim.pool, &sim.context_now())
+        .expect("signed");
+    sim.transfer("t1", EntryKind::TransferSign, &signed);
+    assert_eq!(sim.pool.counters, PlaceCounters { unreserved: 1, offered: 0, free_choice: 0 });
+    // t2 asks, is offered the released place, withdraws: the place goes back.
+    let index2 = sim.index_of("t2");
+    let request2 = TransferRequest::new(
+        &sim.apps[index2],
+        &kk,
+        std::slice::from_ref(&ru),
+        &in_region,
+        None,
+        sim.now,
+    )
+    .expect("enrolled");
+    let requested2 = kezek_rules::application::TransferChange {
+        request: request2.clone(),
+        application: None,
+        places: Vec::new(),
+        run_turn_engine: false,
+    };
+    sim.transfer("t2", EntryKind::TransferRequest, &requested2);
+    let offered2 = request2.offer(&sim.pool, &sim.context_now()).expect("a place");
+    sim.transfer("t2", EntryKind::TransferOffer, &offered2);
+    let withdrawn = offered2.request.withdraw(sim.now).expect("open");
+    sim.transfer("t2", EntryKind::TransferWithdraw, &withdrawn);
+    assert_eq!(sim.pool.counters, PlaceCounters { unreserved: 1, offered: 0, free_choice: 0 });
+    assert_eq!(findings_of(&sim), Vec::new());
+    let mut replay = Replay::new(sim.replay_context());
+    for bytes in sim.bytes() {
+        replay.push_bytes(&bytes);
+    }
+    assert_eq!(replay.pool(), &sim.pool);
+    // A rogue sign: t2 has no open transfer offer any more.
+    let mut rogue_sim = Sim::new();
+    rogue_sim.entries = sim.entries.clone();
+    rogue_sim.apps = sim.apps.clone();
+    rogue_sim.pool = sim.pool.clone();
+    rogue_sim.transfer(
+        "t2",
+        EntryKind::TransferSign,
+        &kezek_rules::application::TransferChange {
+            request: withdrawn.request,
+            application: None,
+            places: Vec::new(),
+            run_turn_engine: false,
+        },
+    );
+    let findings = findings_of(&rogue_sim);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].1.code(), "transition_not_allowed");
+}

@@ -247,6 +247,11 @@ export default {
       link: 'The second parent linked',
       publish_places: 'Places published',
       withdraw_places: 'Places withdrawn',
+      transfer_request: 'Transfer requested',
+      transfer_offer: 'Transfer offered a place',
+      transfer_sign: 'Transferred to another kindergarten',
+      transfer_withdraw: 'Transfer request withdrawn',
+      transfer_expire: 'Transfer offer expired',
     },
   },
   staff: {

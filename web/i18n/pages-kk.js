@@ -245,6 +245,11 @@ export default {
       link: 'Екінші ата-ана байланыстырылды',
       publish_places: 'Орындар жарияланды',
       withdraw_places: 'Орындар алынды',
+      transfer_request: 'Ауыстыру сұралды',
+      transfer_offer: 'Ауыстыруға орын ұсынылды',
+      transfer_sign: 'Басқа балабақшаға ауыстырылды',
+      transfer_withdraw: 'Ауыстыру сұрауы кері қайтарылды',
+      transfer_expire: 'Ауыстыру ұсынысының мерзімі өтті',
     },
   },
   staff: {

@@ -245,6 +245,11 @@ export default {
       link: 'Привязан второй родитель',
       publish_places: 'Места опубликованы',
       withdraw_places: 'Места сняты',
+      transfer_request: 'Запрошен перевод',
+      transfer_offer: 'Переводу предложено место',
+      transfer_sign: 'Переведён в другой детский сад',
+      transfer_withdraw: 'Запрос на перевод отозван',
+      transfer_expire: 'Срок предложения перевода истёк',
     },
   },
   staff: {

@@ -18,6 +18,7 @@ pub mod referrals;
 pub mod siblings;
 pub mod sign;
 pub mod sweep;
+pub mod transfer;
 pub mod transparency;
 pub mod turn_engine;
 pub mod writes;

@@ -84,6 +84,15 @@ pub async fn sweep(store: &Store, now: Instant) -> Result<SweepReport> {
     // Places released above and children who turned old enough today: every pool with
     // unreserved places gets a turn-engine pass.
     let pools: Vec<PoolItem> = store.list(keys::POOLS_LIST).await?;
+    // Transfer offers whose deadline passed (issue 15): the place goes back to the pool.
+    for pool in pools.iter().filter(|pool| pool.offered > 0).map(PoolItem::key_of) {
+        let rules = cache.rules(store, &pool.region_id, now).await?;
+        let expired = super::transfer::expire_transfers(store, rules, &pool).await?;
+        if expired > 0 {
+            report.applied += expired;
+            touched.insert(pool);
+        }
+    }
     touched.extend(pools.iter().filter(|pool| pool.unreserved > 0).map(PoolItem::key_of));
     for pool in touched {
         let rules = cache.rules(store, &pool.region_id, now).await?;

@@ -45,12 +45,36 @@ pub async fn run_with(
 }
 
 /// [`run_with`] on a pool view the caller holds (the publish that just read and changed it;
-/// a view behind another writer only costs a batch written again offer by offer).
+/// a view behind another writer only costs a batch written again offer by offer). The
+/// pool's transfer requests (issue 15) share its places by the policy's `transferSharing`:
+/// by default they are offered only what is left once the new children of the queue have
+/// been offered theirs. Returns the new children offered.
 pub async fn run_on(
     store: &Store,
     rules: &RegionRules,
-    mut view: PoolView,
+    view: PoolView,
 ) -> Result<Vec<ApplicationId>> {
+    let pool_key = view.pool.key.clone();
+    if rules.policy.transfer_sharing.transfers_before_new_children() {
+        if super::transfer::offer_transfers(store, rules, &pool_key).await?.is_empty() {
+            return Ok(new_children(store, rules, view).await?.0);
+        }
+        let view = store.load_pool(&pool_key).await?;
+        return Ok(new_children(store, rules, view).await?.0);
+    }
+    let (offered, unreserved_left) = new_children(store, rules, view).await?;
+    if unreserved_left > 0 {
+        super::transfer::offer_transfers(store, rules, &pool_key).await?;
+    }
+    Ok(offered)
+}
+
+/// The walk of the queue: offers to new children; returns them and the places left.
+async fn new_children(
+    store: &Store,
+    rules: &RegionRules,
+    mut view: PoolView,
+) -> Result<(Vec<ApplicationId>, u32)> {
     let pool_key = view.pool.key.clone();
     let unreserved = view.pool.counters.unreserved;
     let mut engine = TurnEngine::new(&rules.policy, &rules.region.clock, rules.now, unreserved);
@@ -86,7 +110,9 @@ pub async fn run_on(
                 write_together(store, rules, &mut view, &mut engine, group, reason, &mut offered)
                     .await?;
             }
-            TurnStep::Done if batch.is_empty() => return Ok(offered),
+            TurnStep::Done if batch.is_empty() => {
+                return Ok((offered, view.pool.counters.unreserved))
+            }
             // Places given back by offers that could not be written go further down the queue.
             TurnStep::Done => {
                 write_offers(store, rules, &mut view, &mut engine, &mut batch, &mut offered).await?

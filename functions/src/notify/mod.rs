@@ -15,6 +15,7 @@
 pub mod contact;
 pub mod deliver;
 pub mod texts;
+mod transfer_texts;
 
 use chrono::Duration;
 use kezek_rules::application::NoticeKind;
@@ -287,7 +288,9 @@ async fn deliver<P: Publisher>(
 async fn details(store: &Store, notice: &OutboxNotice) -> Result<Details> {
     let application_id = notice.item.notice.application_id.clone();
     let mut details = Details { application_id: application_id.0.clone(), ..Details::default() };
-    if let NoticeKind::ReferralIssued { group_id, .. } = &notice.item.notice.kind {
+    if let NoticeKind::ReferralIssued { group_id, .. } | NoticeKind::TransferDone { group_id } =
+        &notice.item.notice.kind
+    {
         let documents: Vec<DocumentItem> =
             store.query_prefix(&keys::application_pk(&application_id), keys::DOC_PREFIX).await?;
         let referral = documents

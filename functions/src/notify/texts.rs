@@ -46,6 +46,9 @@ pub fn template(kind: &NoticeKind) -> &'static str {
         NoticeKind::RemovedFromQueue { .. } => "removed_from_queue",
         NoticeKind::ReferralCancelled => "referral_cancelled",
         NoticeKind::ExtensionConfirmed { .. } => "extension_confirmed",
+        NoticeKind::TransferOffered { .. } => "transfer_offered",
+        NoticeKind::TransferExpired => "transfer_expired",
+        NoticeKind::TransferDone { .. } => "transfer_done",
     }
 }
 
@@ -138,6 +141,11 @@ fn kk_until(clock: &RegionClock, at: Instant) -> String {
 fn kk(kind: &NoticeKind, clock: &RegionClock, details: &Details) -> Text {
     let id = &details.application_id;
     let (sms, subject, body) = match kind {
+        NoticeKind::TransferOffered { expires_at } => {
+            super::transfer_texts::kk_offered(id, &kk_until(clock, *expires_at))
+        }
+        NoticeKind::TransferExpired => super::transfer_texts::kk_expired(id),
+        NoticeKind::TransferDone { .. } => super::transfer_texts::kk_done(id, details),
         NoticeKind::TurnCame { expires_at } => kk_turn_came(clock, details, *expires_at),
         NoticeKind::ReferralIssued { valid_until_at, .. } => {
             let until = kk_until(clock, *valid_until_at);
@@ -234,6 +242,11 @@ fn ru_until(clock: &RegionClock, at: Instant) -> String {
 fn ru(kind: &NoticeKind, clock: &RegionClock, details: &Details) -> Text {
     let id = &details.application_id;
     let (sms, subject, body) = match kind {
+        NoticeKind::TransferOffered { expires_at } => {
+            super::transfer_texts::ru_offered(id, &ru_until(clock, *expires_at))
+        }
+        NoticeKind::TransferExpired => super::transfer_texts::ru_expired(id),
+        NoticeKind::TransferDone { .. } => super::transfer_texts::ru_done(id, details),
         NoticeKind::TurnCame { expires_at } => ru_turn_came(clock, details, *expires_at),
         NoticeKind::ReferralIssued { valid_until_at, .. } => {
             let until = ru_until(clock, *valid_until_at);
@@ -330,6 +343,11 @@ fn en_until(clock: &RegionClock, at: Instant) -> String {
 fn en(kind: &NoticeKind, clock: &RegionClock, details: &Details) -> Text {
     let id = &details.application_id;
     let (sms, subject, body) = match kind {
+        NoticeKind::TransferOffered { expires_at } => {
+            super::transfer_texts::en_offered(id, &en_until(clock, *expires_at))
+        }
+        NoticeKind::TransferExpired => super::transfer_texts::en_expired(id),
+        NoticeKind::TransferDone { .. } => super::transfer_texts::en_done(id, details),
         NoticeKind::TurnCame { expires_at } => en_turn_came(clock, details, *expires_at),
         NoticeKind::ReferralIssued { valid_until_at, .. } => {
             let until = en_until(clock, *valid_until_at);
@@ -476,6 +494,9 @@ mod tests {
             NoticeKind::RemovedFromQueue { reason: RemovalReason::AgedOut },
             NoticeKind::ReferralCancelled,
             NoticeKind::ExtensionConfirmed { valid_until_at: deadline },
+            NoticeKind::TransferOffered { expires_at: deadline },
+            NoticeKind::TransferExpired,
+            NoticeKind::TransferDone { group_id: GroupId("g".into()) },
         ]
     }
 

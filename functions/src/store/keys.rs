@@ -107,6 +107,19 @@ pub fn application_pk(id: &ApplicationId) -> String {
 pub fn application(id: &ApplicationId) -> Key {
     Key::new(application_pk(id), "APP")
 }
+/// The application's transfer request (issue 15), in the application's partition: one item,
+/// the latest request; while it is open it is listed in its pool's transfer queue.
+pub fn transfer(id: &ApplicationId) -> Key {
+    Key::new(application_pk(id), "TRANSFER")
+}
+/// The GSI2 listing of a pool's open transfer requests (the transfer queue).
+pub fn transfers_of_pool(pool: &PoolKey) -> String {
+    format!("TRANSFERS#{}#{}", pool.region_id, pool.group_year)
+}
+/// A request's place in its pool's transfer queue: by the request's time, then the id.
+pub fn transfer_queue_sk(requested_at: Instant, id: &ApplicationId) -> String {
+    format!("{}#{}", instant_key(requested_at), id.0)
+}
 /// The application's history, in version order, in its own partition.
 pub fn application_audit(id: &ApplicationId, version: u64) -> Key {
     Key::new(application_pk(id), format!("{AUDIT_PREFIX}{version:010}"))

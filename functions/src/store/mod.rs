@@ -11,6 +11,7 @@ pub(crate) mod reads;
 mod table;
 pub mod tally;
 pub mod transact;
+pub mod transfers;
 
 use std::time::Duration;
 

@@ -14,6 +14,7 @@ mod sign_basis;
 mod staff_referrals;
 mod support;
 mod sweep;
+mod transfers;
 mod transparency_log;
 
 use kezek_functions::commands::enqueue::{enqueue, EnqueueInput};
@@ -67,7 +68,8 @@ pub async fn check_invariants(store: &Store, pool: &PoolKey, ids: &[ApplicationI
     check_log(store, pool, &view).await;
 }
 
-/// DESIGN §1.5 over the stored pool: sum(group.free) == U+O+C and O == #offered among `ids`.
+/// DESIGN §1.5 over the stored pool: sum(group.free) == U+O+C and O == #offered among `ids`
+/// (applications offered and transfer requests offered).
 /// Alone for the tests whose queues are written straight to the table (thousands of
 /// applications without their enqueue entries: their pool's log cannot replay).
 pub async fn check_counters(
@@ -79,6 +81,11 @@ pub async fn check_counters(
     let mut offered = 0u64;
     for id in ids {
         if app(store, id).await.state == "offered" {
+            offered += 1;
+        }
+        // Issue 15: an open transfer offer holds a reserved place of the pool too.
+        let transfer = store.transfer(id).await.expect("transfer read");
+        if transfer.is_some_and(|t| t.request.state.name() == "offered") {
             offered += 1;
         }
     }

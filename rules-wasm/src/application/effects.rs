@@ -30,6 +30,12 @@ pub enum NoticeKind {
     ReferralCancelled,
     /// R11.
     ExtensionConfirmed { valid_until_at: Instant },
+    /// Issue 15: a place for the requested transfer; choose and sign before `expires_at`.
+    TransferOffered { expires_at: Instant },
+    /// The transfer offer was not signed in time; the child keeps its place, the request ended.
+    TransferExpired,
+    /// The child moved: the new referral is in `group_id`, the old place was released.
+    TransferDone { group_id: GroupId },
 }
 
 /// One line of the application's history.

@@ -9,6 +9,7 @@ mod deadlines;
 mod effects;
 mod enqueue;
 mod state;
+mod transfer;
 mod transitions;
 
 pub use command::Command;
@@ -16,6 +17,10 @@ pub use deadlines::ApplicationDeadlines;
 pub use effects::{AuditEvent, Effects, Notice, NoticeKind, Transition};
 pub use enqueue::{enqueue, EnqueueRequest, Region};
 pub use state::{ApplicationState, PlaceSource, Referral, RemovalReason, StateName};
+pub use transfer::{
+    KindergartenId, TransferChange, TransferRefusal, TransferRequest, TransferResult,
+    TransferState, KINDERGARTEN_ID_LENGTH_MAX, TRANSFER_CHOICES_MAX,
+};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -54,6 +54,9 @@ pub fn read_policy(reader: &mut Reader<'_>) -> Read<Policy> {
         // The browser's module runs no turn engine: sibling sets are the server's.
         #[cfg(feature = "siblings")]
         sibling_placement: crate::siblings::SiblingPlacement::Independent,
+        // Transfers are decided on the server only; the browser's format does not carry it.
+        #[cfg(feature = "json")]
+        transfer_sharing: crate::policy::TransferSharing::default(),
     })
 }
 

@@ -126,6 +126,11 @@ pub fn kind_name(kind: EntryKind) -> &'static str {
         EntryKind::PublishPlaces => "publish_places",
         EntryKind::WithdrawPlaces => "withdraw_places",
         EntryKind::MarkSiblings => "mark_siblings",
+        EntryKind::TransferRequest => "transfer_request",
+        EntryKind::TransferOffer => "transfer_offer",
+        EntryKind::TransferSign => "transfer_sign",
+        EntryKind::TransferWithdraw => "transfer_withdraw",
+        EntryKind::TransferExpire => "transfer_expire",
     }
 }
 

@@ -80,11 +80,22 @@ pub enum EntryKind {
     PublishPlaces,
     /// Staff withdrew unreserved places (R14).
     WithdrawPlaces,
+    /// Issue 15: an enrolled child's transfer request joined the pool's transfer queue.
+    TransferRequest,
+    /// A transfer request was offered a place of the pool (U -= 1; O += 1).
+    TransferOffer,
+    /// The transfer was signed: a place taken in the new group (`group`) and the child's
+    /// old place released, in one entry (O -= 1; new.free -= 1; old.free += 1; U += 1).
+    TransferSign,
+    /// The applicant withdrew the request (an offered place goes back: O -= 1; U += 1).
+    TransferWithdraw,
+    /// The transfer offer expired (O -= 1; U += 1); the child kept its place.
+    TransferExpire,
     /// The applicant marked the application a member of a sibling set (no state change).
     MarkSiblings,
 }
 
-const KINDS: [EntryKind; 15] = [
+const KINDS: [EntryKind; 20] = [
     EntryKind::Enqueue,
     EntryKind::Offer,
     EntryKind::ExpireOffer,
@@ -99,11 +110,16 @@ const KINDS: [EntryKind; 15] = [
     EntryKind::Link,
     EntryKind::PublishPlaces,
     EntryKind::WithdrawPlaces,
+    EntryKind::TransferRequest,
+    EntryKind::TransferOffer,
+    EntryKind::TransferSign,
+    EntryKind::TransferWithdraw,
+    EntryKind::TransferExpire,
     EntryKind::MarkSiblings,
 ];
 
 impl EntryKind {
-    /// The byte of the layout: 1..=15 in the order of the variants.
+    /// The byte of the layout: 1..=20 in the order of the variants.
     pub fn code(self) -> u8 {
         KINDS.iter().position(|kind| *kind == self).expect("every kind is listed") as u8 + 1
     }

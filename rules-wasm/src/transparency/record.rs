@@ -324,3 +324,39 @@ pub fn referral_source(reason: &Reason) -> Option<PlaceSource> {
 pub fn is_removal(entry: &AuditEntry, reason: RemovalReason) -> bool {
     entry.reason == Reason::Removal { reason }
 }
+
+/// The entry of a change of a transfer request (issue 15) of `application` (enrolled before
+/// and after): `kind` is one of the `Transfer*` kinds, `moves` the change's place moves; a
+/// signed transfer names the new group and its referral's source.
+pub fn transfer_entry(
+    application: &Application,
+    kind: EntryKind,
+    moves: &[PlaceMove],
+    counters_before: PlaceCounters,
+    at: Instant,
+    policy: &Policy,
+) -> RuleResult<AuditEntry> {
+    let counters_after = counters_after(counters_before, moves)
+        .ok_or(RuleError::CounterUnderflow { counter: "pool" })?;
+    let (group_id, reason) = match kind {
+        EntryKind::TransferSign => {
+            (move_group(moves), Reason::Referral { source: PlaceSource::Offer })
+        }
+        EntryKind::TransferRequest
+        | EntryKind::TransferOffer
+        | EntryKind::TransferWithdraw
+        | EntryKind::TransferExpire => (None, Reason::None),
+        _ => return Err(RuleError::InvalidInput { detail: "not a transfer entry".into() }),
+    };
+    let entry = AuditEntry {
+        kind,
+        at,
+        subject: Some(subject(application, Some(StateName::Enrolled), policy)?),
+        counters_before,
+        counters_after,
+        group_id,
+        reason,
+    };
+    entry.encode().map_err(entry_error)?;
+    Ok(entry)
+}

@@ -19,7 +19,7 @@ use crate::application::{
 };
 use crate::calendar::WorkingCalendar;
 use crate::error::RuleError;
-use crate::places::{GroupId, PlaceCounters, Pool, PoolKey};
+use crate::places::{GroupId, PlaceCounters, PlaceMove, Pool, PoolKey};
 use crate::policy::{Policy, PolicyHistory, PriorityRatio};
 use crate::queue::Waiting;
 use crate::siblings::{SiblingPlacement, SiblingSetId};
@@ -130,6 +130,8 @@ pub struct Replay<'a> {
     marking: Option<(String, u8)>,
     /// A together offer under way: its position and size, and the members still to come.
     together: Option<(u32, u8, Vec<String>)>,
+    /// Open transfer requests (issue 15) by application id: `true` while offered.
+    transfers: HashMap<String, bool>,
 }
 
 /// A birth date for the rules' age checks from the logged eligibility date: the child is
@@ -154,6 +156,7 @@ impl<'a> Replay<'a> {
             sets: HashMap::new(),
             marking: None,
             together: None,
+            transfers: HashMap::new(),
         }
     }
 
@@ -324,6 +327,10 @@ impl<'a> Replay<'a> {
             clock: self.context.clock,
             now: entry.at,
         };
+        if is_transfer(entry.kind) {
+            self.transfer(index, entry, subject, before, &context);
+            return None;
+        }
         let next_offer = if entry.kind == EntryKind::Offer {
             self.check_offer_order(index, entry, &before, &context)
         } else {
@@ -587,6 +594,86 @@ impl<'a> Replay<'a> {
         }
     }
 
+    /// A change of a transfer request (issue 15): the request's own small state machine
+    /// (waiting → offered → signed, withdrawn or expired) and its place moves, checked on the
+    /// pool by [`Pool::apply`] all or nothing; a signed transfer moves the child's referral
+    /// into the logged group and releases the old one in the same entry.
+    fn transfer(
+        &mut self,
+        index: u64,
+        entry: &AuditEntry,
+        subject: &Subject,
+        before: Application,
+        context: &RuleContext<'_>,
+    ) {
+        let id = subject.application_id.as_str();
+        let refuse = |code: &'static str| Finding::TransitionNotAllowed { code };
+        let ApplicationState::Enrolled { referral, .. } = &before.state else {
+            self.report(index, Some(id), refuse("transfer_not_enrolled"));
+            return;
+        };
+        if subject.to_state != StateName::Enrolled {
+            let logged = subject.to_state;
+            let expected = StateName::Enrolled;
+            self.report(index, Some(id), Finding::StateMismatch { expected, logged });
+        }
+        let open = self.transfers.get(id).copied();
+        let (moves, after_open, finding) = match (entry.kind, open) {
+            (EntryKind::TransferRequest, None) => (Vec::new(), Some(false), None),
+            (EntryKind::TransferRequest, Some(_)) => (Vec::new(), open, Some("transfer_open")),
+            (EntryKind::TransferOffer, Some(false)) => (vec![PlaceMove::Offer], Some(true), None),
+            (EntryKind::TransferWithdraw, Some(false)) => (Vec::new(), None, None),
+            (EntryKind::TransferWithdraw | EntryKind::TransferExpire, Some(true)) => {
+                (vec![PlaceMove::ReturnOffer], None, None)
+            }
+            (EntryKind::TransferSign, Some(true)) => match &entry.group_id {
+                Some(group_id) => (
+                    vec![
+                        PlaceMove::TakeOffered { group_id: group_id.clone() },
+                        PlaceMove::Release { group_id: referral.group_id.clone() },
+                    ],
+                    None,
+                    None,
+                ),
+                None => (Vec::new(), open, Some("entry_malformed")),
+            },
+            (EntryKind::TransferWithdraw, None) => (Vec::new(), None, Some("transfer_not_open")),
+            _ => (Vec::new(), open, Some("transfer_not_offered")),
+        };
+        if let Some(code) = finding {
+            self.report(index, Some(id), refuse(code));
+            return;
+        }
+        let mut pool = self.pool.clone();
+        if let Err(error) = moves.iter().try_for_each(|place_move| pool.apply(place_move)) {
+            let finding = match entry.kind {
+                EntryKind::TransferSign => Finding::ReferralWithoutPlace { code: error.code() },
+                _ => refuse(error.code()),
+            };
+            self.report(index, Some(id), finding);
+            return;
+        }
+        self.pool = pool;
+        match after_open {
+            Some(offered) => self.transfers.insert(id.to_owned(), offered),
+            None => self.transfers.remove(id),
+        };
+        let expected = match entry.kind {
+            EntryKind::TransferSign => Reason::Referral { source: PlaceSource::Offer },
+            _ => Reason::None,
+        };
+        if entry.reason != expected {
+            self.report(index, Some(id), Finding::ReasonMismatch { expected });
+        }
+        if let (EntryKind::TransferSign, Some(group_id)) = (entry.kind, &entry.group_id) {
+            let referral = Referral::issue(group_id.clone(), PlaceSource::Offer, context)
+                .unwrap_or(Referral { group_id: group_id.clone(), ..referral.clone() });
+            let state = ApplicationState::Enrolled { referral, enrolled_at: context.now };
+            let after = Application { state, version: before.version + 1, ..before.clone() };
+            self.store(Some(&before), after);
+        }
+    }
+
     fn store(&mut self, before: Option<&Application>, after: Application) {
         if let Some(entry) = before.and_then(Application::queue_entry) {
             self.queue.remove(&entry);
@@ -618,8 +705,25 @@ fn command_of(entry: &AuditEntry) -> Option<Command> {
         | EntryKind::Link
         | EntryKind::MarkSiblings
         | EntryKind::PublishPlaces
-        | EntryKind::WithdrawPlaces => return None,
+        | EntryKind::WithdrawPlaces
+        | EntryKind::TransferRequest
+        | EntryKind::TransferOffer
+        | EntryKind::TransferSign
+        | EntryKind::TransferWithdraw
+        | EntryKind::TransferExpire => return None,
     })
+}
+
+/// Whether an entry is about a transfer request (issue 15).
+fn is_transfer(kind: EntryKind) -> bool {
+    matches!(
+        kind,
+        EntryKind::TransferRequest
+            | EntryKind::TransferOffer
+            | EntryKind::TransferSign
+            | EntryKind::TransferWithdraw
+            | EntryKind::TransferExpire
+    )
 }
 
 fn refusal_finding(command: &Command, error: &RuleError) -> Finding {

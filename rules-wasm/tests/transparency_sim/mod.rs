@@ -282,6 +282,37 @@ impl Sim {
         self.apply_at(index, Command::Offer, reason);
     }
 
+    /// A change of a transfer request of `id` (issue 15) as the store logs it: `change` from
+    /// the rules' `TransferRequest` methods (or a rogue one), its moves on the pool.
+    pub fn transfer(
+        &mut self,
+        id: &str,
+        kind: kezek_rules::transparency::entry::EntryKind,
+        change: &kezek_rules::application::TransferChange,
+    ) {
+        self.tick();
+        let index = self.index_of(id);
+        let application = change.application.clone().unwrap_or_else(|| self.apps[index].clone());
+        let entry = kezek_rules::transparency::record::transfer_entry(
+            &application,
+            kind,
+            &change.places,
+            self.pool.counters,
+            self.now,
+            self.context().policy,
+        )
+        .expect("an entry");
+        for place_move in &change.places {
+            self.pool.apply(place_move).expect("applies");
+        }
+        self.apps[index] = application;
+        self.entries.push(entry);
+    }
+
+    pub fn context_now(&self) -> RuleContext<'_> {
+        self.context()
+    }
+
     pub fn bytes(&self) -> Vec<Vec<u8>> {
         self.entries.iter().map(|entry| entry.encode().expect("canonical")).collect()
     }

@@ -1,0 +1,343 @@
+//! Issue 15 item 2 against DynamoDB Local: transfers between kindergartens. An enrolled
+//! child's transfer waits while a new child of the pool is offered the place (new children
+//! first), is offered the next one, and signing it writes the new referral and releases the
+//! old place in one transaction (counters and the replayed log checked); the race for the
+//! last place; withdrawal; expiry by the sweep; bad requests refused with stable codes,
+//! nothing written.
+
+use chrono::Duration;
+use kezek_functions::commands::actions::{enrol, ActionInput};
+use kezek_functions::commands::choose::{choose, ChooseInput};
+use kezek_functions::commands::places::{change_places, PlacesAction, PlacesInput};
+use kezek_functions::commands::sign::{sign, SignInput};
+use kezek_functions::commands::sweep::sweep;
+use kezek_functions::commands::transfer::{
+    choose_transfer, request_transfer, sign_transfer, withdraw_transfer, TransferChooseInput,
+    TransferInput, TransferSignInput,
+};
+use kezek_functions::rules::application::{
+    Application, ApplicationId, ApplicationState, KindergartenId, NoticeKind, Priority,
+    TransferState,
+};
+use kezek_functions::rules::places::{GroupId, PlaceCounters};
+use kezek_functions::signature::{HmacTestVerifier, SignedChoice};
+use kezek_functions::store::Store;
+
+use crate::support::{child, monday, parent, store_with_demo};
+use crate::{app, check_invariants, enqueue_child, group, outbox, pool};
+
+fn publish(group_id: GroupId, count: u32) -> PlacesInput {
+    PlacesInput { action: PlacesAction::Publish, group_id, count }
+}
+
+fn signed(verifier: &HmacTestVerifier, iin: &str, text: &str) -> SignedChoice {
+    SignedChoice {
+        signature_base64: verifier.sign_as(iin, text.as_bytes()),
+        certificate_base64: None,
+    }
+}
+
+fn kk() -> GroupId {
+    group("tk-001", 2023, "kk")
+}
+
+fn ru2() -> GroupId {
+    group("tk-002", 2023, "ru")
+}
+
+fn kindergartens(names: &[&str]) -> TransferInput {
+    TransferInput { kindergartens: names.iter().map(|n| KindergartenId((*n).into())).collect() }
+}
+
+/// Signs the offered application's choice of `group_id` (seed steps 11–14).
+async fn sign_choice(
+    store: &Store,
+    verifier: &HmacTestVerifier,
+    applicant: &str,
+    id: &ApplicationId,
+    group_id: &GroupId,
+) -> kezek_functions::error::Result<()> {
+    let input = ChooseInput { application_id: id.clone(), group_id: group_id.clone() };
+    let choice = choose(store, applicant, &input, monday()).await?;
+    let input = SignInput {
+        nonce: choice.nonce,
+        signature: signed(verifier, applicant, &choice.signed_text),
+        expected_version: None,
+    };
+    sign(store, verifier, applicant, &input, None, monday()).await.map(|_| ())
+}
+
+/// A child enrolled in tk-001's kk group (offered, signed, enrolled by staff).
+async fn enrolled_child(store: &Store, verifier: &HmacTestVerifier) -> Application {
+    let t0 = monday() - Duration::days(30);
+    let a = enqueue_child(store, &parent(1), &child((2023, 1, 5), 1), Priority::General, t0).await;
+    change_places(store, "tk-001", &publish(kk(), 1), None, monday()).await.expect("published");
+    sign_choice(store, verifier, &parent(1), &a.id, &kk()).await.expect("signed");
+    enrol(store, "tk-001", &a.id, &ActionInput { expected_version: None }, None, monday())
+        .await
+        .expect("enrolled");
+    let item = app(store, &a.id).await;
+    assert_eq!(item.state, "enrolled");
+    item.application
+}
+
+async fn counters(store: &Store) -> PlaceCounters {
+    store.load_pool(&pool(2023)).await.expect("pool").pool.counters
+}
+
+async fn free_of(store: &Store, group_id: &GroupId) -> u32 {
+    let view = store.load_pool(&pool(2023)).await.expect("pool");
+    view.group(group_id).map(|g| g.free).expect("group")
+}
+
+fn held_group(application: &Application) -> Option<GroupId> {
+    match &application.state {
+        ApplicationState::Enrolled { referral, .. } | ApplicationState::Referred { referral } => {
+            Some(referral.group_id.clone())
+        }
+        _ => None,
+    }
+}
+
+async fn transfer_state(store: &Store, id: &ApplicationId) -> &'static str {
+    store.transfer(id).await.expect("read").expect("a request").request.state.name()
+}
+
+/// Signs the transfer offer of `id` into `group_id` through choose and sign.
+async fn sign_move(
+    store: &Store,
+    verifier: &HmacTestVerifier,
+    id: &ApplicationId,
+    group_id: &GroupId,
+) -> kezek_functions::error::Result<()> {
+    let input = TransferChooseInput { group_id: group_id.clone() };
+    let choice = choose_transfer(store, &parent(1), id, &input, monday()).await?;
+    let input = TransferSignInput {
+        group_id: group_id.clone(),
+        signature: signed(verifier, &parent(1), &choice.signed_text),
+    };
+    sign_transfer(store, verifier, &parent(1), id, &input, monday()).await.map(|_| ())
+}
+
+#[tokio::test]
+async fn a_signed_transfer_moves_the_child_and_releases_the_old_place() {
+    let store = store_with_demo().await;
+    let verifier = HmacTestVerifier::new(b"test-secret");
+    let a = enrolled_child(&store, &verifier).await;
+    let b = enqueue_child(
+        &store,
+        &parent(2),
+        &child((2023, 2, 5), 2),
+        Priority::General,
+        monday() - Duration::days(20),
+    )
+    .await;
+    let requested =
+        request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), monday())
+            .await
+            .expect("requested");
+    assert_eq!(requested.state, TransferState::Waiting);
+    assert_eq!(requested.current_group, kk());
+
+    // New children first: the place goes to the waiting new child b.
+    change_places(&store, "tk-002", &publish(ru2(), 1), None, monday()).await.expect("published");
+    assert_eq!(app(&store, &b.id).await.state, "offered");
+    assert_eq!(transfer_state(&store, &a.id).await, "waiting");
+    // The next place: nobody new waits for it, the transfer is offered it.
+    change_places(&store, "tk-002", &publish(ru2(), 1), None, monday()).await.expect("published");
+    assert_eq!(transfer_state(&store, &a.id).await, "offered");
+    assert_eq!(counters(&store).await, PlaceCounters { unreserved: 0, offered: 2, free_choice: 0 });
+
+    // A group of a kindergarten not asked for is refused, nothing written.
+    let other = TransferChooseInput { group_id: group("tk-001", 2023, "ru") };
+    let refused =
+        choose_transfer(&store, &parent(1), &a.id, &other, monday()).await.expect_err("not asked");
+    assert_eq!((refused.code(), refused.status()), ("transfer_group_not_requested", 400));
+
+    sign_move(&store, &verifier, &a.id, &ru2()).await.expect("moved");
+    let moved = app(&store, &a.id).await;
+    assert_eq!(moved.state, "enrolled");
+    assert_eq!(held_group(&moved.application), Some(ru2()));
+    assert_eq!(transfer_state(&store, &a.id).await, "done");
+    // New place taken (2 published − 1), old place released (U + 1), b's offer still open.
+    assert_eq!(free_of(&store, &ru2()).await, 1);
+    assert_eq!(free_of(&store, &kk()).await, 1);
+    assert_eq!(counters(&store).await, PlaceCounters { unreserved: 1, offered: 1, free_choice: 0 });
+    // Signing again is refused: the offer is gone.
+    let again = sign_move(&store, &verifier, &a.id, &ru2()).await.expect_err("done");
+    assert_eq!(again.code(), "transfer_not_offered");
+    let kinds: Vec<NoticeKind> = outbox(&store)
+        .await
+        .into_iter()
+        .filter(|n| n.notice.application_id == a.id)
+        .map(|n| n.notice.kind)
+        .collect();
+    assert!(kinds.iter().any(|k| matches!(k, NoticeKind::TransferOffered { .. })), "{kinds:?}");
+    assert!(kinds.contains(&NoticeKind::TransferDone { group_id: ru2() }), "{kinds:?}");
+    // §1.5 and the pool's log replays clean through the rules.
+    check_invariants(&store, &pool(2023), &[a.id.clone(), b.id.clone()]).await;
+}
+
+#[tokio::test]
+async fn the_last_place_taken_meanwhile_refuses_the_transfer_and_keeps_the_old_place() {
+    let store = store_with_demo().await;
+    let verifier = HmacTestVerifier::new(b"test-secret");
+    let a = enrolled_child(&store, &verifier).await;
+    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), monday())
+        .await
+        .expect("requested");
+    change_places(&store, "tk-002", &publish(ru2(), 1), None, monday()).await.expect("published");
+    assert_eq!(transfer_state(&store, &a.id).await, "offered");
+    // The transfer's applicant has the bytes to sign; meanwhile a new child, offered a place
+    // published in tk-001, chooses tk-002's last free place.
+    let input = TransferChooseInput { group_id: ru2() };
+    let choice =
+        choose_transfer(&store, &parent(1), &a.id, &input, monday()).await.expect("choice");
+    let c = enqueue_child(&store, &parent(3), &child((2023, 3, 5), 3), Priority::General, monday())
+        .await;
+    change_places(&store, "tk-001", &publish(group("tk-001", 2023, "ru"), 1), None, monday())
+        .await
+        .expect("published");
+    assert_eq!(app(&store, &c.id).await.state, "offered");
+    sign_choice(&store, &verifier, &parent(3), &c.id, &ru2()).await.expect("c took the place");
+    let before = store.load_pool(&pool(2023)).await.expect("pool");
+    let item_before = app(&store, &a.id).await;
+    let input = TransferSignInput {
+        group_id: ru2(),
+        signature: signed(&verifier, &parent(1), &choice.signed_text),
+    };
+    let refused = sign_transfer(&store, &verifier, &parent(1), &a.id, &input, monday())
+        .await
+        .expect_err("the place is gone");
+    assert_eq!((refused.code(), refused.status()), ("transfer_place_taken", 409));
+    let after = store.load_pool(&pool(2023)).await.expect("pool");
+    assert_eq!(after.pool, before.pool, "counters and groups unchanged");
+    assert_eq!(after.log_size, before.log_size, "nothing logged");
+    assert_eq!(app(&store, &a.id).await, item_before, "the child keeps its place");
+    assert_eq!(transfer_state(&store, &a.id).await, "offered");
+    check_invariants(&store, &pool(2023), &[a.id.clone(), c.id.clone()]).await;
+}
+
+/// Both at once for one last place: exactly one wins; the loser of the transfer side keeps
+/// its old place; never both places, never none.
+#[tokio::test]
+async fn a_transfer_and_a_new_child_racing_for_the_last_place() {
+    let store = store_with_demo().await;
+    let verifier = HmacTestVerifier::new(b"test-secret");
+    let a = enrolled_child(&store, &verifier).await;
+    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), monday())
+        .await
+        .expect("requested");
+    change_places(&store, "tk-002", &publish(ru2(), 1), None, monday()).await.expect("published");
+    let c = enqueue_child(&store, &parent(3), &child((2023, 3, 5), 3), Priority::General, monday())
+        .await;
+    change_places(&store, "tk-001", &publish(group("tk-001", 2023, "ru"), 1), None, monday())
+        .await
+        .expect("published");
+    let (target, third) = (ru2(), parent(3));
+    let (moved, taken) = tokio::join!(
+        sign_move(&store, &verifier, &a.id, &target),
+        sign_choice(&store, &verifier, &third, &c.id, &target),
+    );
+    let a_now = app(&store, &a.id).await;
+    match (&moved, &taken) {
+        (Ok(()), Err(error)) => {
+            assert_eq!(error.code(), "group_full");
+            assert_eq!(held_group(&a_now.application), Some(ru2()));
+        }
+        (Err(error), Ok(())) => {
+            assert_eq!(error.code(), "transfer_place_taken");
+            assert_eq!(held_group(&a_now.application), Some(kk()), "the old place is kept");
+        }
+        other => panic!("exactly one gets the last place: {other:?}"),
+    }
+    assert_eq!(free_of(&store, &ru2()).await, 0);
+    check_invariants(&store, &pool(2023), &[a.id.clone(), c.id.clone()]).await;
+}
+
+#[tokio::test]
+async fn withdrawal_and_expiry_give_the_offered_place_back() {
+    let store = store_with_demo().await;
+    let verifier = HmacTestVerifier::new(b"test-secret");
+    let a = enrolled_child(&store, &verifier).await;
+    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), monday())
+        .await
+        .expect("requested");
+    change_places(&store, "tk-002", &publish(ru2(), 1), None, monday()).await.expect("published");
+    assert_eq!(counters(&store).await, PlaceCounters { unreserved: 0, offered: 1, free_choice: 0 });
+    let withdrawn =
+        withdraw_transfer(&store, &parent(1), &a.id, monday()).await.expect("withdrawn");
+    assert_eq!(withdrawn.state.name(), "withdrawn");
+    assert_eq!(counters(&store).await, PlaceCounters { unreserved: 1, offered: 0, free_choice: 0 });
+    let again = withdraw_transfer(&store, &parent(1), &a.id, monday()).await.expect_err("final");
+    assert_eq!((again.code(), again.status()), ("transfer_not_open", 409));
+
+    // A new request is offered the free place at the next turn (the sweep's engine run)...
+    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002", "tk-001"]), monday())
+        .await
+        .expect_err("tk-001 is the current kindergarten");
+    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), monday())
+        .await
+        .expect("requested again");
+    sweep(&store, monday()).await.expect("swept");
+    assert_eq!(transfer_state(&store, &a.id).await, "offered");
+    // ... and expires unsigned after the offer window (3 working days): the place goes back,
+    // the child keeps its place in tk-001.
+    let report = sweep(&store, monday() + Duration::days(7)).await.expect("swept");
+    assert!(report.applied >= 1);
+    assert_eq!(transfer_state(&store, &a.id).await, "expired");
+    assert_eq!(counters(&store).await, PlaceCounters { unreserved: 1, offered: 0, free_choice: 0 });
+    assert_eq!(held_group(&app(&store, &a.id).await.application), Some(kk()));
+    assert!(outbox(&store)
+        .await
+        .iter()
+        .any(|n| n.notice.application_id == a.id && n.notice.kind == NoticeKind::TransferExpired));
+    check_invariants(&store, &pool(2023), std::slice::from_ref(&a.id)).await;
+}
+
+#[tokio::test]
+async fn bad_transfer_requests_are_refused_with_stable_codes_and_change_nothing() {
+    let store = store_with_demo().await;
+    let verifier = HmacTestVerifier::new(b"test-secret");
+    let a = enrolled_child(&store, &verifier).await;
+    let b = enqueue_child(&store, &parent(2), &child((2023, 2, 5), 2), Priority::General, monday())
+        .await;
+    let log_before = store.load_pool(&pool(2023)).await.expect("pool").log_size;
+    let cases: [(&str, &ApplicationId, &[&str], &str, u16); 6] = [
+        (
+            &parent(1),
+            &a.id,
+            &["tk-002", "ks-001", "x-1", "x-2"],
+            "transfer_choices_out_of_range",
+            400,
+        ),
+        (&parent(1), &a.id, &[], "transfer_choices_out_of_range", 400),
+        (&parent(1), &a.id, &["tk-002", "tk-002"], "transfer_duplicate_kindergarten", 400),
+        (&parent(1), &a.id, &["ks-001"], "transfer_kindergarten_not_in_region", 400),
+        (&parent(1), &a.id, &["tk-001"], "transfer_current_kindergarten", 400),
+        (&parent(2), &b.id, &["tk-002"], "transfer_not_enrolled", 409),
+    ];
+    for (applicant, id, names, code, status) in cases {
+        let error = request_transfer(&store, applicant, id, &kindergartens(names), monday())
+            .await
+            .expect_err(code);
+        assert_eq!((error.code(), error.status()), (code, status), "{names:?}");
+    }
+    let foreign =
+        request_transfer(&store, &parent(2), &a.id, &kindergartens(&["tk-002"]), monday())
+            .await
+            .expect_err("not theirs");
+    assert_eq!(foreign.code(), "forbidden");
+    assert!(store.transfer(&a.id).await.expect("read").is_none());
+    assert!(store.transfer(&b.id).await.expect("read").is_none());
+    assert_eq!(store.load_pool(&pool(2023)).await.expect("pool").log_size, log_before);
+    // One open request at a time.
+    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), monday())
+        .await
+        .expect("requested");
+    let second = request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), monday())
+        .await
+        .expect_err("open already");
+    assert_eq!((second.code(), second.status()), ("transfer_open", 409));
+    check_invariants(&store, &pool(2023), &[a.id.clone(), b.id.clone()]).await;
+}
