@@ -1100,6 +1100,68 @@ async fn sequence() {
         api.post(now, enrol, &format!("/staff/applications/{id}/enrol"), &staff, json!({})).await.0,
         422
     );
+
+    // Issue 15: the enrolled child moves to tk-002 (request, a place there, choose, sign), then
+    // asks again and withdraws.
+    let transfer = "/applications/{id}/transfer";
+    let at = |path: &str| format!("/applications/{id}/transfer{path}");
+    let (status, none) = api.get(transfer, &at(""), &applicant(&mother)).await;
+    assert_eq!((status, none["transfer"].clone()), (200, json!(null)));
+    assert_eq!(api.get(transfer, &at(""), &applicant(&stranger)).await.0, 403);
+    let bad = json!({ "kindergartens": ["tk-001"] });
+    assert_eq!(api.post(now, transfer, &at(""), &applicant(&mother), bad).await.0, 400);
+    let asked = json!({ "kindergartens": ["tk-002"] });
+    let (status, request) = api.post(now, transfer, &at(""), &applicant(&mother), asked).await;
+    assert_eq!(status, 200, "{request}");
+    assert_eq!(request["state"]["state"], "waiting");
+    let tk002 = Who::Claims(Claims::staff(parent(93), "tk-002", now + Duration::days(60)));
+    let there = "tk-002-2023-kk";
+    let mut offered = false;
+    for _ in 0..6 {
+        let places = json!({ "action": "publish", "groupId": there, "count": 1 });
+        assert_eq!(api.post(now, "/staff/places", "/staff/places", &tk002, places).await.0, 200);
+        let (_, seen) = api.get(transfer, &at(""), &applicant(&mother)).await;
+        if seen["transfer"]["state"]["state"] == "offered" {
+            offered = true;
+            break;
+        }
+    }
+    assert!(offered, "the transfer is offered once the new children have their places");
+    let choose_transfer = "/applications/{id}/transfer/choose";
+    let wrong = json!({ "groupId": GROUP });
+    assert_eq!(
+        api.post(now, choose_transfer, &at("/choose"), &applicant(&mother), wrong).await.0,
+        400
+    );
+    let (status, text) = api
+        .post(
+            now,
+            choose_transfer,
+            &at("/choose"),
+            &applicant(&mother),
+            json!({ "groupId": there }),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+    let signed = api.signer.sign_as(&mother, text["signedText"].as_str().expect("text").as_bytes());
+    let sign_transfer = "/applications/{id}/transfer/sign";
+    let body = json!({ "groupId": there, "signature": { "signatureBase64": signed } });
+    let (status, moved) =
+        api.post(now, sign_transfer, &at("/sign"), &applicant(&mother), body.clone()).await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(moved["application"]["state"]["referral"]["groupId"], there);
+    assert_eq!(api.post(now, sign_transfer, &at("/sign"), &applicant(&mother), body).await.0, 409);
+    let withdraw_transfer = "/applications/{id}/transfer/withdraw";
+    assert_eq!(
+        api.post(now, withdraw_transfer, &at("/withdraw"), &applicant(&mother), json!({})).await.0,
+        409,
+        "a done request is not open"
+    );
+    let again = json!({ "kindergartens": ["tk-001"] });
+    assert_eq!(api.post(now, transfer, &at(""), &applicant(&mother), again).await.0, 200);
+    let (status, withdrawn) =
+        api.post(now, withdraw_transfer, &at("/withdraw"), &applicant(&mother), json!({})).await;
+    assert_eq!((status, withdrawn["state"]["state"].clone()), (200, json!("withdrawn")));
     assert_eq!(
         api.post(
             now,
@@ -1708,9 +1770,8 @@ fn answered_over_http(error: &Error) -> bool {
         Error::ContactMissing
             | Error::DeliveryFailed { .. }
             | Error::MethodNotAllowed
-            // Issue 15: the transfer commands have no HTTP routes yet (the glossary lists
-            // their codes); the sweep's `transfer_offer_not_expired` never reaches HTTP.
-            | Error::Transfer(_)
+            // Issue 15: the sweep's `transfer_offer_not_expired` never reaches HTTP.
+            | Error::Transfer(TransferRefusal::TransferOfferNotExpired)
             | Error::Rule(
                 RuleError::AgeOutNotDue
                     | RuleError::OfferNotExpired

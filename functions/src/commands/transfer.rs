@@ -189,6 +189,17 @@ fn current_kindergarten(item: &ApplicationItem, view: &PoolView) -> Result<Kinde
         .ok_or_else(|| Error::internal("an enrolled child's group is not in its pool"))
 }
 
+/// `GET /applications/{id}/transfer`: the application's latest transfer request (open or
+/// final), to the applicant or a linked parent; `None` when it never asked for one.
+pub async fn view_transfer(
+    store: &Store,
+    iin: &str,
+    id: &ApplicationId,
+) -> Result<Option<TransferRequest>> {
+    own_application(store, id, iin).await?;
+    Ok(store.transfer(id).await?.map(|item| item.request))
+}
+
 /// `POST /applications/{id}/transfer/withdraw`: at any time while open; an offered place
 /// goes back to the pool, and the turn engine runs for it.
 pub async fn withdraw_transfer(

@@ -3,7 +3,7 @@
 //! and sign are groups of their own (their own binaries): [`enqueue_route`], [`choose_route`],
 //! [`sign_route`]; [`route`] serves the rest.
 
-use kezek_rules::application::ApplicationId;
+use kezek_rules::application::{Application, ApplicationId, TransferRequest};
 use lambda_http::http::Method;
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +15,7 @@ use crate::commands::journal;
 use crate::commands::referral_verify;
 use crate::commands::siblings::{self, SiblingsInput};
 use crate::commands::sign::{sign_application, SignInput};
+use crate::commands::transfer::{self, TransferChooseInput, TransferInput, TransferSignInput};
 use crate::commands::transparency;
 use crate::error::Result;
 use crate::referral_pdf;
@@ -92,9 +93,33 @@ pub(super) async fn route(
             let key = call.idempotency_key();
             Reply::ok(&siblings::mark(store, iin, &input, key, now).await?)
         }
+        (&Method::GET, [id, "transfer"]) => {
+            let transfer = transfer::view_transfer(store, iin, &application_id(id)?).await?;
+            Reply::ok(&TransferView { transfer })
+        }
+        (&Method::POST, [id, "transfer", action @ ("withdraw" | "choose")]) => {
+            let id = application_id(id)?;
+            match *action {
+                "withdraw" => {
+                    let _: ActionInput = call.body()?;
+                    Reply::ok(&transfer::withdraw_transfer(store, iin, &id, now).await?)
+                }
+                _ => {
+                    let input: TransferChooseInput = call.body()?;
+                    Reply::ok(&transfer::choose_transfer(store, iin, &id, &input, now).await?)
+                }
+            }
+        }
+        (&Method::POST, [id, "transfer"]) => {
+            let input: TransferInput = call.body()?;
+            Reply::ok(
+                &transfer::request_transfer(store, iin, &application_id(id)?, &input, now).await?,
+            )
+        }
         (&Method::POST, [id, action]) => {
             action_route(router, call, iin, application_id(id)?, action).await
         }
+        (_, [_, "transfer"] | [_, "transfer", "withdraw" | "choose"]) => Err(method_not_allowed()),
         (
             _,
             [] | [_] | [_, "log" | "forecast"] | [_, "documents", _] | [_, "documents", _, "pdf"],
@@ -222,9 +247,31 @@ pub(super) async fn sign_route(
                 &sign_application(store, verifier, &claims.sub, &id, &input, key, call.now).await?,
             )
         }
-        (&Method::GET, [_, _]) => Err(method_not_allowed()),
+        (&Method::POST, [id, "transfer", "sign"]) => {
+            let id = application_id(id)?;
+            let input: TransferSignInput = call.body()?;
+            let (store, verifier) = (&router.store, router.verifier()?);
+            let item = transfer::sign_transfer(store, verifier, &claims.sub, &id, &input, call.now)
+                .await?;
+            Reply::ok(&TransferSigned { application: item.application })
+        }
+        (&Method::GET, [_, _] | [_, "transfer", "sign"]) => Err(method_not_allowed()),
         _ => Err(no_route()),
     }
+}
+
+/// `GET /applications/{id}/transfer`: the application's latest transfer request, if any.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TransferView {
+    transfer: Option<TransferRequest>,
+}
+
+/// `POST /applications/{id}/transfer/sign`: the application as moved (enrolled in the new group).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TransferSigned {
+    application: Application,
 }
 
 /// `GET /referrals/{code}`: the public verification of a referral (the QR code on its

@@ -25,6 +25,10 @@
 //! | POST | `/applications/{id}/cancel` | applicant (own or linked) | applications |
 //! | POST | `/applications/{id}/choose` | applicant (own or linked) | choose |
 //! | POST | `/applications/{id}/sign` | applicant (own or linked) | sign |
+//! | GET, POST | `/applications/{id}/transfer` | applicant (own) | applications |
+//! | POST | `/applications/{id}/transfer/withdraw` | applicant (own) | applications |
+//! | POST | `/applications/{id}/transfer/choose` | applicant (own) | applications |
+//! | POST | `/applications/{id}/transfer/sign` | applicant (own) | sign |
 //! | GET | `/referrals/{code}` | anyone holding the paper's code | catalog |
 //! | GET | `/transparency/key` | anyone | catalog |
 //! | GET | `/transparency/{region}/{year}/checkpoint` | anyone | catalog |
@@ -167,6 +171,8 @@ pub fn group_of(method: &Method, path: &str) -> Option<Group> {
         Some("applications") if path.len() == 1 && method == Method::POST => Group::Enqueue,
         Some("applications") if path.get(2) == Some(&"choose") => Group::Choose,
         Some("applications") if path.get(2) == Some(&"sign") => Group::Sign,
+        // Issue 15: a transfer's signature needs the verifier, which only the sign binary has.
+        Some("applications") if path.get(2..4) == Some(&["transfer", "sign"][..]) => Group::Sign,
         Some("applications") => Group::Applications,
         Some("staff") => Group::Staff,
         Some("operator") => Group::Operator,
