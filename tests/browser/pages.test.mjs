@@ -455,3 +455,26 @@ test('issue 15: twins put in the queue are marked siblings from the journal; the
   assert.equal(await page().$(`#sibling-${ids[0]}`), null, 'marked children are not offered again');
   await screenshotLanguages(page(), 'journal-siblings');
 });
+
+test('issue 15: the enrolled child\'s parent asks for a transfer to another kindergarten, sees it wait, and withdraws it', async () => {
+  await openApplication(first);
+  assert.equal(await dataset('#state', 'state'), 'enrolled');
+  await page().waitForSelector('#transfer-request');
+  await assertAccessible(page(), 'application with the transfer form');
+  await page().selectOption('#transfer-choice-0', 'tk-002');
+  await page().click('#transfer-request button[type="submit"]');
+  await page().waitForSelector('#transfer-state[data-state="waiting"]');
+  await settled(page());
+  const token = await page().evaluate(() => JSON.parse(window.sessionStorage.getItem('kezek.session')).token);
+  const asked = (await api('GET', `/applications/${first}/transfer`, { token })).body.transfer;
+  assert.equal(asked.state.state, 'waiting');
+  assert.deepEqual(asked.kindergartens, ['tk-002']);
+  assert.match(await page().textContent('#transfer-state'), /waits since/);
+  await screenshotLanguages(page(), 'application-transfer-waiting');
+  await page().click('#transfer-withdraw');
+  await page().waitForSelector('#transfer-state[data-state="withdrawn"]');
+  const withdrawn = (await api('GET', `/applications/${first}/transfer`, { token })).body.transfer;
+  assert.equal(withdrawn.state.state, 'withdrawn');
+  assert.equal((await serverDetails(first)).application.state.state, 'enrolled', 'the child keeps its place');
+  assert.equal(await page().isVisible('#transfer-request'), true, 'a new request may be made');
+});

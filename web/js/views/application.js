@@ -12,6 +12,7 @@ import { actionCards } from './application-actions.js';
 import { chooseCard } from './eligibility.js';
 import { forecastCard } from './forecast.js';
 import { logVerificationCard } from './log-verification.js';
+import { transferCard } from './transfer.js';
 import { deadlineList, stateWords } from './state.js';
 
 export async function applicationView(id) {
@@ -43,5 +44,6 @@ export async function applicationView(id) {
       h('h3', { id: 'deadlines-heading', text: texts.deadlinesHeading }),
       deadlineList(details.deadlines, clock)),
     actionCards(details, clock),
+    await transferCard(details, clock),
     logVerificationCard(application.id, clock));
 }
