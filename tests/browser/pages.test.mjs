@@ -478,3 +478,35 @@ test('issue 15: the enrolled child\'s parent asks for a transfer to another kind
   assert.equal((await serverDetails(first)).application.state.state, 'enrolled', 'the child keeps its place');
   assert.equal(await page().isVisible('#transfer-request'), true, 'a new request may be made');
 });
+
+test('issue 15: a place comes in the requested kindergarten; the parent signs the move through NCALayer; the old place is released', async () => {
+  await openApplication(first);
+  await page().selectOption('#transfer-choice-0', 'tk-002');
+  await page().click('#transfer-request button[type="submit"]');
+  await page().waitForSelector('#transfer-state[data-state="waiting"]');
+  const token = await page().evaluate(() => JSON.parse(window.sessionStorage.getItem('kezek.session')).token);
+  const before = (await serverDetails(first)).application.state.referral.groupId;
+  const staffToken = (await api('POST', '/local/token', { body: { role: 'staff', iin: iinFor('1985-05-05', 3, 700), kindergartenId: 'tk-002' } })).body.token;
+  let state = 'waiting';
+  for (let round = 0; round < 5 && state !== 'offered'; round += 1) {
+    // New children first (transferSharing's default): the queue's children take places before the transfer.
+    const published = await api('POST', '/staff/places', { token: staffToken, body: { action: 'publish', groupId: 'tk-002-2024-kk', count: 1 } });
+    assert.equal(published.status, 200, JSON.stringify(published.body));
+    state = (await api('GET', `/applications/${first}/transfer`, { token })).body.transfer.state.state;
+  }
+  assert.equal(state, 'offered');
+  await openApplication(first);
+  await page().waitForSelector('#transfer-offer');
+  await assertAccessible(page(), 'application with a transfer offer');
+  await screenshotLanguages(page(), 'application-transfer-offered');
+  await page().click('#transfer-sign');
+  await page().waitForSelector('#transfer-state[data-state="done"]');
+  await settled(page());
+  const moved = await serverDetails(first);
+  assert.equal(moved.application.state.state, 'enrolled');
+  assert.equal(moved.application.state.referral.groupId, 'tk-002-2024-kk');
+  assert.notEqual(before, 'tk-002-2024-kk');
+  const places = (await api('GET', '/regions/kz-zhetisu-taldykorgan/pools/2024/places')).body;
+  const old = places.groups.find((group) => group.groupId === before);
+  assert.ok(old && old.free >= 1, 'the old place is free again');
+});

@@ -1,12 +1,15 @@
 // Issue 15 item 2: an enrolled child's transfer to other kindergartens of the region — ask
-// (up to three, best first), see where the request stands, withdraw it at any time. The
-// child keeps its place until a new one is signed.
+// (up to three, best first), see where the request stands, withdraw it at any time, and when
+// a place came, choose a group of a requested kindergarten and sign the move with the EDS
+// signing key through NCALayer. The child keeps its place until the new one is signed.
 import { get, post } from '../api.js';
 import { go, showRefusal } from '../context.js';
-import { field, flash, h } from '../dom.js';
+import { announce, field, flash, h } from '../dom.js';
 import { formatInstant } from '../format.js';
+import { sayNcaLayerFailure } from '../login.js';
+import { signBase64 } from '../ncalayer.js';
 import { session } from '../session.js';
-import { fill, kindergartenName, t } from '../texts.js';
+import { currentLanguage, fill, kindergartenName, t } from '../texts.js';
 
 const CHOICES_MAX = 3;
 
@@ -38,6 +41,43 @@ function requestForm(id, others) {
   return form;
 }
 
+/** A place came: the requested kindergartens' groups with a free place; sign the move. */
+async function offerForm(application, transfer) {
+  const texts = t().transfer;
+  const places = await get(`/regions/${application.pool.regionId}/pools/${application.pool.groupYear}/places`, { anonymous: true });
+  const groups = places.groups.filter((group) => group.free > 0 && transfer.kindergartens.includes(group.kindergartenId));
+  if (groups.length === 0) return h('p', { id: 'transfer-no-group', text: texts.noGroup });
+  const radios = groups.map((group, index) => h('div', { class: 'choice' },
+    h('input', { type: 'radio', name: 'transfer-group', id: `transfer-group-${group.groupId}`, value: group.groupId, checked: index === 0 }),
+    h('label', { for: `transfer-group-${group.groupId}`, text: `${kindergartenName(group)} — ${group.name}` })));
+  const button = h('button', { type: 'submit', id: 'transfer-sign', text: texts.signButton });
+  const form = h('form', { id: 'transfer-offer' }, h('fieldset', {}, h('legend', { text: texts.groupLegend }), radios), button);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const groupId = form.querySelector('input[name="transfer-group"]:checked')?.value;
+    button.disabled = true;
+    try {
+      const choice = await post(`/applications/${application.id}/transfer/choose`, { groupId });
+      announce(t().signWorking);
+      let signatureBase64;
+      try {
+        signatureBase64 = await signBase64(choice.signedBase64, 'sign', currentLanguage());
+      } catch (error) {
+        sayNcaLayerFailure(error);
+        return;
+      }
+      await post(`/applications/${application.id}/transfer/sign`, { groupId, signature: { signatureBase64 } });
+      flash(texts.moved);
+      go(window.location.hash);
+    } catch (error) {
+      showRefusal(error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
 /** The transfer card of an enrolled application (the submitting applicant's only). */
 export async function transferCard(details, clock) {
   const { application } = details;
@@ -56,6 +96,7 @@ export async function transferCard(details, clock) {
     const at = { waiting: transfer.requestedAt, offered: transfer.state.expiresAt, withdrawn: transfer.state.withdrawnAt, done: transfer.state.movedAt, expired: transfer.state.expiredAt }[state];
     children.push(h('p', { id: 'transfer-state', dataset: { state }, text: fill(texts.state[state], { at: formatInstant(t(), at, clock), kindergartens: transfer.kindergartens.map(name).join(', ') }) }));
   }
+  if (state === 'offered') children.push(await offerForm(application, transfer));
   if (state === 'waiting' || state === 'offered') {
     children.push(h('button', {
       type: 'button', class: 'secondary', id: 'transfer-withdraw', text: texts.withdrawButton,
