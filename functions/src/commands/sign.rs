@@ -212,24 +212,9 @@ async fn attempt(
         return Err(Error::internal("a signed choice must yield a referral"));
     };
     let group = &basis.group;
-    let number =
-        format!("KZ-{}-{}", item.application.id.0.to_uppercase(), transition.application.version);
-    let document = ReferralDocument {
-        number: number.clone(),
-        application_id: item.application.id.clone(),
-        child_iin: item.application.child_iin.clone(),
-        applicant_iin: item.applicant_iin.clone(),
-        kindergarten_id: group.kindergarten_id.clone(),
-        kindergarten_name_kk: group.kindergarten_name_kk.clone(),
-        kindergarten_name_ru: group.kindergarten_name_ru.clone(),
-        address: group.address.clone(),
-        group_id: group.group.group_id.clone(),
-        group_name: group.group.name.clone(),
-        language: group.group.language.clone(),
-        issued_at: referral.issued_at,
-        valid_until_at: referral.valid_until_at,
-        evidence: evidence.clone(),
-    };
+    let version = transition.application.version;
+    let document = ReferralDocument::issued(item, group, referral, version, evidence.clone());
+    let number = document.number.clone();
     let output =
         SignOutput { application: transition.application.clone(), referral: document.clone() };
     let table = store.table();

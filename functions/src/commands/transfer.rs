@@ -412,23 +412,8 @@ async fn commit_sign(
         return Err(Error::internal("a signed transfer keeps the child enrolled"));
     };
     let group = basis.view.group(group_id).ok_or(TransferRefusal::GroupNotRequested)?;
-    let number = format!("KZ-{}-{}", item.application.id.0.to_uppercase(), moved.version);
-    let document = ReferralDocument {
-        number: number.clone(),
-        application_id: item.application.id.clone(),
-        child_iin: item.application.child_iin.clone(),
-        applicant_iin: item.applicant_iin.clone(),
-        kindergarten_id: group.kindergarten_id.clone(),
-        kindergarten_name_kk: group.kindergarten_name_kk.clone(),
-        kindergarten_name_ru: group.kindergarten_name_ru.clone(),
-        address: group.address.clone(),
-        group_id: group.group.group_id.clone(),
-        group_name: group.group.name.clone(),
-        language: group.group.language.clone(),
-        issued_at: referral.issued_at,
-        valid_until_at: referral.valid_until_at,
-        evidence,
-    };
+    let document = ReferralDocument::issued(item, group, referral, moved.version, evidence);
+    let number = document.number.clone();
     let mut after = item.with_application(moved.clone());
     if let Some(numbers) = &mut after.documents {
         numbers.push(number.clone());

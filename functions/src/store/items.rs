@@ -2,7 +2,7 @@
 //! the constructors here from `keys`, never by hand elsewhere.
 
 use chrono::NaiveDate;
-use kezek_rules::application::{Application, ApplicationId, AuditEvent, Notice, Region};
+use kezek_rules::application::{Application, ApplicationId, AuditEvent, Notice, Referral, Region};
 use kezek_rules::calendar::CalendarYear;
 use kezek_rules::places::{GroupId, PlaceCounters, Pool, PoolKey};
 use kezek_rules::policy::{Policy, PolicyHistory};
@@ -415,6 +415,35 @@ pub struct ReferralDocument {
     pub issued_at: Instant,
     pub valid_until_at: Instant,
     pub evidence: SignatureEvidence,
+}
+
+impl ReferralDocument {
+    /// The document of `item`'s referral in `group`, numbered by the application's version
+    /// after the signature (`version`): a signed choice's and a signed transfer's alike.
+    pub fn issued(
+        item: &ApplicationItem,
+        group: &GroupItem,
+        referral: &Referral,
+        version: u64,
+        evidence: SignatureEvidence,
+    ) -> Self {
+        Self {
+            number: format!("KZ-{}-{}", item.application.id.0.to_uppercase(), version),
+            application_id: item.application.id.clone(),
+            child_iin: item.application.child_iin.clone(),
+            applicant_iin: item.applicant_iin.clone(),
+            kindergarten_id: group.kindergarten_id.clone(),
+            kindergarten_name_kk: group.kindergarten_name_kk.clone(),
+            kindergarten_name_ru: group.kindergarten_name_ru.clone(),
+            address: group.address.clone(),
+            group_id: group.group.group_id.clone(),
+            group_name: group.group.name.clone(),
+            language: group.group.language.clone(),
+            issued_at: referral.issued_at,
+            valid_until_at: referral.valid_until_at,
+            evidence,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
