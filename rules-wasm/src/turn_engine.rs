@@ -52,6 +52,21 @@ impl OfferRule {
         policy.blackout_on(today).is_none().then(|| Self { today, policy: policy.clone() })
     }
 
+    /// The part of a sibling set to offer together under `together_only` (issue 15): its
+    /// queued members, or `None` when the set waits — one of its waiting `members` is
+    /// stop-listed or too young, or none is queued. Members offered already do not hold it back.
+    /// The turn engine and the log's replay decide a set by this one rule.
+    pub fn together_part(&self, members: Vec<QueueEntry>) -> Option<Vec<QueueEntry>> {
+        let blocked = members.iter().any(|member| match member.waiting {
+            Waiting::StopListed => true,
+            Waiting::Queued => !self.admits(member),
+            Waiting::Offered => false,
+        });
+        let part: Vec<QueueEntry> =
+            members.into_iter().filter(|member| member.waiting == Waiting::Queued).collect();
+        (!blocked && !part.is_empty()).then_some(part)
+    }
+
     /// Queued (not offered, not stop-listed) and old enough today (the age check of R4); a
     /// child too young is skipped and keeps its position.
     pub fn admits(&self, entry: &QueueEntry) -> bool {
@@ -260,18 +275,10 @@ impl TurnEngine {
             return Err(refused(detail));
         }
         let rule = self.rule.as_ref().expect("the engine asks for siblings only outside blackouts");
-        let blocked = members.iter().any(|member| match member.waiting {
-            Waiting::StopListed => true,
-            Waiting::Queued => !rule.admits(member),
-            Waiting::Offered => false,
-        });
-        let part: Vec<QueueEntry> =
-            members.into_iter().filter(|member| member.waiting == Waiting::Queued).collect();
-        let count = part.len() as u32;
-        let offer = !blocked && count >= 1 && count <= self.places;
-        self.sets.insert(set, offer);
-        if offer {
-            self.places -= count;
+        let part = rule.together_part(members).filter(|part| part.len() as u32 <= self.places);
+        self.sets.insert(set, part.is_some());
+        if let Some(part) = part {
+            self.places -= part.len() as u32;
             self.group = Some(part);
         }
         Ok(())

@@ -21,7 +21,6 @@ use crate::calendar::WorkingCalendar;
 use crate::error::RuleError;
 use crate::places::{GroupId, PlaceCounters, PlaceMove, Pool, PoolKey};
 use crate::policy::{Policy, PolicyHistory, PriorityRatio};
-use crate::queue::Waiting;
 use crate::siblings::{SiblingPlacement, SiblingSetId};
 use crate::time::{Instant, RegionClock};
 use crate::turn_engine::OfferRule;
@@ -441,28 +440,15 @@ impl<'a> Replay<'a> {
             let Some(set) = next.entry.together.clone() else {
                 return Some((next, Vec::new()));
             };
-            let members: Vec<&Application> = self.sets[&set.0]
+            let waiting = self.sets[&set.0]
                 .iter()
-                .filter_map(|member| self.applications.get(member))
-                .filter(|member| &member.pool == self.context.pool)
+                .filter_map(|member| self.applications.get(member)?.queue_entry())
                 .collect();
-            let blocked =
-                members.iter().filter_map(|member| member.queue_entry()).any(|member| match member
-                    .waiting
-                {
-                    Waiting::StopListed => true,
-                    Waiting::Queued => !rule.admits(&member),
-                    Waiting::Offered => false,
-                });
-            let part: Vec<String> = members
-                .iter()
-                .filter(|member| member.state == ApplicationState::Queued)
-                .map(|member| member.id.0.clone())
-                .collect();
-            if !blocked && part.len() as u64 <= u64::from(self.pool.counters.unreserved) {
-                return Some((next, part));
-            }
-            passed.insert(set);
+            let unreserved = self.pool.counters.unreserved as usize;
+            match rule.together_part(waiting).filter(|part| part.len() <= unreserved) {
+                Some(part) => return Some((next, part.into_iter().map(|m| m.id.0).collect())),
+                None => passed.insert(set),
+            };
         }
     }
 
