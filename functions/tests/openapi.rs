@@ -1151,6 +1151,18 @@ async fn sequence() {
     assert_eq!(status, 200, "{moved}");
     assert_eq!(moved["application"]["state"]["referral"]["groupId"], there);
     assert_eq!(api.post(now, sign_transfer, &at("/sign"), &applicant(&mother), body).await.0, 409);
+    // Both kindergartens' staff see the move: tk-002 the child arrived, tk-001 it left.
+    for (who, side) in [(&tk002, "arrived"), (&staff, "left")] {
+        let (status, lines) = api.get("/staff/transfers", "/staff/transfers", who).await;
+        assert_eq!(status, 200, "{lines}");
+        let line = &lines["transfers"][0];
+        assert_eq!(
+            (line["side"].as_str(), line["applicationId"].as_str()),
+            (Some(side), Some(id.as_str()))
+        );
+        assert_eq!(line["to"]["groupId"], there);
+    }
+    assert_eq!(api.get("/staff/transfers", "/staff/transfers", &applicant(&mother)).await.0, 403);
     let withdraw_transfer = "/applications/{id}/transfer/withdraw";
     assert_eq!(
         api.post(now, withdraw_transfer, &at("/withdraw"), &applicant(&mother), json!({})).await.0,

@@ -3,7 +3,8 @@
 //! application to enrol. One Query of the kindergarten's partition (`KG#<id>`, items
 //! `REFERRAL#<application id>`): each listing is written, rewritten and deleted in the same
 //! transaction as the application's change (`commands::writes`), so the read is bounded by the
-//! kindergarten's own referrals.
+//! kindergarten's own referrals. Beside them, the children moved in or out by signed
+//! transfers (`MOVE#…` items of the same partition, `store::moves`), latest first.
 
 use kezek_rules::application::ApplicationId;
 use kezek_rules::time::Instant;
@@ -12,6 +13,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::store::items::{ReferralListing, ReferralListingItem};
 use crate::store::keys;
+use crate::store::moves::{MoveListing, MoveListingItem};
 use crate::store::Store;
 
 /// Referrals answered at most.
@@ -29,6 +31,10 @@ pub struct StaffReferral {
     pub language: String,
     pub issued_at: Instant,
     pub valid_until_at: Instant,
+    /// The child's sibling set, when marked: the kindergarten sees which referrals are of
+    /// twins or siblings (issue 15).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sibling_set_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,5 +72,30 @@ fn waiting(listing: ReferralListing) -> StaffReferral {
         language: listing.language,
         issued_at: listing.issued_at,
         valid_until_at: listing.valid_until_at,
+        sibling_set_id: listing.sibling_set_id,
     }
+}
+
+/// Transfer lines answered at most (the latest; older ones stay in the table).
+pub const MOVES_MAX: usize = 100;
+
+/// The children moved into or out of the staff's kindergarten by signed transfers, latest
+/// first (issue 15).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StaffTransfers {
+    pub transfers: Vec<MoveListing>,
+    /// True when older lines exist than one answer holds ([`MOVES_MAX`]).
+    pub truncated: bool,
+}
+
+/// `GET /staff/transfers`: one Query of the kindergarten's partition, descending, bounded.
+pub async fn staff_transfers(store: &Store, kindergarten_id: &str) -> Result<StaffTransfers> {
+    let mut items: Vec<MoveListingItem> = store
+        .query_latest(&keys::kindergarten(kindergarten_id).pk, keys::KG_MOVE_PREFIX, MOVES_MAX + 1)
+        .await?;
+    let truncated = items.len() > MOVES_MAX;
+    items.truncate(MOVES_MAX);
+    let transfers: Vec<MoveListing> = items.into_iter().map(|item| item.listing).collect();
+    assert!(transfers.iter().all(|line| line.kindergarten_id() == kindergarten_id));
+    Ok(StaffTransfers { transfers, truncated })
 }

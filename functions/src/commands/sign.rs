@@ -229,7 +229,7 @@ async fn attempt(
     if let Some(numbers) = &mut item.documents {
         numbers.push(number.clone());
     }
-    item.referral_listing = Some(listing(&document));
+    item.referral_listing = Some(listing(&document, item.sibling_set.clone()));
     let command = Command::Sign { group_id: nonce.group_id.clone() };
     writes::transition(
         &mut transaction,
@@ -248,8 +248,9 @@ async fn attempt(
     Ok(output)
 }
 
-/// The kindergarten's line of the referral `document` (R13).
-fn listing(document: &ReferralDocument) -> ReferralListing {
+/// The kindergarten's line of the referral `document` (R13), with the child's sibling set
+/// (issue 15: staff see which referrals are of twins or siblings).
+fn listing(document: &ReferralDocument, sibling_set_id: Option<String>) -> ReferralListing {
     ReferralListing {
         kindergarten_id: document.kindergarten_id.clone(),
         number: document.number.clone(),
@@ -260,5 +261,6 @@ fn listing(document: &ReferralDocument) -> ReferralListing {
         language: document.language.clone(),
         issued_at: document.issued_at,
         valid_until_at: document.valid_until_at,
+        sibling_set_id,
     }
 }

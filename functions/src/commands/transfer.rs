@@ -28,6 +28,7 @@ use crate::signature::{SignatureVerifier, SignedChoice};
 use crate::store::items::{
     ApplicationItem, AuditItem, DocumentItem, Keys, KindergartenItem, NoticeItem, ReferralDocument,
 };
+use crate::store::moves::{MoveGroup, MoveListing, MoveListingItem, MoveSide};
 use crate::store::transfers::TransferItem;
 use crate::store::{keys, PoolView, Role, Store, Transaction};
 
@@ -412,8 +413,27 @@ async fn commit_sign(
         return Err(Error::internal("a signed transfer keeps the child enrolled"));
     };
     let group = basis.view.group(group_id).ok_or(TransferRefusal::GroupNotRequested)?;
+    let kezek_rules::application::ApplicationState::Enrolled { referral: left, .. } =
+        &item.application.state
+    else {
+        return Err(Error::internal("only an enrolled child is transferred"));
+    };
+    let old_group = basis
+        .view
+        .group(&left.group_id)
+        .ok_or_else(|| Error::internal("the group the child leaves is of its pool"))?;
     let document = ReferralDocument::issued(item, group, referral, moved.version, evidence);
     let number = document.number.clone();
+    let arrived = MoveListing {
+        side: MoveSide::Arrived,
+        application_id: moved.id.clone(),
+        child_iin: moved.child_iin.clone(),
+        from: MoveGroup::of(old_group),
+        to: MoveGroup::of(group),
+        referral_number: number.clone(),
+        signed_at: basis.rules.now,
+        sibling_set_id: item.sibling_set.clone(),
+    };
     let mut after = item.with_application(moved.clone());
     if let Some(numbers) = &mut after.documents {
         numbers.push(number.clone());
@@ -446,6 +466,9 @@ async fn commit_sign(
         referral: document,
     };
     transaction.put_new(Role::Record, table, &document)?;
+    for line in MoveListingItem::both(arrived) {
+        transaction.put_new(Role::Record, table, &line)?;
+    }
     store.commit(transaction).await?;
     Ok(after)
 }

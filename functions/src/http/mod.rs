@@ -42,6 +42,8 @@
 //! | GET | `/applications/{id}/forecast` | applicant (own or linked) | applications |
 //! | POST | `/staff/places` | staff | staff |
 //! | POST | `/staff/applications/{id}/enrol` | staff (referral to their kindergarten) | staff |
+//! | GET | `/staff/referrals` | staff (their kindergarten's) | staff |
+//! | GET | `/staff/transfers` | staff (their kindergarten's) | staff |
 //! | POST | `/operator/regions` | operator (their region) | operator |
 //! | POST | `/operator/regions/{region}/policy` | operator (their region) | operator |
 //! | POST | `/operator/kindergartens` | operator (their region) | operator |

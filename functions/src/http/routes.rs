@@ -40,6 +40,7 @@ pub const ROUTES: &[(&str, &str, super::Group)] = {
         ("POST", "/staff/places", Staff),
         ("POST", "/staff/applications/{id}/enrol", Staff),
         ("GET", "/staff/referrals", Staff),
+        ("GET", "/staff/transfers", Staff),
         ("POST", "/operator/regions", Operator),
         ("POST", "/operator/regions/{region}/policy", Operator),
         ("POST", "/operator/kindergartens", Operator),

@@ -1,5 +1,6 @@
 //! `/staff`: kindergarten staff publish or withdraw places of their groups (R14) and confirm
-//! enrolment of a referral to their kindergarten (R13), listed by `GET /staff/referrals`.
+//! enrolment of a referral to their kindergarten (R13), listed by `GET /staff/referrals`;
+//! `GET /staff/transfers` lists the children moved in or out by signed transfers (issue 15).
 //! The kindergarten is the session's.
 
 use kezek_rules::application::ApplicationId;
@@ -8,7 +9,7 @@ use lambda_http::http::Method;
 use super::{method_not_allowed, no_route, Call, Reply, Router};
 use crate::commands::actions::{self, ActionInput};
 use crate::commands::places::{change_places, PlacesInput};
-use crate::commands::referrals::staff_referrals;
+use crate::commands::referrals::{staff_referrals, staff_transfers};
 use crate::error::{Error, Result};
 use crate::session::SessionRole;
 
@@ -39,7 +40,10 @@ pub(super) async fn route(
         (&Method::GET, ["referrals"]) => {
             Reply::ok(&staff_referrals(store, kindergarten_id, call.now).await?)
         }
-        (_, ["places"] | ["applications", _, "enrol"] | ["referrals"]) => Err(method_not_allowed()),
+        (&Method::GET, ["transfers"]) => Reply::ok(&staff_transfers(store, kindergarten_id).await?),
+        (_, ["places"] | ["applications", _, "enrol"] | ["referrals"] | ["transfers"]) => {
+            Err(method_not_allowed())
+        }
         _ => Err(no_route()),
     }
 }

@@ -467,6 +467,9 @@ pub struct ReferralListing {
     pub language: String,
     pub issued_at: Instant,
     pub valid_until_at: Instant,
+    /// The child's sibling set, when marked (issue 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sibling_set_id: Option<String>,
 }
 
 /// The listing in the kindergarten's partition (`KG#<id>` / `REFERRAL#<application id>`):

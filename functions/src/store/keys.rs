@@ -225,6 +225,22 @@ pub fn kindergarten_referral(kindergarten_id: &str, id: &ApplicationId) -> Key {
 }
 pub const KG_REFERRAL_PREFIX: &str = "REFERRAL#";
 
+/// A child moved into or out of a kindergarten by a signed transfer (issue 15,
+/// `GET /staff/transfers`): one item per side of each transfer, in the kindergarten's own
+/// partition, ordered by the signing instant (a Query in descending order reads the latest).
+pub fn kindergarten_move(
+    kindergarten_id: &str,
+    at: Instant,
+    side: &str,
+    id: &ApplicationId,
+) -> Key {
+    Key::new(
+        kindergarten(kindergarten_id).pk,
+        format!("{KG_MOVE_PREFIX}{}#{side}#{}", instant_key(at), id.0),
+    )
+}
+pub const KG_MOVE_PREFIX: &str = "MOVE#";
+
 /// A stable shard of `DUE_SHARDS` for an id (FNV-1a).
 pub fn shard_of(id: &str) -> u32 {
     let hash = id

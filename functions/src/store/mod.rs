@@ -5,6 +5,7 @@ pub mod items;
 pub mod keys;
 pub mod log;
 pub mod meter;
+pub mod moves;
 pub mod outbox;
 pub mod queue_heads;
 pub(crate) mod reads;

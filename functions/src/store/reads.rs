@@ -122,6 +122,38 @@ impl Store {
         Ok(output.items.unwrap_or_default().into_iter().next())
     }
 
+    /// The last `limit` items of a partition among those whose sort key starts with `prefix`,
+    /// last first (strongly consistent): one Query in descending order.
+    pub async fn query_latest<T: DeserializeOwned>(
+        &self,
+        pk: &str,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<T>> {
+        assert!(limit > 0 && limit <= 1_000, "a bounded read");
+        let started = std::time::Instant::now();
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :sk)")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_names("#sk", keys::SK)
+            .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
+            .expression_attribute_values(":sk", AttributeValue::S(prefix.to_owned()))
+            .scan_index_forward(false)
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .consistent_read(true)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .map_err(|e| crate::store::failure(&format!("query latest {pk}"), &e))?;
+        let capacity =
+            output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
+        self.meter.record(started.elapsed(), capacity, u64::try_from(output.count).unwrap_or(0));
+        output.items.unwrap_or_default().into_iter().map(from_item).collect()
+    }
+
     pub(crate) async fn get_raw(
         &self,
         key: &Key,

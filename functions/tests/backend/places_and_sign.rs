@@ -6,22 +6,15 @@ use kezek_functions::commands::writes::{self, Logged};
 use kezek_functions::commands::RegionRules;
 use kezek_functions::rules::application::{ApplicationState, Command, NoticeKind, Priority};
 use kezek_functions::rules::places::PlaceCounters;
-use kezek_functions::signature::{HmacTestVerifier, SignedChoice};
+use kezek_functions::signature::HmacTestVerifier;
 use kezek_functions::store::items::DocumentItem;
 use kezek_functions::store::{keys, Transaction};
 
-use crate::support::{child, monday, parent, store_with_demo};
+use crate::support::{child, monday, parent, signed, store_with_demo};
 use crate::{app, check_invariants, enqueue_child, group, outbox, pool};
 
 fn publish(group_id: kezek_functions::rules::places::GroupId, count: u32) -> PlacesInput {
     PlacesInput { action: PlacesAction::Publish, group_id, count }
-}
-
-fn signed(verifier: &HmacTestVerifier, iin: &str, text: &str) -> SignedChoice {
-    SignedChoice {
-        signature_base64: verifier.sign_as(iin, text.as_bytes()),
-        certificate_base64: None,
-    }
 }
 
 #[tokio::test]

@@ -7,15 +7,17 @@
 use chrono::{Duration, NaiveDate};
 use kezek_functions::commands::catalog::demo_regions;
 use kezek_functions::commands::places::{change_places, PlacesAction, PlacesInput};
+use kezek_functions::commands::referrals::staff_referrals;
 use kezek_functions::commands::siblings::{mark, SiblingsInput};
 use kezek_functions::error::Error;
 use kezek_functions::rules::application::{ApplicationId, Priority};
 use kezek_functions::rules::policy::{Policy, PolicyHistory, PolicyVersion};
 use kezek_functions::rules::siblings::{SiblingPlacement, SiblingSetId};
 use kezek_functions::rules::transparency::{AuditEntry, EntryKind, Reason};
+use kezek_functions::signature::HmacTestVerifier;
 use kezek_functions::store::Store;
 
-use crate::support::{child, monday, parent, store_with_demo, REGION};
+use crate::support::{child, monday, parent, sign_choice, store_with_demo, REGION};
 use crate::{app, check_invariants, enqueue_child, group, pool};
 
 async fn together_only(store: &Store) {
@@ -133,6 +135,23 @@ async fn twins_are_passed_over_for_one_place_and_offered_together_for_two() {
         .map(|e| e.reason)
         .collect();
     assert_eq!(together, [Reason::Together { position: 0, size: 2 }; 2]);
+
+    // Both sign; the kindergarten's staff see the two referrals with the one set, and a
+    // child outside it without one (x signs too).
+    let verifier = HmacTestVerifier::new(b"test-secret");
+    let kk = group("tk-001", 2023, "kk");
+    for id in [a, b] {
+        sign_choice(&store, &verifier, &family, id, &kk).await.expect("signed");
+    }
+    sign_choice(&store, &verifier, &parent(2), x, &kk).await.expect("signed");
+    let listed = staff_referrals(&store, "tk-001", later).await.expect("referrals");
+    let set_of = |id: &ApplicationId| {
+        let referral = listed.referrals.iter().find(|r| &r.application_id == id);
+        referral.expect("listed").sibling_set_id.clone()
+    };
+    assert_eq!(set_of(a).as_deref(), Some(marked.sibling_set_id.as_str()));
+    assert_eq!(set_of(b).as_deref(), Some(marked.sibling_set_id.as_str()));
+    assert_eq!(set_of(x), None);
     check_invariants(&store, &pool(2023), &[a.clone(), b.clone(), x.clone()]).await;
     check_invariants(&store, &pool(2024), std::slice::from_ref(c)).await;
 }

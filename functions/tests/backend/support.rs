@@ -113,3 +113,35 @@ pub fn child(birth: (i32, u32, u32), n: u16) -> String {
 }
 
 pub const REGION: &str = "kz-zhetisu-taldykorgan";
+
+/// The test verifier's signature of `text` by `iin` (what NCALayer returns in production).
+pub fn signed(
+    verifier: &kezek_functions::signature::HmacTestVerifier,
+    iin: &str,
+    text: &str,
+) -> kezek_functions::signature::SignedChoice {
+    kezek_functions::signature::SignedChoice {
+        signature_base64: verifier.sign_as(iin, text.as_bytes()),
+        certificate_base64: None,
+    }
+}
+
+/// Signs the offered application's choice of `group_id` (seed steps 11–14) at `monday()`.
+pub async fn sign_choice(
+    store: &Store,
+    verifier: &kezek_functions::signature::HmacTestVerifier,
+    applicant: &str,
+    id: &kezek_functions::rules::application::ApplicationId,
+    group_id: &kezek_functions::rules::places::GroupId,
+) -> kezek_functions::error::Result<()> {
+    use kezek_functions::commands::choose::{choose, ChooseInput};
+    use kezek_functions::commands::sign::{sign, SignInput};
+    let input = ChooseInput { application_id: id.clone(), group_id: group_id.clone() };
+    let choice = choose(store, applicant, &input, monday()).await?;
+    let input = SignInput {
+        nonce: choice.nonce,
+        signature: signed(verifier, applicant, &choice.signed_text),
+        expected_version: None,
+    };
+    sign(store, verifier, applicant, &input, None, monday()).await.map(|_| ())
+}

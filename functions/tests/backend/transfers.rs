@@ -2,14 +2,13 @@
 //! child's transfer waits while a new child of the pool is offered the place (new children
 //! first), is offered the next one, and signing it writes the new referral and releases the
 //! old place in one transaction (counters and the replayed log checked); the race for the
-//! last place; withdrawal; expiry by the sweep; bad requests refused with stable codes,
+//! last place; the staff's lines of the move in both kindergartens; withdrawal; expiry by the sweep; bad requests refused with stable codes,
 //! nothing written.
 
 use chrono::Duration;
 use kezek_functions::commands::actions::{enrol, ActionInput};
-use kezek_functions::commands::choose::{choose, ChooseInput};
 use kezek_functions::commands::places::{change_places, PlacesAction, PlacesInput};
-use kezek_functions::commands::sign::{sign, SignInput};
+use kezek_functions::commands::referrals::{staff_referrals, staff_transfers};
 use kezek_functions::commands::sweep::sweep;
 use kezek_functions::commands::transfer::{
     choose_transfer, request_transfer, sign_transfer, withdraw_transfer, TransferChooseInput,
@@ -20,21 +19,15 @@ use kezek_functions::rules::application::{
     TransferState,
 };
 use kezek_functions::rules::places::{GroupId, PlaceCounters};
-use kezek_functions::signature::{HmacTestVerifier, SignedChoice};
+use kezek_functions::signature::HmacTestVerifier;
+use kezek_functions::store::moves::{MoveListing, MoveSide};
 use kezek_functions::store::Store;
 
-use crate::support::{child, monday, parent, store_with_demo};
+use crate::support::{child, monday, parent, sign_choice, signed, store_with_demo};
 use crate::{app, check_invariants, enqueue_child, group, outbox, pool};
 
 fn publish(group_id: GroupId, count: u32) -> PlacesInput {
     PlacesInput { action: PlacesAction::Publish, group_id, count }
-}
-
-fn signed(verifier: &HmacTestVerifier, iin: &str, text: &str) -> SignedChoice {
-    SignedChoice {
-        signature_base64: verifier.sign_as(iin, text.as_bytes()),
-        certificate_base64: None,
-    }
 }
 
 fn kk() -> GroupId {
@@ -49,25 +42,6 @@ fn kindergartens(names: &[&str]) -> TransferInput {
     TransferInput { kindergartens: names.iter().map(|n| KindergartenId((*n).into())).collect() }
 }
 
-/// Signs the offered application's choice of `group_id` (seed steps 11–14).
-async fn sign_choice(
-    store: &Store,
-    verifier: &HmacTestVerifier,
-    applicant: &str,
-    id: &ApplicationId,
-    group_id: &GroupId,
-) -> kezek_functions::error::Result<()> {
-    let input = ChooseInput { application_id: id.clone(), group_id: group_id.clone() };
-    let choice = choose(store, applicant, &input, monday()).await?;
-    let input = SignInput {
-        nonce: choice.nonce,
-        signature: signed(verifier, applicant, &choice.signed_text),
-        expected_version: None,
-    };
-    sign(store, verifier, applicant, &input, None, monday()).await.map(|_| ())
-}
-
-/// A child enrolled in tk-001's kk group (offered, signed, enrolled by staff).
 async fn enrolled_child(store: &Store, verifier: &HmacTestVerifier) -> Application {
     let t0 = monday() - Duration::days(30);
     let a = enqueue_child(store, &parent(1), &child((2023, 1, 5), 1), Priority::General, t0).await;
@@ -163,6 +137,38 @@ async fn a_signed_transfer_moves_the_child_and_releases_the_old_place() {
     assert_eq!(free_of(&store, &ru2()).await, 1);
     assert_eq!(free_of(&store, &kk()).await, 1);
     assert_eq!(counters(&store).await, PlaceCounters { unreserved: 1, offered: 1, free_choice: 0 });
+    // The staff's side: tk-002 sees the child arrived with its new referral, tk-001 sees it
+    // left with the group whose place was released; nobody else sees a line.
+    let arrived = staff_transfers(&store, "tk-002").await.expect("tk-002's lines");
+    assert!(!arrived.truncated);
+    let [line] = arrived.transfers.as_slice() else { panic!("one line: {arrived:?}") };
+    assert_eq!(line.side, MoveSide::Arrived);
+    assert_eq!(
+        (&line.application_id, line.child_iin.as_str()),
+        (&a.id, moved.application.child_iin.as_str())
+    );
+    assert_eq!(
+        (line.from.group_id.as_str(), line.to.group_id.as_str()),
+        (kk().0.as_str(), ru2().0.as_str())
+    );
+    assert_eq!(
+        (line.from.kindergarten_id.as_str(), line.to.kindergarten_id.as_str()),
+        ("tk-001", "tk-002")
+    );
+    assert_eq!(Some(&line.referral_number), moved.documents.as_ref().and_then(|d| d.last()));
+    assert_eq!(line.signed_at, monday());
+    let left = staff_transfers(&store, "tk-001").await.expect("tk-001's lines");
+    let [gone] = left.transfers.as_slice() else { panic!("one line: {left:?}") };
+    assert_eq!(gone.side, MoveSide::Left);
+    assert_eq!(
+        MoveListing { side: MoveSide::Arrived, ..gone.clone() },
+        *line,
+        "one move, two sides"
+    );
+    assert!(staff_transfers(&store, "tk-003").await.expect("read").transfers.is_empty());
+    // The new kindergarten has no referral waiting for the child: it came enrolled.
+    let waiting = staff_referrals(&store, "tk-002", monday()).await.expect("referrals");
+    assert!(waiting.referrals.iter().all(|r| r.application_id != a.id));
     // Signing again is refused: the offer is gone.
     let again = sign_move(&store, &verifier, &a.id, &ru2()).await.expect_err("done");
     assert_eq!(again.code(), "transfer_not_offered");
@@ -215,6 +221,10 @@ async fn the_last_place_taken_meanwhile_refuses_the_transfer_and_keeps_the_old_p
     assert_eq!(after.log_size, before.log_size, "nothing logged");
     assert_eq!(app(&store, &a.id).await, item_before, "the child keeps its place");
     assert_eq!(transfer_state(&store, &a.id).await, "offered");
+    for kindergarten in ["tk-001", "tk-002"] {
+        let lines = staff_transfers(&store, kindergarten).await.expect("read");
+        assert!(lines.transfers.is_empty(), "no move line for a refused transfer: {lines:?}");
+    }
     check_invariants(&store, &pool(2023), &[a.id.clone(), c.id.clone()]).await;
 }
 
