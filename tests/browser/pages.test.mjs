@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { client, iinFor, startService } from '../e2e/service.mjs';
+import { client, holder, iinFor, startService } from '../e2e/service.mjs';
 import { startStandin } from './ncalayer-standin.mjs';
 import { announced, assertAccessible, launch, open, person, screenshotLanguages, screenshots, settled } from './pages-harness.mjs';
 import { languages } from '../../web/i18n/index.js';
@@ -509,4 +509,92 @@ test('issue 15: a place comes in the requested kindergarten; the parent signs th
   const places = (await api('GET', '/regions/kz-zhetisu-taldykorgan/pools/2024/places')).body;
   const old = places.groups.find((group) => group.groupId === before);
   assert.ok(old && old.free >= 1, 'the old place is free again');
+});
+
+/** A staff member of `kindergartenId` on a page of their own: the session a login would keep. */
+async function staffOf(kindergartenId) {
+  const answer = (await api('POST', '/local/token', { body: { role: 'staff', iin: iinFor('1985-05-05', 3, 700), kindergartenId } })).body;
+  const session = {
+    token: answer.token, expiresAt: answer.expiresAt, name: '', emailRequired: false,
+    identity: { role: 'staff', iin: iinFor('1985-05-05', 3, 700), bin: '000000000000', kindergartenId },
+  };
+  const member = await person(browser, service, staffStandin.url);
+  // The page's clock follows the service's (the session's expiry is 30 minutes after its now).
+  await member.context.addInitScript((value) => {
+    const kept = JSON.parse(value);
+    kept.skewMs = Date.parse(kept.expiresAt) - 30 * 60_000 - Date.now();
+    if (window.location.protocol.startsWith('http')) window.sessionStorage.setItem('kezek.session', JSON.stringify(kept));
+  }, JSON.stringify(session));
+  return member;
+}
+
+test('issue 15: the staff of both kindergartens see the move: tk-001 the child left and its place released, tk-002 the child came with its new referral', async () => {
+  const moved = await serverDetails(first);
+  const number = moved.documents.at(-1).number;
+  assert.equal(moved.documents.at(-1).groupId, 'tk-002-2024-kk');
+  // The tests' clock has moved past the staff's login: each kindergarten's member anew.
+  const here = await staffOf('tk-001');
+  await open(here.page, service, 'staff.html?lang=en#/');
+  const left = `#transfers tr[data-transfer="${first}"][data-side="left"]`;
+  await here.page.waitForSelector(left);
+  assert.match(await here.page.textContent(left), /Left for .*Куншуак/);
+  assert.match(await here.page.textContent(left), /place released/);
+  assert.match(await here.page.textContent(left), new RegExp(number));
+  await assertAccessible(here.page, 'staff page with a transfer out');
+  await screenshotLanguages(here.page, 'staff-transfer-left');
+
+  const there = await staffOf('tk-002');
+  try {
+    await open(there.page, service, 'staff.html?lang=en#/');
+    const arrived = `#transfers tr[data-transfer="${first}"][data-side="arrived"]`;
+    await there.page.waitForSelector(arrived);
+    const text = await there.page.textContent(arrived);
+    assert.match(text, /Came from .*Акбота/);
+    assert.match(text, /place taken/);
+    assert.match(text, new RegExp(number));
+    assert.equal(await there.page.$(`#referrals tr[data-application="${first}"]`), null, 'the child came enrolled: no referral waits for it');
+    await assertAccessible(there.page, 'staff page with a transfer in');
+    await screenshotLanguages(there.page, 'staff-transfer-arrived');
+    assert.deepEqual([...here.page.errors, ...there.page.errors], []);
+  } finally {
+    await here.context.close();
+    await there.context.close();
+  }
+});
+
+test('issue 15: twins\' referrals are marked for the kindergarten\'s staff, each naming the other', async () => {
+  const token = await page().evaluate(() => JSON.parse(window.sessionStorage.getItem('kezek.session')).token);
+  const twins = [iinFor('2022-06-15', 5, 520), iinFor('2022-06-15', 6, 530)];
+  const ids = [];
+  for (const twin of twins) {
+    const answer = await api('POST', '/applications', { token, body: { regionId: 'kz-zhetisu-taldykorgan', childIin: twin, priority: 'general' } });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    ids.push(answer.body.application.id);
+  }
+  const marked = await api('POST', '/applications/siblings', { token, body: { applicationIds: ids } });
+  assert.equal(marked.status, 200, JSON.stringify(marked.body));
+  const staffToken = (await api('POST', '/local/token', { body: { role: 'staff', iin: iinFor('1985-05-05', 3, 700), kindergartenId: 'tk-001' } })).body.token;
+  const published = await api('POST', '/staff/places', { token: staffToken, body: { action: 'publish', groupId: 'tk-001-2022-kk', count: 2 } });
+  assert.equal(published.status, 200, JSON.stringify(published.body));
+  const numbers = [];
+  for (const id of ids) {
+    assert.equal((await serverDetails(id)).application.state.state, 'offered');
+    // Seed steps 11–14 for each twin (the parent's signing key, as NCALayer would use it).
+    const choice = await api('POST', `/applications/${id}/choose`, { token, body: { groupId: 'tk-001-2022-kk' } });
+    assert.equal(choice.status, 200, JSON.stringify(choice.body));
+    const signed = await api('POST', `/applications/${id}/sign`, { token, body: { nonce: choice.body.nonce, signature: holder(service.pki, 'sign').sign(choice.body.signedText) } });
+    assert.equal(signed.status, 200, JSON.stringify(signed.body));
+    numbers.push((await serverDetails(id)).documents.at(-1).number);
+  }
+  const member = await staffOf('tk-001');
+  await open(member.page, service, 'staff.html?lang=en#/');
+  for (const [index, id] of ids.entries()) {
+    const note = `#referrals tr[data-application="${id}"] [data-siblings]`;
+    await member.page.waitForSelector(note);
+    assert.equal(await member.page.$eval(note, (node) => node.dataset.siblings), marked.body.siblingSetId);
+    assert.equal(await member.page.textContent(note), `Twin or sibling of ${numbers[1 - index]}`);
+  }
+  await assertAccessible(member.page, 'staff referrals with twins');
+  await screenshotLanguages(member.page, 'staff-referrals-twins');
+  await member.context.close();
 });

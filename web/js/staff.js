@@ -1,14 +1,15 @@
 // The kindergarten staff's pages (organisation key through NCALayer): their groups with free
 // places, publish and withdraw places (R14), the referrals to their kindergarten and "the
-// child came" → enrolled (R13).
+// child came" → enrolled (R13), which referrals are of twins or siblings, and the children
+// moved in or out by signed transfers (issue 15).
 import { get, post } from './api.js';
 import { go, loadRegions, needSession, showRefusal } from './context.js';
 import { announce, flash, h, show } from './dom.js';
-import { lastDay } from './format.js';
+import { formatInstant, lastDay } from './format.js';
 import { startPages } from './frame.js';
 import { loadRules } from './rules.js';
 import { session } from './session.js';
-import { currentLanguage, fill, t } from './texts.js';
+import { currentLanguage, fill, kindergartenName, t } from './texts.js';
 import { loginView } from './views/login.js';
 import { profileView } from './views/profile.js';
 
@@ -55,13 +56,22 @@ function groupRow(group, free) {
       h('button', { type: 'button', class: 'secondary', dataset: { action: 'withdraw' }, text: texts.staff.withdraw, onclick: move('withdraw') }))));
 }
 
+/** Twins or siblings (issue 15): the other referrals of the child's set waiting here. */
+function siblingsNote(referral, referrals) {
+  if (!referral.siblingSetId) return null;
+  const texts = t();
+  const others = referrals.filter((other) => other.siblingSetId === referral.siblingSetId && other.number !== referral.number);
+  const text = others.length === 0 ? texts.staff.siblingsElsewhere : fill(texts.staff.siblingsWith, { numbers: others.map((other) => other.number).join(', ') });
+  return h('span', { class: 'detail', dataset: { siblings: referral.siblingSetId }, text });
+}
+
 async function referralsSection(clock) {
   const texts = t();
   const c = texts.staff.referralColumns;
   const { referrals } = await get('/staff/referrals');
   const rows = referrals.map((referral) => h('tr', { dataset: { number: referral.number, application: referral.applicationId } },
     h('td', { 'data-label': c.number, text: referral.number }),
-    h('td', { 'data-label': c.child, text: referral.childIin }),
+    h('td', { 'data-label': c.child }, referral.childIin, siblingsNote(referral, referrals)),
     h('td', { 'data-label': c.group, text: referral.groupName }),
     h('td', { 'data-label': c.validUntil, text: lastDay(texts, referral.validUntilAt, clock) }),
     h('td', { 'data-label': c.action }, h('button', {
@@ -83,6 +93,30 @@ async function referralsSection(clock) {
       h('tbody', {}, rows))));
 }
 
+/** The children moved in or out by signed transfers (issue 15), latest first. */
+async function transfersSection(clock) {
+  const texts = t();
+  const c = texts.staff.transferColumns;
+  const { transfers } = await get('/staff/transfers');
+  const rows = transfers.map((line) => {
+    const arrived = line.side === 'arrived';
+    const here = arrived ? line.to : line.from;
+    const there = arrived ? line.from : line.to;
+    return h('tr', { dataset: { transfer: line.applicationId, side: line.side } },
+      h('td', { 'data-label': c.date, text: formatInstant(texts, line.signedAt, clock) }),
+      h('td', { 'data-label': c.child }, line.childIin, line.siblingSetId ? h('span', { class: 'detail', dataset: { siblings: line.siblingSetId }, text: texts.staff.siblingsElsewhere }) : null),
+      h('td', { 'data-label': c.move, text: fill(arrived ? texts.staff.arrivedFrom : texts.staff.leftFor, { kindergarten: kindergartenName(there) }) }),
+      h('td', { 'data-label': c.group, text: fill(arrived ? texts.staff.groupTaken : texts.staff.groupReleased, { group: here.groupName }) }),
+      h('td', { 'data-label': c.number, text: line.referralNumber }));
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'transfers-heading' },
+    h('h3', { id: 'transfers-heading', text: texts.staff.transfersHeading }),
+    h('p', { class: 'hint', text: texts.staff.transfersIntro }),
+    rows.length === 0 ? h('p', { id: 'no-transfers', text: texts.staff.noTransfers }) : h('div', { class: 'table-wrap' }, h('table', { class: 'stack', id: 'transfers' },
+      h('thead', {}, h('tr', {}, Object.values(c).map((label) => h('th', { scope: 'col', text: label })))),
+      h('tbody', {}, rows))));
+}
+
 async function groupsView() {
   if (!needSession('#/login')) return;
   const texts = t();
@@ -99,7 +133,8 @@ async function groupsView() {
       h('div', { class: 'table-wrap' }, h('table', { class: 'stack', id: 'staff-groups' },
         h('thead', {}, h('tr', {}, Object.values(c).map((label) => h('th', { scope: 'col', text: label })))),
         h('tbody', {}, kindergarten.groups.map((group) => groupRow(group, free.get(group.groupId))))))),
-    await referralsSection(region.clock));
+    await referralsSection(region.clock),
+    await transfersSection(region.clock));
 }
 
 const routes = [
