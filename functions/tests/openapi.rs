@@ -1169,8 +1169,20 @@ async fn sequence() {
         409,
         "a done request is not open"
     );
+    // Asked again with an idempotency key: a repeat answers the first result, the key used
+    // for another body is refused.
     let again = json!({ "kindergartens": ["tk-001"] });
-    assert_eq!(api.post(now, transfer, &at(""), &applicant(&mother), again).await.0, 200);
+    let (who, key) = (applicant(&mother), Some("transfer-again"));
+    let (status, first) =
+        api.call(now, "POST", transfer, &at(""), &who, key, Some(again.clone())).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(
+        api.call(now, "POST", transfer, &at(""), &who, key, Some(again)).await,
+        (200, first)
+    );
+    let other = json!({ "kindergartens": ["tk-002"] });
+    let (status, reused) = api.call(now, "POST", transfer, &at(""), &who, key, Some(other)).await;
+    assert_eq!((status, reused["code"].as_str()), (422, Some("idempotency_key_reused")));
     let (status, withdrawn) =
         api.post(now, withdraw_transfer, &at("/withdraw"), &applicant(&mother), json!({})).await;
     assert_eq!((status, withdrawn["state"]["state"].clone()), (200, json!("withdrawn")));

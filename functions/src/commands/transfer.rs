@@ -22,6 +22,7 @@ use kezek_rules::turn_transfers::transfer_offers;
 use serde::{Deserialize, Serialize};
 
 use super::choose::own_application;
+use super::idempotency::{or_replay, Idempotency};
 use super::RegionRules;
 use crate::error::{Error, Result};
 use crate::signature::{SignatureVerifier, SignedChoice};
@@ -79,6 +80,29 @@ pub fn canonical_transfer(
 }
 
 /// The kindergarten of each group of the pool, as the pool's groups name them.
+/// What an idempotency key of a transfer POST stands for: the application, the command and
+/// its body (a key used for another request is refused, `idempotency_key_reused`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Called<'a, T: Serialize> {
+    application_id: &'a ApplicationId,
+    command: &'static str,
+    input: &'a T,
+}
+
+impl<T: Serialize> Called<'_, T> {
+    fn idempotency(
+        applicant_iin: &str,
+        key: Option<&str>,
+        application_id: &ApplicationId,
+        command: &'static str,
+        input: &T,
+    ) -> Result<Option<Idempotency>> {
+        let called = Called { application_id, command, input };
+        key.map(|key| Idempotency::new(applicant_iin, key, &called)).transpose()
+    }
+}
+
 fn kindergarten_of(view: &PoolView) -> impl Fn(&GroupId) -> Option<KindergartenId> + '_ {
     move |group_id| view.group(group_id).map(|g| KindergartenId(g.kindergarten_id.clone()))
 }
@@ -129,9 +153,11 @@ pub async fn request_transfer(
     applicant_iin: &str,
     id: &ApplicationId,
     input: &TransferInput,
+    key: Option<&str>,
     now: Instant,
 ) -> Result<TransferRequest> {
-    super::retrying(|| async {
+    let idempotency = Called::idempotency(applicant_iin, key, id, "transfer_request", input)?;
+    let result = super::retrying(|| async {
         let item = own_application(store, id, applicant_iin).await?;
         let pool_key = item.application.pool.clone();
         let view = store.load_pool(&pool_key).await?;
@@ -172,10 +198,14 @@ pub async fn request_transfer(
             notice: None,
         };
         add_change(&mut transaction, store.table(), &rules, &write)?;
+        if let Some(idempotency) = &idempotency {
+            idempotency.put(&mut transaction, store.table(), &change.request, now)?;
+        }
         store.commit(transaction).await?;
         Ok(change.request)
     })
-    .await
+    .await;
+    or_replay(store, idempotency.as_ref(), result).await
 }
 
 /// The kindergarten of the enrolled child's place (refused when not enrolled).
@@ -207,9 +237,11 @@ pub async fn withdraw_transfer(
     store: &Store,
     applicant_iin: &str,
     id: &ApplicationId,
+    key: Option<&str>,
     now: Instant,
 ) -> Result<TransferRequest> {
-    let (request, run_engine) = super::retrying(|| async {
+    let idempotency = Called::idempotency(applicant_iin, key, id, "transfer_withdraw", &())?;
+    let result = super::retrying(|| async {
         let item = own_application(store, id, applicant_iin).await?;
         let before = store.transfer(id).await?.ok_or(TransferRefusal::TransferNotOpen)?;
         let change = before.request.withdraw(now)?;
@@ -225,10 +257,18 @@ pub async fn withdraw_transfer(
             notice: None,
         };
         add_change(&mut transaction, store.table(), &rules, &write)?;
+        if let Some(idempotency) = &idempotency {
+            idempotency.put(&mut transaction, store.table(), &change.request, now)?;
+        }
         store.commit(transaction).await?;
         Ok((change.request, change.run_turn_engine))
     })
-    .await?;
+    .await;
+    // A repeat answers the first result; its turn engine ran after the first.
+    let (request, run_engine) = match result {
+        Ok(done) => done,
+        Err(error) => (or_replay(store, idempotency.as_ref(), Err(error)).await?, false),
+    };
     if run_engine {
         super::turn_engine::run(store, &request.pool, now).await?;
     }
@@ -366,6 +406,22 @@ pub async fn sign_transfer(
     applicant_iin: &str,
     id: &ApplicationId,
     input: &TransferSignInput,
+    key: Option<&str>,
+    now: Instant,
+) -> Result<ApplicationItem> {
+    let idempotency = Called::idempotency(applicant_iin, key, id, "transfer_sign", input)?;
+    let result =
+        sign_once(store, verifier, applicant_iin, id, input, idempotency.as_ref(), now).await;
+    or_replay(store, idempotency.as_ref(), result).await
+}
+
+async fn sign_once(
+    store: &Store,
+    verifier: &dyn SignatureVerifier,
+    applicant_iin: &str,
+    id: &ApplicationId,
+    input: &TransferSignInput,
+    idempotency: Option<&Idempotency>,
     now: Instant,
 ) -> Result<ApplicationItem> {
     let basis = SignBasis::read(store, applicant_iin, id, &input.group_id, now).await?;
@@ -386,7 +442,8 @@ pub async fn sign_transfer(
                 return Err(TransferRefusal::TransferNotOffered.into());
             }
             let change = basis.decide(&input.group_id)?;
-            match commit_sign(store, &basis, &change, &input.group_id, evidence).await {
+            let signed = Signed { group_id: &input.group_id, evidence, idempotency };
+            match commit_sign(store, &basis, &change, signed).await {
                 // The new group's place went to someone else between the read and the
                 // commit: nothing was written; the child keeps its place.
                 Err(Error::Condition(Role::Group)) => {
@@ -399,13 +456,21 @@ pub async fn sign_transfer(
     .await
 }
 
+/// What the applicant signed, with the evidence of the signature and the POST's
+/// idempotency record, if any.
+struct Signed<'a> {
+    group_id: &'a GroupId,
+    evidence: crate::store::items::SignatureEvidence,
+    idempotency: Option<&'a Idempotency>,
+}
+
 async fn commit_sign(
     store: &Store,
     basis: &SignBasis,
     change: &TransferChange,
-    group_id: &GroupId,
-    evidence: crate::store::items::SignatureEvidence,
+    signed: Signed<'_>,
 ) -> Result<ApplicationItem> {
+    let Signed { group_id, evidence, idempotency } = signed;
     let table = store.table();
     let item = &basis.item;
     let moved = change.application.clone().ok_or_else(|| Error::internal("a moved child"))?;
@@ -468,6 +533,9 @@ async fn commit_sign(
     transaction.put_new(Role::Record, table, &document)?;
     for line in MoveListingItem::both(arrived) {
         transaction.put_new(Role::Record, table, &line)?;
+    }
+    if let Some(idempotency) = idempotency {
+        idempotency.put(&mut transaction, table, &after, basis.rules.now)?;
     }
     store.commit(transaction).await?;
     Ok(after)

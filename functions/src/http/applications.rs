@@ -102,7 +102,8 @@ pub(super) async fn route(
             match *action {
                 "withdraw" => {
                     let _: ActionInput = call.body()?;
-                    Reply::ok(&transfer::withdraw_transfer(store, iin, &id, now).await?)
+                    let key = call.idempotency_key();
+                    Reply::ok(&transfer::withdraw_transfer(store, iin, &id, key, now).await?)
                 }
                 _ => {
                     let input: TransferChooseInput = call.body()?;
@@ -112,9 +113,8 @@ pub(super) async fn route(
         }
         (&Method::POST, [id, "transfer"]) => {
             let input: TransferInput = call.body()?;
-            Reply::ok(
-                &transfer::request_transfer(store, iin, &application_id(id)?, &input, now).await?,
-            )
+            let (id, key) = (application_id(id)?, call.idempotency_key());
+            Reply::ok(&transfer::request_transfer(store, iin, &id, &input, key, now).await?)
         }
         (&Method::POST, [id, action]) => {
             action_route(router, call, iin, application_id(id)?, action).await
@@ -251,8 +251,10 @@ pub(super) async fn sign_route(
             let id = application_id(id)?;
             let input: TransferSignInput = call.body()?;
             let (store, verifier) = (&router.store, router.verifier()?);
-            let item = transfer::sign_transfer(store, verifier, &claims.sub, &id, &input, call.now)
-                .await?;
+            let key = call.idempotency_key();
+            let item =
+                transfer::sign_transfer(store, verifier, &claims.sub, &id, &input, key, call.now)
+                    .await?;
             Reply::ok(&TransferSigned { application: item.application })
         }
         (&Method::GET, [_, _] | [_, "transfer", "sign"]) => Err(method_not_allowed()),

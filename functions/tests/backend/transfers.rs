@@ -90,7 +90,7 @@ async fn sign_move(
         group_id: group_id.clone(),
         signature: signed(verifier, &parent(1), &choice.signed_text),
     };
-    sign_transfer(store, verifier, &parent(1), id, &input, monday()).await.map(|_| ())
+    sign_transfer(store, verifier, &parent(1), id, &input, None, monday()).await.map(|_| ())
 }
 
 #[tokio::test]
@@ -107,7 +107,7 @@ async fn a_signed_transfer_moves_the_child_and_releases_the_old_place() {
     )
     .await;
     let requested =
-        request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), monday())
+        request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), None, monday())
             .await
             .expect("requested");
     assert_eq!(requested.state, TransferState::Waiting);
@@ -189,7 +189,7 @@ async fn the_last_place_taken_meanwhile_refuses_the_transfer_and_keeps_the_old_p
     let store = store_with_demo().await;
     let verifier = HmacTestVerifier::new(b"test-secret");
     let a = enrolled_child(&store, &verifier).await;
-    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), monday())
+    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), None, monday())
         .await
         .expect("requested");
     change_places(&store, "tk-002", &publish(ru2(), 1), None, monday()).await.expect("published");
@@ -212,7 +212,7 @@ async fn the_last_place_taken_meanwhile_refuses_the_transfer_and_keeps_the_old_p
         group_id: ru2(),
         signature: signed(&verifier, &parent(1), &choice.signed_text),
     };
-    let refused = sign_transfer(&store, &verifier, &parent(1), &a.id, &input, monday())
+    let refused = sign_transfer(&store, &verifier, &parent(1), &a.id, &input, None, monday())
         .await
         .expect_err("the place is gone");
     assert_eq!((refused.code(), refused.status()), ("transfer_place_taken", 409));
@@ -235,7 +235,7 @@ async fn a_transfer_and_a_new_child_racing_for_the_last_place() {
     let store = store_with_demo().await;
     let verifier = HmacTestVerifier::new(b"test-secret");
     let a = enrolled_child(&store, &verifier).await;
-    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), monday())
+    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), None, monday())
         .await
         .expect("requested");
     change_places(&store, "tk-002", &publish(ru2(), 1), None, monday()).await.expect("published");
@@ -270,23 +270,31 @@ async fn withdrawal_and_expiry_give_the_offered_place_back() {
     let store = store_with_demo().await;
     let verifier = HmacTestVerifier::new(b"test-secret");
     let a = enrolled_child(&store, &verifier).await;
-    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), monday())
+    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), None, monday())
         .await
         .expect("requested");
     change_places(&store, "tk-002", &publish(ru2(), 1), None, monday()).await.expect("published");
     assert_eq!(counters(&store).await, PlaceCounters { unreserved: 0, offered: 1, free_choice: 0 });
     let withdrawn =
-        withdraw_transfer(&store, &parent(1), &a.id, monday()).await.expect("withdrawn");
+        withdraw_transfer(&store, &parent(1), &a.id, None, monday()).await.expect("withdrawn");
     assert_eq!(withdrawn.state.name(), "withdrawn");
     assert_eq!(counters(&store).await, PlaceCounters { unreserved: 1, offered: 0, free_choice: 0 });
-    let again = withdraw_transfer(&store, &parent(1), &a.id, monday()).await.expect_err("final");
+    let again =
+        withdraw_transfer(&store, &parent(1), &a.id, None, monday()).await.expect_err("final");
     assert_eq!((again.code(), again.status()), ("transfer_not_open", 409));
 
     // A new request is offered the free place at the next turn (the sweep's engine run)...
-    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002", "tk-001"]), monday())
-        .await
-        .expect_err("tk-001 is the current kindergarten");
-    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), monday())
+    request_transfer(
+        &store,
+        &parent(1),
+        &a.id,
+        &kindergartens(&["tk-002", "tk-001"]),
+        None,
+        monday(),
+    )
+    .await
+    .expect_err("tk-001 is the current kindergarten");
+    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), None, monday())
         .await
         .expect("requested again");
     sweep(&store, monday()).await.expect("swept");
@@ -328,13 +336,13 @@ async fn bad_transfer_requests_are_refused_with_stable_codes_and_change_nothing(
         (&parent(2), &b.id, &["tk-002"], "transfer_not_enrolled", 409),
     ];
     for (applicant, id, names, code, status) in cases {
-        let error = request_transfer(&store, applicant, id, &kindergartens(names), monday())
+        let error = request_transfer(&store, applicant, id, &kindergartens(names), None, monday())
             .await
             .expect_err(code);
         assert_eq!((error.code(), error.status()), (code, status), "{names:?}");
     }
     let foreign =
-        request_transfer(&store, &parent(2), &a.id, &kindergartens(&["tk-002"]), monday())
+        request_transfer(&store, &parent(2), &a.id, &kindergartens(&["tk-002"]), None, monday())
             .await
             .expect_err("not theirs");
     assert_eq!(foreign.code(), "forbidden");
@@ -342,12 +350,70 @@ async fn bad_transfer_requests_are_refused_with_stable_codes_and_change_nothing(
     assert!(store.transfer(&b.id).await.expect("read").is_none());
     assert_eq!(store.load_pool(&pool(2023)).await.expect("pool").log_size, log_before);
     // One open request at a time.
-    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), monday())
+    request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), None, monday())
         .await
         .expect("requested");
-    let second = request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), monday())
-        .await
-        .expect_err("open already");
+    let second =
+        request_transfer(&store, &parent(1), &a.id, &kindergartens(&["tk-002"]), None, monday())
+            .await
+            .expect_err("open already");
     assert_eq!((second.code(), second.status()), ("transfer_open", 409));
     check_invariants(&store, &pool(2023), &[a.id.clone(), b.id.clone()]).await;
+}
+
+/// A phone that lost the answer posts again with the same idempotency key: it gets the first
+/// result back, and nothing is written twice (one log entry, one document, one line for
+/// each kindergarten); the key used for another request is refused.
+#[tokio::test]
+async fn transfer_posts_repeated_with_their_idempotency_key_answer_the_first_result() {
+    let store = store_with_demo().await;
+    let verifier = HmacTestVerifier::new(b"test-secret");
+    let a = enrolled_child(&store, &verifier).await;
+    let (asked, applicant) = (kindergartens(&["tk-002"]), parent(1));
+    let request = |key| request_transfer(&store, &applicant, &a.id, &asked, Some(key), monday());
+    let first = request("ask-1").await.expect("requested");
+    let log_size = store.load_pool(&pool(2023)).await.expect("pool").log_size;
+    assert_eq!(request("ask-1").await.expect("the first answer"), first);
+    assert_eq!(store.load_pool(&pool(2023)).await.expect("pool").log_size, log_size);
+    assert_eq!(request("ask-2").await.expect_err("open").code(), "transfer_open");
+    let other = kindergartens(&["tk-003"]);
+    let reused = request_transfer(&store, &applicant, &a.id, &other, Some("ask-1"), monday())
+        .await
+        .expect_err("another request");
+    assert_eq!((reused.code(), reused.status()), ("idempotency_key_reused", 422));
+
+    let withdraw = |key| withdraw_transfer(&store, &applicant, &a.id, Some(key), monday());
+    let withdrawn = withdraw("withdraw-1").await.expect("withdrawn");
+    assert_eq!(withdraw("withdraw-1").await.expect("the first answer"), withdrawn);
+    assert_eq!(transfer_state(&store, &a.id).await, "withdrawn");
+
+    request("ask-3").await.expect("asked again");
+    change_places(&store, "tk-002", &publish(ru2(), 1), None, monday()).await.expect("published");
+    assert_eq!(transfer_state(&store, &a.id).await, "offered");
+    let choice = choose_transfer(
+        &store,
+        &applicant,
+        &a.id,
+        &TransferChooseInput { group_id: ru2() },
+        monday(),
+    )
+    .await
+    .expect("choice");
+    let input = TransferSignInput {
+        group_id: ru2(),
+        signature: signed(&verifier, &applicant, &choice.signed_text),
+    };
+    let sign =
+        |key| sign_transfer(&store, &verifier, &applicant, &a.id, &input, Some(key), monday());
+    let moved = sign("sign-1").await.expect("moved");
+    let log_size = store.load_pool(&pool(2023)).await.expect("pool").log_size;
+    assert_eq!(sign("sign-1").await.expect("the first answer"), moved);
+    assert_eq!(store.load_pool(&pool(2023)).await.expect("pool").log_size, log_size);
+    assert_eq!(sign("sign-2").await.expect_err("done").code(), "transfer_not_offered");
+    assert_eq!(app(&store, &a.id).await.documents.map(|d| d.len()), Some(2), "one new referral");
+    for kindergarten in ["tk-001", "tk-002"] {
+        let lines = staff_transfers(&store, kindergarten).await.expect("read");
+        assert_eq!(lines.transfers.len(), 1, "{kindergarten}: {lines:?}");
+    }
+    check_invariants(&store, &pool(2023), std::slice::from_ref(&a.id)).await;
 }
