@@ -3,7 +3,9 @@
 //! signed, requests withdrawn and offers expiring. After every step DESIGN §1.5's invariants
 //! hold (with transfer offers counted among the offered places), no child holds two places,
 //! every group's places are conserved, and a transfer never loses the child's current place
-//! unless the new one is taken in the same step. A refused step changes nothing.
+//! unless the new one is taken in the same step. A refused step changes nothing. Some pools
+//! hold twins among the new children under `together_only` (item 3): they are offered both at
+//! once or neither, beside the transfers.
 
 mod common;
 
@@ -18,6 +20,7 @@ use kezek_rules::application::{
 use kezek_rules::calendar::WorkingCalendar;
 use kezek_rules::places::{GroupId, PlaceMove, Pool, PoolKey};
 use kezek_rules::policy::{Policy, TransferSharing};
+use kezek_rules::siblings::{SiblingPlacement, SiblingSetId};
 use kezek_rules::time::{Instant, RegionClock};
 use kezek_rules::turn_engine::run_turn_engine;
 use kezek_rules::turn_transfers::transfer_offers;
@@ -91,22 +94,27 @@ struct Seed {
     enrolled: Vec<usize>,
     new_children: usize,
     transfers_first: bool,
+    /// The first two new children are twins, placed `together_only`.
+    twins: bool,
     steps: Vec<Step>,
 }
 
 fn seed_strategy() -> impl Strategy<Value = Seed> {
-    (1..8usize, 0..8usize, any::<bool>()).prop_flat_map(|(enrolled, new_children, first)| {
-        (
-            proptest::collection::vec(0..GROUPS, enrolled),
-            proptest::collection::vec(step_strategy(enrolled, new_children.max(1)), 1..90),
-        )
-            .prop_map(move |(enrolled, steps)| Seed {
-                enrolled,
-                new_children,
-                transfers_first: first,
-                steps,
-            })
-    })
+    (1..8usize, 0..8usize, any::<bool>(), any::<bool>()).prop_flat_map(
+        |(enrolled, new_children, first, twins)| {
+            (
+                proptest::collection::vec(0..GROUPS, enrolled),
+                proptest::collection::vec(step_strategy(enrolled, new_children.max(1)), 1..90),
+            )
+                .prop_map(move |(enrolled, steps)| Seed {
+                    enrolled,
+                    new_children,
+                    transfers_first: first,
+                    twins: twins && new_children >= 2,
+                    steps,
+                })
+        },
+    )
 }
 
 struct World {
@@ -121,6 +129,8 @@ struct World {
     now: Instant,
     policy: Policy,
     clock: RegionClock,
+    /// The twins' indices in `applications`, when the pool has them.
+    twins: Option<[usize; 2]>,
 }
 
 fn group_id(index: usize) -> GroupId {
@@ -165,18 +175,21 @@ impl World {
                 siblings: None,
             });
         }
+        let twins = seed.twins.then(|| [seed.enrolled.len(), seed.enrolled.len() + 1]);
         for index in 0..seed.new_children {
+            // Twins are born the same day.
+            let born = if seed.twins && index == 1 { 0 } else { index as i64 * 40 };
             applications.push(Application {
                 id: ApplicationId(format!("n{index:02}")),
                 child_iin: format!("new-{index}"),
-                child_birth_date: date(2022, 1, 1) + Duration::days(index as i64 * 40),
+                child_birth_date: date(2022, 1, 1) + Duration::days(born),
                 pool: key.clone(),
                 priority: Priority::General,
                 registered_at: local(2024, 2, 1, 9, 0) + Duration::minutes(index as i64),
                 lapses: 0,
                 state: ApplicationState::Queued,
                 version: 1,
-                siblings: None,
+                siblings: (seed.twins && index < 2).then(|| SiblingSetId("twins".into())),
             });
         }
         let policy = Policy {
@@ -184,6 +197,11 @@ impl World {
                 TransferSharing::TransfersFirst
             } else {
                 TransferSharing::NewChildrenFirst
+            },
+            sibling_placement: if seed.twins {
+                SiblingPlacement::TogetherOnly
+            } else {
+                SiblingPlacement::Independent
             },
             ..Policy::default()
         };
@@ -196,6 +214,7 @@ impl World {
             now: start,
             policy,
             clock: RegionClock::default(),
+            twins,
         }
     }
 
@@ -273,6 +292,9 @@ impl World {
     }
 
     fn new_children_engine(&mut self) {
+        let queued_before = self.twins.map(|pair| {
+            pair.map(|index| self.applications[index].state == ApplicationState::Queued)
+        });
         let mut pool = self.pool.clone();
         let transitions =
             run_turn_engine(&mut pool, &self.applications, &self.context()).expect("engine runs");
@@ -284,6 +306,11 @@ impl World {
                 .position(|a| a.id == transition.application.id)
                 .expect("known");
             self.applications[index] = transition.application;
+        }
+        // Twins both waiting are offered together or not at all.
+        if let (Some(pair), Some([true, true])) = (self.twins, queued_before) {
+            let states = pair.map(|index| self.applications[index].state.name());
+            assert_eq!(states[0], states[1], "twins offered apart");
         }
     }
 
@@ -316,8 +343,10 @@ impl World {
             // child waits for it.
             if self.pool.counters.unreserved > 0 {
                 let rule_today = self.clock.local_date(self.now);
+                // A set the pool has too few places for is passed over (item 3).
                 let waiting_eligible = self.applications[self.enrolled..].iter().any(|a| {
-                    a.state == ApplicationState::Queued
+                    a.siblings.is_none()
+                        && a.state == ApplicationState::Queued
                         && kezek_rules::age::full_years(a.child_birth_date, rule_today) >= 2
                         && self.policy.blackout_on(rule_today).is_none()
                 });
@@ -503,8 +532,13 @@ proptest! {
 /// transfer is signed → `transfer_place_taken`, the child keeps its place, nothing changed.
 #[test]
 fn a_place_taken_meanwhile_refuses_the_transfer_and_keeps_the_old_place() {
-    let seed =
-        Seed { enrolled: vec![0], new_children: 1, transfers_first: true, steps: Vec::new() };
+    let seed = Seed {
+        enrolled: vec![0],
+        new_children: 1,
+        transfers_first: true,
+        twins: false,
+        steps: Vec::new(),
+    };
     let mut world = World::new(&seed);
     world.publish(2, 1);
     world.request(0, &[1]);
@@ -538,8 +572,13 @@ fn a_place_taken_meanwhile_refuses_the_transfer_and_keeps_the_old_place() {
 
 #[test]
 fn bad_requests_are_refused_with_stable_codes() {
-    let seed =
-        Seed { enrolled: vec![0], new_children: 1, transfers_first: false, steps: Vec::new() };
+    let seed = Seed {
+        enrolled: vec![0],
+        new_children: 1,
+        transfers_first: false,
+        twins: false,
+        steps: Vec::new(),
+    };
     let world = World::new(&seed);
     let k = |name: &str| KindergartenId(name.into());
     let in_region = |k: &KindergartenId| k.0 != "elsewhere";
@@ -573,8 +612,13 @@ fn bad_requests_are_refused_with_stable_codes() {
 /// to the transfer, which signs: new referral in k1, old place back to `unreserved`.
 #[test]
 fn new_children_first_then_the_transfer_moves_the_child() {
-    let seed =
-        Seed { enrolled: vec![0], new_children: 1, transfers_first: false, steps: Vec::new() };
+    let seed = Seed {
+        enrolled: vec![0],
+        new_children: 1,
+        transfers_first: false,
+        twins: false,
+        steps: Vec::new(),
+    };
     let mut world = World::new(&seed);
     world.request(0, &[1, 2]);
     world.publish(2, 1);
@@ -600,8 +644,13 @@ fn new_children_first_then_the_transfer_moves_the_child() {
 /// back to `unreserved`, the child keeps its place; withdrawing a waiting request moves nothing.
 #[test]
 fn an_expired_transfer_offer_gives_the_place_back() {
-    let seed =
-        Seed { enrolled: vec![3], new_children: 0, transfers_first: false, steps: Vec::new() };
+    let seed = Seed {
+        enrolled: vec![3],
+        new_children: 0,
+        transfers_first: false,
+        twins: false,
+        steps: Vec::new(),
+    };
     let mut world = World::new(&seed);
     world.request(0, &[0]);
     world.publish(1, 1);
