@@ -4,7 +4,7 @@
 //! and write an audit event. Each rules transition is one transaction
 //! through [`writes::transition`], with the POST's idempotency record in it.
 
-use kezek_rules::application::{Application, ApplicationId, ApplicationState, AuditEvent, Command};
+use kezek_rules::application::{Application, ApplicationId, ApplicationState, Command};
 use kezek_rules::time::Instant;
 use kezek_rules::transparency::record;
 use serde::{Deserialize, Serialize};
@@ -15,8 +15,8 @@ use super::{Idempotency, RegionRules};
 use crate::error::{Error, Result};
 use crate::retry::Again;
 use crate::store::applicant_index::{ApplicantIndexItem, Relation};
-use crate::store::items::{ApplicationItem, AuditItem, Keys};
-use crate::store::{keys, PoolLog, PoolView, Role, Store, Transaction};
+use crate::store::items::{ApplicationItem, AuditItem};
+use crate::store::{PoolLog, PoolView, Role, Store, Transaction};
 
 /// Who acts on an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,17 +284,7 @@ impl PeopleChange {
         application.version += 1;
         let mut after = before.with_application(application);
         change(&mut after);
-        let state = after.application.state.name();
-        let event = AuditEvent {
-            application_id: after.application.id.clone(),
-            command: command.to_owned(),
-            from_state: Some(state),
-            to_state: state,
-            at: now,
-            version: after.version,
-        };
-        let keys = Keys::base(keys::application_audit(&after.application.id, after.version));
-        let audit = AuditItem { keys, event, actor: format!("applicant:{actor_iin}") };
+        let audit = AuditItem::same_state(&after.application, command, actor_iin, now);
         Self { audit, after, log: None }
     }
 }

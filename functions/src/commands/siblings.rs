@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use kezek_rules::application::{ApplicationId, AuditEvent};
+use kezek_rules::application::ApplicationId;
 use kezek_rules::places::PoolKey;
 use kezek_rules::siblings::SIBLINGS_MAX;
 use kezek_rules::siblings::{check_set, SiblingCandidate, SiblingRefusal, SiblingSetId};
@@ -144,17 +144,7 @@ async fn attempt(
         let mut after = item.with_application(application);
         after.sibling_set = Some(set_id.clone());
         transaction.put_versioned(Role::Application, table, &after, item.version)?;
-        let state = after.application.state.name();
-        let event = AuditEvent {
-            application_id: after.application.id.clone(),
-            command: "mark_siblings".to_owned(),
-            from_state: Some(state),
-            to_state: state,
-            at: now,
-            version: after.version,
-        };
-        let keys = Keys::base(keys::application_audit(&after.application.id, after.version));
-        let audit = AuditItem { keys, event, actor: format!("applicant:{iin}") };
+        let audit = AuditItem::same_state(&after.application, "mark_siblings", iin, now);
         transaction.put_new(Role::Record, table, &audit)?;
     }
     let output = SiblingsOutput {

@@ -11,8 +11,8 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use kezek_rules::application::{
-    ApplicationId, AuditEvent, KindergartenId, Notice, NoticeKind, StateName, TransferChange,
-    TransferRefusal, TransferRequest, TransferState,
+    ApplicationId, KindergartenId, Notice, NoticeKind, TransferChange, TransferRefusal,
+    TransferRequest, TransferState,
 };
 use kezek_rules::places::{GroupId, PoolKey};
 use kezek_rules::time::Instant;
@@ -513,18 +513,7 @@ async fn commit_sign(
         notice: Some(NoticeKind::TransferDone { group_id: group_id.clone() }),
     };
     add_change(&mut transaction, table, &basis.rules, &write)?;
-    let audit = AuditItem {
-        keys: Keys::base(keys::application_audit(&moved.id, moved.version)),
-        event: AuditEvent {
-            application_id: moved.id.clone(),
-            command: "transfer".to_owned(),
-            from_state: Some(StateName::Enrolled),
-            to_state: StateName::Enrolled,
-            at: basis.rules.now,
-            version: moved.version,
-        },
-        actor: format!("applicant:{}", item.applicant_iin),
-    };
+    let audit = AuditItem::same_state(&moved, "transfer", &item.applicant_iin, basis.rules.now);
     transaction.put_new(Role::Record, table, &audit)?;
     let document = DocumentItem {
         keys: Keys::base(keys::referral_document(&moved.id, &number)),

@@ -321,6 +321,30 @@ pub struct AuditItem {
     pub actor: String,
 }
 
+impl AuditItem {
+    /// The audit event of an applicant's command that leaves the application in its state
+    /// (naming people, marking siblings, a signed transfer: enrolled before and after), at
+    /// the application's version after the command.
+    pub fn same_state(
+        application: &kezek_rules::application::Application,
+        command: &str,
+        applicant_iin: &str,
+        at: Instant,
+    ) -> Self {
+        let state = application.state.name();
+        let event = AuditEvent {
+            application_id: application.id.clone(),
+            command: command.to_owned(),
+            from_state: Some(state),
+            to_state: state,
+            at,
+            version: application.version,
+        };
+        let keys = Keys::base(keys::application_audit(&application.id, application.version));
+        Self { keys, event, actor: format!("applicant:{applicant_iin}") }
+    }
+}
+
 /// A staff action on a pool's places (R14), in the pool's partition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

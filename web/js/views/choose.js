@@ -2,13 +2,12 @@
 // instruction, address, a map link with the coordinates); "Sign and send": the exact bytes
 // the server issued for the choice are signed with the signing key through NCALayer (CAdES)
 // and posted; a refused signature is shown with its code in words.
-import { get, post } from '../api.js';
+import { get } from '../api.js';
 import { go, needSession, showRefusal } from '../context.js';
 import { announce, flash, h, show } from '../dom.js';
 import { config } from '../config.js';
-import { sayNcaLayerFailure } from '../login.js';
-import { signBase64 } from '../ncalayer.js';
-import { currentLanguage, fill, kindergartenName, t } from '../texts.js';
+import { signThrough } from '../signing.js';
+import { fill, kindergartenName, t } from '../texts.js';
 
 function mapLink(template, location) {
   const texts = t();
@@ -33,16 +32,13 @@ async function signAndSend(id, groupId, button) {
   const texts = t();
   button.disabled = true;
   try {
-    const choice = await post(`/applications/${id}/choose`, { groupId });
-    announce(texts.signWorking);
-    let signatureBase64;
-    try {
-      signatureBase64 = await signBase64(choice.signedBase64, 'sign', currentLanguage());
-    } catch (error) {
-      sayNcaLayerFailure(error);
-      return;
-    }
-    const answer = await post(`/applications/${id}/sign`, { nonce: choice.nonce, signature: { signatureBase64 } });
+    const answer = await signThrough({
+      chooseRoute: `/applications/${id}/choose`,
+      chooseBody: { groupId },
+      signRoute: `/applications/${id}/sign`,
+      signBody: (choice, signatureBase64) => ({ nonce: choice.nonce, signature: { signatureBase64 } }),
+    });
+    if (!answer) return;
     flash(texts.signed);
     go(`#/document/${id}/${answer.referral.number}`);
   } catch (error) {

@@ -4,12 +4,11 @@
 // signing key through NCALayer. The child keeps its place until the new one is signed.
 import { get, post } from '../api.js';
 import { go, showRefusal } from '../context.js';
-import { announce, field, flash, h } from '../dom.js';
+import { field, flash, h } from '../dom.js';
 import { formatInstant } from '../format.js';
-import { sayNcaLayerFailure } from '../login.js';
-import { signBase64 } from '../ncalayer.js';
 import { session } from '../session.js';
-import { currentLanguage, fill, kindergartenName, t } from '../texts.js';
+import { signThrough } from '../signing.js';
+import { fill, kindergartenName, t } from '../texts.js';
 
 const CHOICES_MAX = 3;
 
@@ -57,16 +56,13 @@ async function offerForm(application, transfer) {
     const groupId = form.querySelector('input[name="transfer-group"]:checked')?.value;
     button.disabled = true;
     try {
-      const choice = await post(`/applications/${application.id}/transfer/choose`, { groupId });
-      announce(t().signWorking);
-      let signatureBase64;
-      try {
-        signatureBase64 = await signBase64(choice.signedBase64, 'sign', currentLanguage());
-      } catch (error) {
-        sayNcaLayerFailure(error);
-        return;
-      }
-      await post(`/applications/${application.id}/transfer/sign`, { groupId, signature: { signatureBase64 } });
+      const moved = await signThrough({
+        chooseRoute: `/applications/${application.id}/transfer/choose`,
+        chooseBody: { groupId },
+        signRoute: `/applications/${application.id}/transfer/sign`,
+        signBody: (_, signatureBase64) => ({ groupId, signature: { signatureBase64 } }),
+      });
+      if (!moved) return;
       flash(texts.moved);
       go(window.location.hash);
     } catch (error) {
