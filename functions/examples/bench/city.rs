@@ -201,6 +201,8 @@ impl Slice {
         a.retried += b.retried;
         a.dead_lettered += b.dead_lettered;
         a.sns_calls += b.sns_calls;
+        a.skipped += b.skipped;
+        a.left += b.left;
         self.seconds += other.seconds;
         self.dynamodb_calls += other.dynamodb_calls;
         self.out_of_time |= other.out_of_time;
@@ -210,7 +212,7 @@ impl Slice {
         let sent = self.report.sent.max(1) as f64;
         let rate = self.report.sent as f64 / self.seconds;
         println!(
-            "city round: notify {what}: {} notices in {:.1} s = {rate:.0} notices/s; per notice {:.2} DynamoDB calls + {:.2} SNS calls ({} messages, {} retried, {} dead letters); 25,000 would take {:.0} s, these {offered} {:.0} s",
+            "city round: notify {what}: {} notices in {:.1} s = {rate:.0} notices/s; per notice {:.2} DynamoDB calls + {:.2} SNS calls ({} messages, {} retried, {} dead letters; {} claims lost to another run, {} due left to it); 25,000 would take {:.0} s, these {offered} {:.0} s",
             self.report.sent,
             self.seconds,
             self.dynamodb_calls as f64 / sent,
@@ -218,6 +220,8 @@ impl Slice {
             self.report.messages,
             self.report.retried,
             self.report.dead_lettered,
+            self.report.skipped,
+            self.report.left,
             25_000.0 / rate,
             offered as f64 / rate,
         );

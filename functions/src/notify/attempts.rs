@@ -1,7 +1,8 @@
 //! One shard's due notices, attempted together (DESIGN §6), in four steps:
 //!
 //! 1. each notice is claimed with its own conditional update (one of several concurrent runs
-//!    wins; the others skip it);
+//!    wins; the others skip it), from a random notice of the list on, in chunks; a run whose
+//!    chunk was mostly claimed by another run leaves the rest of the shard to it;
 //! 2. the contacts of all claimed notices are read in one BatchGetItem (≤ 100 keys a call),
 //!    and what a text names besides the notice (a referral's kindergarten) by one Query of the
 //!    application for the notice kinds that name it;
@@ -20,7 +21,7 @@ use futures_util::stream::{self, StreamExt};
 use super::contact::{load_contacts, Contact};
 use super::deliver::{email_batches, Email, Publisher};
 use super::texts::{render, template, Text};
-use super::{details, Handled, NotifyConfig, NotifyReport, Recorded};
+use super::{details, random_below, Handled, NotifyConfig, NotifyReport, Recorded};
 use crate::error::{Error, Result};
 use crate::store::outbox::{AttemptEnd, Channel, Claim, OutboxNotice};
 use crate::store::Store;
@@ -75,21 +76,40 @@ pub(super) async fn attempt_due<P: Publisher>(
 ) -> Result<()> {
     let concurrency = config.concurrency.max(1);
     let lease_until = now + config.lease;
-    // The futures are made before the stream (not by a stream closure over references, which
-    // a spawned run's `Send` bound cannot see through).
-    let claims: Vec<_> =
-        due.iter().map(|seen| store.claim_notice(seen, now, lease_until)).collect();
-    let claims: Vec<Result<Option<(Claim, OutboxNotice)>>> =
-        stream::iter(claims).buffer_unordered(concurrency).collect().await;
+    // Concurrent runs read the same due list of a shard. Each starts claiming at a random
+    // notice of it and goes on in chunks; a chunk mostly lost means another run is claiming
+    // from there on, so this run leaves the rest to it (instead of losing every claim after
+    // it: one failed UpdateItem each). What is left is claimed by that run or, at worst,
+    // stays due for the next run.
+    let mut due = due;
+    let start = random_below(due.len());
+    due.rotate_left(start);
     let mut first_error = None;
-    let mut attempts = Vec::with_capacity(claims.len());
-    for claim in claims {
-        match claim {
-            Ok(Some((claim, notice))) => attempts.push(Attempt::new(claim, notice)),
-            Ok(None) => report.add(Handled::Skipped),
-            Err(error) => {
-                first_error.get_or_insert(error);
+    let mut attempts = Vec::with_capacity(due.len());
+    let mut chunks = due.chunks(concurrency);
+    while let Some(chunk) = chunks.next() {
+        // The futures are made before the stream (not by a stream closure over references,
+        // which a spawned run's `Send` bound cannot see through).
+        let claims: Vec<_> =
+            chunk.iter().map(|seen| store.claim_notice(seen, now, lease_until)).collect();
+        let claims: Vec<Result<Option<(Claim, OutboxNotice)>>> =
+            stream::iter(claims).buffer_unordered(concurrency).collect().await;
+        let mut lost = 0;
+        for claim in claims {
+            match claim {
+                Ok(Some((claim, notice))) => attempts.push(Attempt::new(claim, notice)),
+                Ok(None) => {
+                    lost += 1;
+                    report.add(Handled::Skipped);
+                }
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
             }
+        }
+        if 2 * lost > chunk.len() {
+            report.left += chunks.map(<[OutboxNotice]>::len).sum::<usize>();
+            break;
         }
     }
     prepare(store, config, &mut attempts, concurrency).await;

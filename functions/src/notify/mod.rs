@@ -113,6 +113,9 @@ pub struct NotifyReport {
     pub dead_lettered: usize,
     /// Due items another run claimed or finished first.
     pub skipped: usize,
+    /// Due items this run did not try to claim: it met another run claiming the same shard's
+    /// notices and left the rest to it (see `attempts`).
+    pub left: usize,
     /// SNS calls this run made: one Publish per SMS, one PublishBatch per ≤ 10 e-mails.
     pub sns_calls: usize,
 }
@@ -136,7 +139,7 @@ pub async fn run_notify_with<P: Publisher>(
     now: Instant,
 ) -> Result<NotifyReport> {
     let mut report = NotifyReport::default();
-    let first = first_shard();
+    let first = random_below(DUE_SHARDS as usize) as u32;
     for step in 0..DUE_SHARDS {
         let shard = (first + step) % DUE_SHARDS;
         let room = config.per_run.saturating_sub(report.claimed);
@@ -150,11 +153,12 @@ pub async fn run_notify_with<P: Publisher>(
     Ok(report)
 }
 
-/// A random shard to start at (std's per-process random hash keys, advanced per call).
-fn first_shard() -> u32 {
+/// A random number below `n` (at least 1): std's per-process random hash keys, advanced per
+/// call. Where a run starts: its first shard, its first notice of a shard's due list.
+fn random_below(n: usize) -> usize {
     use std::hash::BuildHasher;
-    let random = std::collections::hash_map::RandomState::new().hash_one(DUE_SHARDS);
-    (random % u64::from(DUE_SHARDS)) as u32
+    let random = std::collections::hash_map::RandomState::new().hash_one(n);
+    (random % n.max(1) as u64) as usize
 }
 
 /// What became of one due notice in a run.

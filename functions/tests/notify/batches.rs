@@ -209,3 +209,60 @@ async fn a_claim_lost_before_its_record_still_records_the_channels_it_delivered(
     let stored = store.notice(&stalled.notice_id).await.expect("read").expect("kept");
     assert_eq!((stored.item.status.as_str(), stored.item.attempts), (STATUS_SENT, 3));
 }
+
+#[tokio::test]
+async fn concurrent_runs_over_many_notices_leave_each_other_the_rest_and_deliver_each_once() {
+    let store = store_with_demo().await;
+    let topic = moto::topic().await;
+    // 4 claims at a time: a shard's ~15 notices are claimed in several chunks.
+    let config = kezek_functions::notify::NotifyConfig { concurrency: 4, ..config(&topic) };
+    const MANY: u16 = 96;
+    let mut phones = Vec::new();
+    for n in 1..=MANY {
+        let (who, number) = (parent(300 + n), phone(23, n));
+        profile(&store, &who, &format!("race{n}@example.kz"), Some(number.clone()), "ru").await;
+        enqueue_child(
+            &store,
+            &who,
+            &child((2023, 1 + u32::from(n % 12), 1 + u32::from(n % 28)), 300 + n),
+            monday() - Duration::days(10) + Duration::minutes(i64::from(n)),
+        )
+        .await;
+        phones.push(number);
+    }
+    assert_eq!(publish(&store, u32::from(MANY), monday()).await.len(), usize::from(MANY));
+    let total = usize::from(MANY);
+    let (mut sent, mut lost, mut left) = (0, 0, 0);
+    for _ in 0..5 {
+        let (a, b, c) = tokio::join!(
+            crate::notify(&store, &config, monday()),
+            crate::notify(&store, &config, monday()),
+            crate::notify(&store, &config, monday())
+        );
+        for report in [&a, &b, &c] {
+            assert_eq!((report.retried, report.dead_lettered), (0, 0), "{report:?}");
+            sent += report.sent;
+            lost += report.skipped;
+            left += report.left;
+        }
+        if a.claimed + b.claimed + c.claimed == 0 {
+            break;
+        }
+    }
+    assert_eq!(sent, total);
+    // Without leaving, each of the three runs would try every notice: 2 lost claims each.
+    assert!(lost < 2 * total, "{lost} claims lost, {left} left to another run");
+    assert!(outbox(&store).await.is_empty());
+    for number in &phones {
+        assert_eq!(moto::sms_to(number).len(), 1, "one SMS to {number}");
+    }
+    let mut emails: BTreeMap<String, usize> = BTreeMap::new();
+    for email in moto::published_to(&topic) {
+        *emails.entry(email.attributes["noticeId"].clone()).or_default() += 1;
+    }
+    assert_eq!(emails.len(), total);
+    assert!(emails.values().all(|&n| n == 1), "an e-mail sent twice: {emails:?}");
+    println!(
+        "{MANY} notices, 3 runs at a time: {lost} claims lost, {left} due left to another run"
+    );
+}
