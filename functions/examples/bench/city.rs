@@ -11,7 +11,7 @@
 //! kindergarten publishes 500 places in each of its groups: the five pools are published at
 //! once (one task per pool, its ten kindergartens one after the other, as staff would), each
 //! publish running the turn engine. `notify` runs as concurrent Lambda invocations would:
-//! `NOTIFY_WORKERS` runs at a time, each taking up to 400 notices, until none is left or
+//! 8 runs at a time (`KEZEK_BENCH_NOTIFY_RUNS`), each taking up to 400 notices, until none is left or
 //! 240 s have passed (then the rate and the time all would take at it are printed).
 //!
 //! `KEZEK_BENCH_CITY_SCALE=N` divides every count by N (a quick check of the round itself);
@@ -50,7 +50,16 @@ const KINDERGARTENS: usize = 10;
 /// Places each kindergarten publishes in each of its groups: 10 × 5 × 500 = 25,000.
 const PLACES_PER_GROUP: u32 = 500;
 const PARENTS: usize = 2_000;
-const NOTIFY_WORKERS: usize = 8;
+const NOTIFY_WORKERS_DEFAULT: usize = 8;
+
+/// `KEZEK_BENCH_NOTIFY_RUNS` (default 8): how many `notify` runs go at once.
+fn notify_workers() -> usize {
+    std::env::var("KEZEK_BENCH_NOTIFY_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(NOTIFY_WORKERS_DEFAULT)
+        .max(1)
+}
 const NOTIFY_BUDGET: std::time::Duration = std::time::Duration::from_secs(240);
 
 /// `KEZEK_BENCH_CITY_SCALE` (default 1).
@@ -235,7 +244,7 @@ fn random_shard() -> u32 {
     (random % u64::from(keys::DUE_SHARDS)) as u32
 }
 
-/// `notify` runs through `path`, `NOTIFY_WORKERS` at a time, until at least `target` notices
+/// `notify` runs through `path`, `KEZEK_BENCH_NOTIFY_RUNS` at a time, until at least `target` notices
 /// are sent, a round of runs claims nothing, or `budget` has passed.
 async fn deliver_slice(
     store: &Store,
@@ -247,11 +256,11 @@ async fn deliver_slice(
     now: DateTime<Utc>,
 ) -> Result<Slice, Failure> {
     let mut config = config.clone();
-    config.per_run = config.per_run.min(target.div_ceil(NOTIFY_WORKERS).max(1));
+    config.per_run = config.per_run.min(target.div_ceil(notify_workers()).max(1));
     let mut slice = Slice::default();
     let (before, started) = (store.usage(), Clock::now());
     while slice.report.sent < target && started.elapsed() <= budget {
-        let runs: Vec<_> = (0..NOTIFY_WORKERS)
+        let runs: Vec<_> = (0..notify_workers())
             .map(|_| {
                 let (store, sns, config) = (store.clone(), sns.clone(), config.clone());
                 tokio::spawn(async move {
@@ -300,8 +309,9 @@ async fn deliver_all(
         config.concurrency = n;
     }
     println!(
-        "city round: notify has up to {} calls of each kind in flight per run, {NOTIFY_WORKERS} runs at a time",
-        config.concurrency
+        "city round: notify has up to {} calls of each kind in flight per run, {} runs at a time",
+        config.concurrency,
+        notify_workers()
     );
     if std::env::var_os("KEZEK_BENCH_NOTIFY_AB").is_none() {
         let all =
@@ -371,11 +381,12 @@ pub async fn city_round(store: &Store, now: DateTime<Utc>) -> Result<(), Failure
     let (report, out_of_time) = deliver_all(store, &endpoint, offered, now).await?;
     let seconds = started.elapsed().as_secs_f64();
     println!(
-        "city round: notify delivered {} of {offered} notices ({} SMS + e-mails to SNS on moto, {} retried, {} dead letters) in {seconds:.1} s ({NOTIFY_WORKERS} runs at a time): {:.0} notices/s, all {offered} in about {:.0} s at that rate",
+        "city round: notify delivered {} of {offered} notices ({} SMS + e-mails to SNS on moto, {} retried, {} dead letters) in {seconds:.1} s ({} runs at a time): {:.0} notices/s, all {offered} in about {:.0} s at that rate",
         report.sent,
         report.messages,
         report.retried,
         report.dead_lettered,
+        notify_workers(),
         report.sent as f64 / seconds,
         offered as f64 * seconds / report.sent.max(1) as f64
     );
