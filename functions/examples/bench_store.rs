@@ -26,6 +26,8 @@ use kezek_functions::store::Store;
 
 #[path = "bench/city.rs"]
 mod city;
+#[path = "bench/one_by_one.rs"]
+mod one_by_one;
 
 const REGION: &str = "kz-zhetisu-taldykorgan";
 const BIG_POOL_APPLICATIONS: usize = 100_000;

@@ -693,6 +693,13 @@ fn dynamodb_access_is_on_the_table_and_its_indexes_and_sns_only_for_notify() {
         topics.contains(&json!({ "Ref": "EmailNoticesTopic" })),
         "notify publishes to the e-mail notices topic"
     );
+    // notify reads the contacts of a shard's notices with BatchGetItem (notify::attempts).
+    let actions: Vec<Value> =
+        statements(notify).into_iter().flat_map(|s| list(&s["Action"])).collect();
+    assert!(
+        actions.contains(&json!("dynamodb:BatchGetItem")),
+        "notify reads contacts with BatchGetItem: {actions:?}"
+    );
 }
 
 #[test]
@@ -727,7 +734,8 @@ fn every_function_has_an_errors_alarm_and_dead_lettered_notices_alarm() {
     let pattern = filter["Properties"]["FilterPattern"].as_str().expect("a pattern");
     let phrase =
         pattern.strip_prefix('"').and_then(|p| p.strip_suffix('"')).expect("a quoted term pattern");
-    let code = std::fs::read_to_string(root().join("functions/src/notify/mod.rs")).expect("notify");
+    let code =
+        std::fs::read_to_string(root().join("functions/src/notify/attempts.rs")).expect("notify");
     assert!(
         code.contains(&format!("\"{phrase}\"")),
         "notify no longer logs \"{phrase}\": the dead-letter alarm would never fire"

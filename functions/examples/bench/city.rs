@@ -11,11 +11,14 @@
 //! kindergarten publishes 500 places in each of its groups: the five pools are published at
 //! once (one task per pool, its ten kindergartens one after the other, as staff would), each
 //! publish running the turn engine. `notify` runs as concurrent Lambda invocations would:
-//! `NOTIFY_WORKERS` runs at a time, each taking up to 400 notices, until none is left or
+//! 8 runs at a time (`KEZEK_BENCH_NOTIFY_RUNS`), each taking up to 400 notices, until none is left or
 //! 240 s have passed (then the rate and the time all would take at it are printed).
 //!
 //! `KEZEK_BENCH_CITY_SCALE=N` divides every count by N (a quick check of the round itself);
-//! `KEZEK_BENCH_NOTIFY_CONCURRENCY=N` sets how many notices a run delivers at once (default 32);
+//! `KEZEK_BENCH_NOTIFY_CONCURRENCY=N` sets how many calls of each kind a run has in flight
+//! (default 32);
+//! `KEZEK_BENCH_NOTIFY_AB=1` delivers alternating quarters of the outbox through the path
+//! before the batched one (`one_by_one.rs`) and the batched one, and prints both;
 //! `KEZEK_BENCH_ONLY_CITY=1` runs the round alone.
 
 use std::error::Error;
@@ -47,7 +50,16 @@ const KINDERGARTENS: usize = 10;
 /// Places each kindergarten publishes in each of its groups: 10 × 5 × 500 = 25,000.
 const PLACES_PER_GROUP: u32 = 500;
 const PARENTS: usize = 2_000;
-const NOTIFY_WORKERS: usize = 8;
+const NOTIFY_WORKERS_DEFAULT: usize = 8;
+
+/// `KEZEK_BENCH_NOTIFY_RUNS` (default 8): how many `notify` runs go at once.
+fn notify_workers() -> usize {
+    std::env::var("KEZEK_BENCH_NOTIFY_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(NOTIFY_WORKERS_DEFAULT)
+        .max(1)
+}
 const NOTIFY_BUDGET: std::time::Duration = std::time::Duration::from_secs(240);
 
 /// `KEZEK_BENCH_CITY_SCALE` (default 1).
@@ -161,13 +173,132 @@ async fn publish_pool(store: Store, year: i32, now: DateTime<Utc>) -> Result<usi
     Ok(offered)
 }
 
-/// `notify` runs, `NOTIFY_WORKERS` at a time, until a round of runs claims nothing or
-/// `NOTIFY_BUDGET` has passed (the aim is 120 s; the rest would only repeat the rate).
+/// Which delivery path a slice of the outbox goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Path {
+    /// `notify::run_notify`: batched reads, PublishBatch, one record per notice.
+    Batched,
+    /// The path before it (`one_by_one.rs`), for the A/B.
+    OneByOne,
+}
+
+impl Path {
+    fn name(self) -> &'static str {
+        match self {
+            Path::Batched => "batched",
+            Path::OneByOne => "one by one (before)",
+        }
+    }
+}
+
+/// What delivering a slice of the outbox took.
+#[derive(Debug, Clone, Default)]
+struct Slice {
+    report: NotifyReport,
+    seconds: f64,
+    dynamodb_calls: u64,
+    /// The budget ended before the slice's notices were all sent.
+    out_of_time: bool,
+}
+
+impl Slice {
+    fn add(&mut self, other: &Slice) {
+        let (a, b) = (&mut self.report, &other.report);
+        a.claimed += b.claimed;
+        a.sent += b.sent;
+        a.messages += b.messages;
+        a.retried += b.retried;
+        a.dead_lettered += b.dead_lettered;
+        a.sns_calls += b.sns_calls;
+        a.skipped += b.skipped;
+        a.left += b.left;
+        self.seconds += other.seconds;
+        self.dynamodb_calls += other.dynamodb_calls;
+        self.out_of_time |= other.out_of_time;
+    }
+
+    fn print(&self, what: &str, offered: usize) {
+        let sent = self.report.sent.max(1) as f64;
+        let rate = self.report.sent as f64 / self.seconds;
+        println!(
+            "city round: notify {what}: {} notices in {:.1} s = {rate:.0} notices/s; per notice {:.2} DynamoDB calls + {:.2} SNS calls ({} messages, {} retried, {} dead letters; {} claims lost to another run, {} due left to it); 25,000 would take {:.0} s, these {offered} {:.0} s",
+            self.report.sent,
+            self.seconds,
+            self.dynamodb_calls as f64 / sent,
+            self.report.sns_calls as f64 / sent,
+            self.report.messages,
+            self.report.retried,
+            self.report.dead_lettered,
+            self.report.skipped,
+            self.report.left,
+            25_000.0 / rate,
+            offered as f64 / rate,
+        );
+    }
+}
+
+/// A random shard for a baseline run to start at (as `notify` does).
+fn random_shard() -> u32 {
+    use std::hash::BuildHasher;
+    let random = std::collections::hash_map::RandomState::new().hash_one(keys::DUE_SHARDS);
+    (random % u64::from(keys::DUE_SHARDS)) as u32
+}
+
+/// `notify` runs through `path`, `KEZEK_BENCH_NOTIFY_RUNS` at a time, until at least `target` notices
+/// are sent, a round of runs claims nothing, or `budget` has passed.
+async fn deliver_slice(
+    store: &Store,
+    sns: &aws_sdk_sns::Client,
+    config: &NotifyConfig,
+    path: Path,
+    target: usize,
+    budget: std::time::Duration,
+    now: DateTime<Utc>,
+) -> Result<Slice, Failure> {
+    let mut config = config.clone();
+    config.per_run = config.per_run.min(target.div_ceil(notify_workers()).max(1));
+    let mut slice = Slice::default();
+    let (before, started) = (store.usage(), Clock::now());
+    while slice.report.sent < target && started.elapsed() <= budget {
+        let runs: Vec<_> = (0..notify_workers())
+            .map(|_| {
+                let (store, sns, config) = (store.clone(), sns.clone(), config.clone());
+                tokio::spawn(async move {
+                    match path {
+                        Path::Batched => run_notify(&store, &sns, &config, now).await,
+                        Path::OneByOne => {
+                            super::one_by_one::run(&store, &sns, &config, now, random_shard()).await
+                        }
+                    }
+                })
+            })
+            .collect();
+        let mut claimed = 0;
+        let mut round = Slice::default();
+        for run in runs {
+            round.report = run.await??;
+            claimed += round.report.claimed;
+            slice.add(&round);
+        }
+        if claimed == 0 {
+            break;
+        }
+    }
+    slice.seconds = started.elapsed().as_secs_f64();
+    slice.out_of_time = slice.report.sent < target && started.elapsed() > budget;
+    slice.dynamodb_calls = store.usage().since(before).round_trips;
+    Ok(slice)
+}
+
+/// The notices delivered by `notify` (moto): all through the batched path, or, with
+/// `KEZEK_BENCH_NOTIFY_AB=1`, alternating quarters of the same outbox through the path before
+/// and the batched one (same machine state), each path's figures printed.
 async fn deliver_all(
     store: &Store,
     endpoint: &str,
+    offered: usize,
     now: DateTime<Utc>,
-) -> Result<NotifyReport, Failure> {
+) -> Result<(NotifyReport, bool), Failure> {
     let sns = local_sns_client(endpoint);
     let topic = sns.create_topic().name("kezek-bench-city").send().await?;
     let mut config = NotifyConfig::new(topic.topic_arn.ok_or("topic arn")?);
@@ -177,30 +308,33 @@ async fn deliver_all(
     {
         config.concurrency = n;
     }
-    println!("city round: notify delivers up to {} notices at once per run", config.concurrency);
-    let mut total = NotifyReport::default();
-    let started = Clock::now();
-    loop {
-        let runs: Vec<_> = (0..NOTIFY_WORKERS)
-            .map(|_| {
-                let (store, sns, config) = (store.clone(), sns.clone(), config.clone());
-                tokio::spawn(async move { run_notify(&store, &sns, &config, now).await })
-            })
-            .collect();
-        let mut claimed = 0;
-        for run in runs {
-            let report = run.await??;
-            claimed += report.claimed;
-            total.claimed += report.claimed;
-            total.sent += report.sent;
-            total.messages += report.messages;
-            total.retried += report.retried;
-            total.dead_lettered += report.dead_lettered;
-        }
-        if claimed == 0 || started.elapsed() > NOTIFY_BUDGET {
-            return Ok(total);
+    println!(
+        "city round: notify has up to {} calls of each kind in flight per run, {} runs at a time",
+        config.concurrency,
+        notify_workers()
+    );
+    if std::env::var_os("KEZEK_BENCH_NOTIFY_AB").is_none() {
+        let all =
+            deliver_slice(store, &sns, &config, Path::Batched, offered, NOTIFY_BUDGET, now).await?;
+        all.print(Path::Batched.name(), offered);
+        return Ok((all.report, all.out_of_time));
+    }
+    let quarter = offered.div_ceil(4);
+    let (mut batched, mut one_by_one) = (Slice::default(), Slice::default());
+    for path in [Path::OneByOne, Path::Batched, Path::OneByOne, Path::Batched] {
+        let slice =
+            deliver_slice(store, &sns, &config, path, quarter, NOTIFY_BUDGET / 4, now).await?;
+        slice.print(&format!("A/B quarter, {}", path.name()), offered);
+        match path {
+            Path::Batched => batched.add(&slice),
+            Path::OneByOne => one_by_one.add(&slice),
         }
     }
+    one_by_one.print(&format!("A/B, {}", Path::OneByOne.name()), offered);
+    batched.print(&format!("A/B, {}", Path::Batched.name()), offered);
+    let mut total = batched;
+    total.add(&one_by_one);
+    Ok((total.report, total.out_of_time))
 }
 
 /// The whole round, printed.
@@ -244,18 +378,19 @@ pub async fn city_round(store: &Store, now: DateTime<Utc>) -> Result<(), Failure
     );
 
     let started = Clock::now();
-    let report = deliver_all(store, &endpoint, now).await?;
+    let (report, out_of_time) = deliver_all(store, &endpoint, offered, now).await?;
     let seconds = started.elapsed().as_secs_f64();
     println!(
-        "city round: notify delivered {} of {offered} notices ({} SMS + e-mails to SNS on moto, {} retried, {} dead letters) in {seconds:.1} s ({NOTIFY_WORKERS} runs at a time): {:.0} notices/s, all {offered} in about {:.0} s at that rate",
+        "city round: notify delivered {} of {offered} notices ({} SMS + e-mails to SNS on moto, {} retried, {} dead letters) in {seconds:.1} s ({} runs at a time): {:.0} notices/s, all {offered} in about {:.0} s at that rate",
         report.sent,
         report.messages,
         report.retried,
         report.dead_lettered,
+        notify_workers(),
         report.sent as f64 / seconds,
         offered as f64 * seconds / report.sent.max(1) as f64
     );
-    if report.sent < offered && started.elapsed() <= NOTIFY_BUDGET {
+    if report.sent < offered && !out_of_time {
         return Err(format!("{offered} offers but {} notices delivered", report.sent).into());
     }
     Ok(())

@@ -6,12 +6,15 @@
 //! transaction's items), so nothing is ever sent for a change that did not happen. One run:
 //! for each outbox shard, starting at a random one (so that concurrent runs, e.g. the ones a
 //! large publish triggers, do not all meet on the same claims), the notices due at `now` (one
-//! Query of GSI2 `OUTBOX#<shard>`); up to [`NotifyConfig::concurrency`] of them at a time are
-//! each claimed with a conditional update (one of several concurrent runs wins), the channels
-//! not yet delivered are sent and recorded one by one, and the notice is then `sent` (out of
-//! the index), retried later, or dead-lettered after `max_attempts`. The storage side is
-//! `store::outbox`.
+//! Query of GSI2 `OUTBOX#<shard>`) are attempted together ([`attempts`]): each claimed with a
+//! conditional update (one of several concurrent runs wins), the contacts of all read in one
+//! BatchGetItem, the channels not yet delivered published (SMS one Publish each, e-mails
+//! `PublishBatch` of up to 10), and each notice's delivered channels and outcome — `sent`
+//! (out of the index), retried later, or dead-lettered after `max_attempts` — recorded in
+//! ONE conditional update. Up to [`NotifyConfig::concurrency`] calls of each kind are in
+//! flight at once. The storage side is `store::outbox`.
 
+mod attempts;
 pub mod contact;
 pub mod deliver;
 pub mod texts;
@@ -22,13 +25,12 @@ use kezek_rules::application::NoticeKind;
 use kezek_rules::time::{Instant, RegionClock};
 use serde::Serialize;
 
-use self::contact::load_contact;
-use self::deliver::{Email, Publisher, SnsPublisher};
-use self::texts::{render, template, Details};
+use self::deliver::{Publisher, SnsPublisher};
+use self::texts::Details;
 use crate::error::{Error, Result};
 use crate::store::items::DocumentItem;
 use crate::store::keys::{self, DUE_SHARDS};
-use crate::store::outbox::{Channel, Claim, OutboxNotice};
+use crate::store::outbox::OutboxNotice;
 use crate::store::Store;
 
 /// How `notify` runs. [`NotifyConfig::new`] gives the production defaults.
@@ -50,8 +52,8 @@ pub struct NotifyConfig {
     pub per_shard: usize,
     /// Most notices one run claims in all (the next run takes the rest).
     pub per_run: usize,
-    /// Most notices one run delivers at once (each is a few DynamoDB calls and up to two SNS
-    /// Publishes, all waiting on the network).
+    /// Most calls of each kind (claims, SMS Publishes, e-mail PublishBatches, records) one
+    /// run has in flight at once, all waiting on the network.
     pub concurrency: usize,
     /// The clock dates in texts are rendered with (Kazakhstan: +05:00).
     pub clock: RegionClock,
@@ -111,6 +113,11 @@ pub struct NotifyReport {
     pub dead_lettered: usize,
     /// Due items another run claimed or finished first.
     pub skipped: usize,
+    /// Due items this run did not try to claim: it met another run claiming the same shard's
+    /// notices and left the rest to it (see `attempts`).
+    pub left: usize,
+    /// SNS calls this run made: one Publish per SMS, one PublishBatch per ≤ 10 e-mails.
+    pub sns_calls: usize,
 }
 
 /// The entry point of the `notify` Lambda and of the local process's loop.
@@ -131,9 +138,8 @@ pub async fn run_notify_with<P: Publisher>(
     config: &NotifyConfig,
     now: Instant,
 ) -> Result<NotifyReport> {
-    use futures_util::stream::{self, StreamExt};
     let mut report = NotifyReport::default();
-    let first = first_shard();
+    let first = random_below(DUE_SHARDS as usize) as u32;
     for step in 0..DUE_SHARDS {
         let shard = (first + step) % DUE_SHARDS;
         let room = config.per_run.saturating_sub(report.claimed);
@@ -142,21 +148,17 @@ pub async fn run_notify_with<P: Publisher>(
         }
         let due = store.due_notices(shard, now, config.per_shard.min(room)).await?;
         report.due_read += due.len();
-        let mut handled = stream::iter(due)
-            .map(|seen| handle(store, publisher, config, seen, now))
-            .buffer_unordered(config.concurrency.max(1));
-        while let Some(outcome) = handled.next().await {
-            report.add(outcome?);
-        }
+        attempts::attempt_due(store, publisher, config, due, now, &mut report).await?;
     }
     Ok(report)
 }
 
-/// A random shard to start at (std's per-process random hash keys, advanced per call).
-fn first_shard() -> u32 {
+/// A random number below `n` (at least 1): std's per-process random hash keys, advanced per
+/// call. Where a run starts: its first shard, its first notice of a shard's due list.
+fn random_below(n: usize) -> usize {
     use std::hash::BuildHasher;
-    let random = std::collections::hash_map::RandomState::new().hash_one(DUE_SHARDS);
-    (random % u64::from(DUE_SHARDS)) as u32
+    let random = std::collections::hash_map::RandomState::new().hash_one(n);
+    (random % n.max(1) as u64) as usize
 }
 
 /// What became of one due notice in a run.
@@ -192,94 +194,6 @@ impl NotifyReport {
                 }
             }
         }
-    }
-}
-
-/// Claims one due notice (conditioned: exactly one run wins it), delivers it and records the
-/// outcome.
-async fn handle<P: Publisher>(
-    store: &Store,
-    publisher: &P,
-    config: &NotifyConfig,
-    seen: OutboxNotice,
-    now: Instant,
-) -> Result<Handled> {
-    let Some((claim, notice)) = store.claim_notice(&seen, now, now + config.lease).await? else {
-        return Ok(Handled::Skipped);
-    };
-    let mut messages = 0;
-    let outcome = deliver(store, publisher, config, &claim, &notice, now, &mut messages).await;
-    let recorded = match outcome {
-        Ok(skipped) => store.finish_notice(&claim, &skipped, now).await?.then_some(Recorded::Sent),
-        Err(error) if claim.attempt >= config.max_attempts => {
-            tracing::warn!(notice = %claim.notice_id, attempt = claim.attempt, %error, "notice dead-lettered");
-            store
-                .dead_letter_notice(&claim, now, &error.to_string())
-                .await?
-                .then_some(Recorded::DeadLettered)
-        }
-        Err(error) => {
-            tracing::info!(notice = %claim.notice_id, attempt = claim.attempt, %error, "notice will be retried");
-            store
-                .retry_notice(&claim, now + config.backoff(claim.attempt), &error.to_string())
-                .await?
-                .then_some(Recorded::Retried)
-        }
-    };
-    Ok(Handled::Claimed { messages, outcome: recorded.unwrap_or(Recorded::Unrecorded) })
-}
-
-/// Sends the channels of `notice` not delivered yet, recording each one as it goes. The
-/// channels that do not apply (SMS without a phone) are returned; any failure fails the
-/// attempt (the delivered channels stay recorded).
-async fn deliver<P: Publisher>(
-    store: &Store,
-    publisher: &P,
-    config: &NotifyConfig,
-    claim: &Claim,
-    notice: &OutboxNotice,
-    now: Instant,
-    published: &mut usize,
-) -> Result<Vec<Channel>> {
-    let contact =
-        load_contact(store, &notice.item.applicant_iin).await?.ok_or(Error::ContactMissing)?;
-    let details = details(store, notice).await?;
-    let text = render(&notice.item.notice.kind, contact.language, &config.clock, &details);
-    let mut skipped = Vec::new();
-    let mut failures = Vec::new();
-    if !notice.is_sent(Channel::Sms) {
-        match &contact.phone {
-            Some(phone) => match publisher.sms(phone, &text.sms).await {
-                Ok(_) => {
-                    *published += 1;
-                    store.mark_channel_sent(claim, Channel::Sms, now).await?;
-                }
-                Err(error) => failures.push(error.detail()),
-            },
-            None => skipped.push(Channel::Sms),
-        }
-    }
-    if !notice.is_sent(Channel::Email) {
-        let email = Email {
-            recipient: &contact.email,
-            language: contact.language.code(),
-            template: template(&notice.item.notice.kind),
-            notice_id: &notice.item.notice_id,
-            subject: &text.subject,
-            body: &text.email,
-        };
-        match publisher.email(&email).await {
-            Ok(_) => {
-                *published += 1;
-                store.mark_channel_sent(claim, Channel::Email, now).await?;
-            }
-            Err(error) => failures.push(error.detail()),
-        }
-    }
-    if failures.is_empty() {
-        Ok(skipped)
-    } else {
-        Err(Error::DeliveryFailed { detail: failures.join("; ") })
     }
 }
 

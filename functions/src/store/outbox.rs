@@ -8,13 +8,17 @@
 //!   and sort key the reader saw → `sending`, `attempts + 1`, sort key = lease end. Exactly one
 //!   of several concurrent `notify` runs wins; a run that dies mid-way leaves an item that
 //!   becomes due again when its lease ends;
-//! - [`Store::mark_channel_sent`]: `smsSentAt` / `emailSentAt`, so a retry sends only the
-//!   channels not yet sent (dedupe by notice id and channel);
-//! - [`Store::finish_notice`]: `sent`, GSI2 attributes removed (the sparse index drops it);
-//! - [`Store::retry_notice`]: back to `pending` with the sort key at the next attempt time;
-//! - [`Store::dead_letter_notice`]: `dead_letter`, moved to GSI2 `DEADLETTER` /
-//!   `<at>#<id>`, listed by [`Store::dead_letters`] and re-queued by
-//!   [`Store::requeue_dead_letter`].
+//! - [`Store::record_attempt`]: after publishing, ONE update records the channels delivered
+//!   (`smsSentAt` / `emailSentAt`, so a retry sends only the channels not yet sent: dedupe by
+//!   notice id and channel) and the end of the attempt ([`AttemptEnd`]):
+//!   - `sent`, GSI2 attributes removed (the sparse index drops it) — also [`Store::finish_notice`];
+//!   - back to `pending` with the sort key at the next attempt time — [`Store::retry_notice`];
+//!   - `dead_letter`, moved to GSI2 `DEADLETTER` / `<at>#<id>` — [`Store::dead_letter_notice`],
+//!     listed by [`Store::dead_letters`] and re-queued by [`Store::requeue_dead_letter`].
+//!
+//!   A crash between publishing and this update re-sends the attempt's channels after the
+//!   lease (at least once, DESIGN §6; the e-mail carries the notice id for a downstream
+//!   dedupe); a channel recorded by an earlier attempt is never sent again.
 //!
 //! Every update after the claim is conditioned on the attempt count the claim wrote, so a run
 //! whose lease was taken over cannot overwrite the newer run's outcome.
@@ -108,6 +112,17 @@ impl OutboxNotice {
 pub struct Claim {
     pub notice_id: String,
     pub attempt: u32,
+}
+
+/// How a claimed attempt ended, as [`Store::record_attempt`] writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttemptEnd {
+    /// Every channel is done: `sent`, out of the outbox index; `skipped` did not apply.
+    Sent { skipped: Vec<Channel> },
+    /// Failed: `pending` again, due at `next_at`.
+    Retry { next_at: Instant, error: String },
+    /// The last attempt failed: `dead_letter`, listed under GSI2 `DEADLETTER`.
+    DeadLetter { error: String },
 }
 
 fn s(value: impl Into<String>) -> AttributeValue {
@@ -298,22 +313,14 @@ impl Store {
     }
 
     /// Records that `channel` of the notice was delivered (never cleared, whoever holds the
-    /// claim now: it is true).
+    /// claim now: it is true). One UpdateItem per channel: the one-by-one path's mark.
     pub async fn mark_channel_sent(
         &self,
         claim: &Claim,
         channel: Channel,
         now: Instant,
     ) -> Result<()> {
-        self.update_if(Update {
-            key: keys::notice(&claim.notice_id),
-            expression: "SET #channel = if_not_exists(#channel, :now)",
-            condition: "attribute_exists(PK)",
-            names: vec![("#channel", channel.attribute())],
-            values: vec![(":now", s(keys::instant_key(now)))],
-        })
-        .await?;
-        Ok(())
+        self.mark_channels_sent(&claim.notice_id, &[channel], now).await
     }
 
     /// Every channel is done: `sent`, out of the outbox index. `skipped` are the channels that
@@ -324,41 +331,14 @@ impl Store {
         skipped: &[Channel],
         now: Instant,
     ) -> Result<bool> {
-        let skipped: Vec<AttributeValue> = skipped.iter().map(|c| s(c.as_str())).collect();
-        self.update_if(Update {
-            key: keys::notice(&claim.notice_id),
-            expression: "SET #status = :sent, sentAt = :now, skippedChannels = :skipped REMOVE #pk, #sk, leaseUntil, nextAttemptAt",
-            condition: "attempts = :attempt AND #status = :sending",
-            names: vec![("#status", "status"), ("#pk", GSI2PK), ("#sk", GSI2SK)],
-            values: vec![
-                (":sent", s(STATUS_SENT)),
-                (":sending", s(STATUS_SENDING)),
-                (":now", s(keys::instant_key(now))),
-                (":attempt", n(claim.attempt)),
-                (":skipped", AttributeValue::L(skipped)),
-            ],
-        })
-        .await
+        self.record_attempt(claim, &[], &AttemptEnd::Sent { skipped: skipped.to_vec() }, now).await
     }
 
     /// The attempt failed: `pending` again, due at `next_at`. `Ok(false)` when the claim was
     /// lost.
     pub async fn retry_notice(&self, claim: &Claim, next_at: Instant, error: &str) -> Result<bool> {
-        self.update_if(Update {
-            key: keys::notice(&claim.notice_id),
-            expression: "SET #status = :pending, #sk = :next_sk, nextAttemptAt = :next, lastError = :error REMOVE leaseUntil",
-            condition: "attempts = :attempt AND #status = :sending",
-            names: vec![("#status", "status"), ("#sk", GSI2SK)],
-            values: vec![
-                (":pending", s(STATUS_PENDING)),
-                (":sending", s(STATUS_SENDING)),
-                (":next_sk", s(keys::outbox_sk(next_at, &claim.notice_id))),
-                (":next", s(keys::instant_key(next_at))),
-                (":error", s(clipped(error))),
-                (":attempt", n(claim.attempt)),
-            ],
-        })
-        .await
+        let end = AttemptEnd::Retry { next_at, error: error.to_owned() };
+        self.record_attempt(claim, &[], &end, next_at).await
     }
 
     /// The last attempt failed: `dead_letter`, listed under GSI2 `DEADLETTER`. `Ok(false)`
@@ -369,23 +349,126 @@ impl Store {
         now: Instant,
         error: &str,
     ) -> Result<bool> {
+        self.record_attempt(claim, &[], &AttemptEnd::DeadLetter { error: error.to_owned() }, now)
+            .await
+    }
+
+    /// The outcome of a claimed attempt in ONE conditional update: the channels `delivered`
+    /// by it (`smsSentAt` / `emailSentAt`, kept if already there) and how it ended, on the
+    /// condition that the claim still holds (`attempts` as the claim wrote it, `sending`).
+    /// `Ok(false)` when the claim was lost (its lease ended and another run took the notice
+    /// over): the delivered channels are then recorded alone ([`Store::mark_channels_sent`]),
+    /// since they are true whoever holds the notice, and the newer run's outcome stands.
+    pub async fn record_attempt(
+        &self,
+        claim: &Claim,
+        delivered: &[Channel],
+        end: &AttemptEnd,
+        now: Instant,
+    ) -> Result<bool> {
+        assert!(
+            !delivered.iter().enumerate().any(|(i, c)| delivered[..i].contains(c)),
+            "a channel is delivered once per attempt: {delivered:?}"
+        );
+        let now_key = keys::instant_key(now);
+        let mut names = vec![("#status", "status"), ("#sk", GSI2SK)];
+        let mut values = vec![(":sending", s(STATUS_SENDING)), (":attempt", n(claim.attempt))];
+        let (mut set, remove) = match end {
+            AttemptEnd::Sent { skipped } => {
+                names.push(("#pk", GSI2PK));
+                values.push((":status", s(STATUS_SENT)));
+                values.push((
+                    ":skipped",
+                    AttributeValue::L(skipped.iter().map(|c| s(c.as_str())).collect()),
+                ));
+                (
+                    vec!["#status = :status", "sentAt = :now", "skippedChannels = :skipped"],
+                    "REMOVE #pk, #sk, leaseUntil, nextAttemptAt",
+                )
+            }
+            AttemptEnd::Retry { next_at, error } => {
+                values.push((":status", s(STATUS_PENDING)));
+                values.push((":next_sk", s(keys::outbox_sk(*next_at, &claim.notice_id))));
+                values.push((":next", s(keys::instant_key(*next_at))));
+                values.push((":error", s(clipped(error))));
+                (
+                    vec![
+                        "#status = :status",
+                        "#sk = :next_sk",
+                        "nextAttemptAt = :next",
+                        "lastError = :error",
+                    ],
+                    "REMOVE leaseUntil",
+                )
+            }
+            AttemptEnd::DeadLetter { error } => {
+                names.push(("#pk", GSI2PK));
+                values.push((":status", s(STATUS_DEAD_LETTER)));
+                values.push((":dead_pk", s(DEAD_LETTER_LIST)));
+                values.push((":dead_sk", s(keys::outbox_sk(now, &claim.notice_id))));
+                values.push((":error", s(clipped(error))));
+                (
+                    vec![
+                        "#status = :status",
+                        "#pk = :dead_pk",
+                        "#sk = :dead_sk",
+                        "deadLetteredAt = :now",
+                        "lastError = :error",
+                    ],
+                    "REMOVE leaseUntil, nextAttemptAt",
+                )
+            }
+        };
+        let marks: Vec<String> = delivered
+            .iter()
+            .map(|c| format!("{0} = if_not_exists({0}, :now)", c.attribute()))
+            .collect();
+        set.extend(marks.iter().map(String::as_str));
+        // DynamoDB refuses a value no expression uses: `:now` only where it is written.
+        if !matches!(end, AttemptEnd::Retry { .. }) || !delivered.is_empty() {
+            values.push((":now", s(now_key)));
+        }
+        let expression = format!("SET {} {remove}", set.join(", "));
+        let recorded = self
+            .update_if(Update {
+                key: keys::notice(&claim.notice_id),
+                expression: &expression,
+                condition: "attempts = :attempt AND #status = :sending",
+                names,
+                values,
+            })
+            .await?;
+        if !recorded && !delivered.is_empty() {
+            self.mark_channels_sent(&claim.notice_id, delivered, now).await?;
+        }
+        Ok(recorded)
+    }
+
+    /// Records that `channels` of the notice were delivered, whoever holds it now (never
+    /// cleared: it is true). The path of a claim lost between publishing and recording.
+    pub async fn mark_channels_sent(
+        &self,
+        notice_id: &str,
+        channels: &[Channel],
+        now: Instant,
+    ) -> Result<()> {
+        if channels.is_empty() {
+            return Ok(());
+        }
+        let marks: Vec<String> = channels
+            .iter()
+            .map(|c| format!("{0} = if_not_exists({0}, :now)", c.attribute()))
+            .collect();
+        let expression = format!("SET {}", marks.join(", "));
         self.update_if(Update {
-            key: keys::notice(&claim.notice_id),
-            expression: "SET #status = :dead, #pk = :dead_pk, #sk = :dead_sk, deadLetteredAt = :now, lastError = :error \
-                         REMOVE leaseUntil, nextAttemptAt",
-            condition: "attempts = :attempt AND #status = :sending",
-            names: vec![("#status", "status"), ("#pk", GSI2PK), ("#sk", GSI2SK)],
-            values: vec![
-                (":dead", s(STATUS_DEAD_LETTER)),
-                (":sending", s(STATUS_SENDING)),
-                (":dead_pk", s(DEAD_LETTER_LIST)),
-                (":dead_sk", s(keys::outbox_sk(now, &claim.notice_id))),
-                (":now", s(keys::instant_key(now))),
-                (":error", s(clipped(error))),
-                (":attempt", n(claim.attempt)),
-            ],
+            key: keys::notice(notice_id),
+            expression: &expression,
+            condition: "attribute_exists(PK)",
+            names: Vec::new(),
+            values: vec![(":now", s(keys::instant_key(now)))],
         })
-        .await
+        .await?;
+        Ok(())
     }
 
     /// An operator sends a dead-lettered notice again (after fixing the contact or the

@@ -1,6 +1,7 @@
 //! `notify` against a real DynamoDB Local and a real SNS endpoint (moto): notices produced by
 //! the commands, delivered by SMS and e-mail, once, with retries and dead letters.
 
+mod batches;
 mod delivery;
 mod moto;
 mod retries;

@@ -29,8 +29,8 @@ impl Publisher for Flaky {
         self.inner.sms(phone, text).await
     }
 
-    async fn email(&self, email: &Email<'_>) -> Result<String> {
-        self.inner.email(email).await
+    async fn emails(&self, emails: &[Email<'_>]) -> Result<Vec<Result<String>>> {
+        self.inner.emails(emails).await
     }
 }
 
