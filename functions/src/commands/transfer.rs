@@ -27,7 +27,8 @@ use super::RegionRules;
 use crate::error::{Error, Result};
 use crate::signature::{SignatureVerifier, SignedChoice};
 use crate::store::items::{
-    ApplicationItem, AuditItem, DocumentItem, Keys, KindergartenItem, NoticeItem, ReferralDocument,
+    ApplicationItem, AuditItem, DocumentItem, GroupItem, Keys, KindergartenItem, NoticeItem,
+    ReferralDocument,
 };
 use crate::store::moves::{MoveGroup, MoveListing, MoveListingItem, MoveSide};
 use crate::store::transfers::TransferItem;
@@ -210,13 +211,17 @@ pub async fn request_transfer(
 
 /// The kindergarten of the enrolled child's place (refused when not enrolled).
 fn current_kindergarten(item: &ApplicationItem, view: &PoolView) -> Result<KindergartenId> {
+    current_group(item, view).map(|group| KindergartenId(group.kindergarten_id.clone()))
+}
+
+/// The group of the enrolled child's place (refused when not enrolled).
+fn current_group<'a>(item: &ApplicationItem, view: &'a PoolView) -> Result<&'a GroupItem> {
     let kezek_rules::application::ApplicationState::Enrolled { referral, .. } =
         &item.application.state
     else {
         return Err(TransferRefusal::NotEnrolled.into());
     };
     view.group(&referral.group_id)
-        .map(|group| KindergartenId(group.kindergarten_id.clone()))
         .ok_or_else(|| Error::internal("an enrolled child's group is not in its pool"))
 }
 
@@ -478,15 +483,7 @@ async fn commit_sign(
         return Err(Error::internal("a signed transfer keeps the child enrolled"));
     };
     let group = basis.view.group(group_id).ok_or(TransferRefusal::GroupNotRequested)?;
-    let kezek_rules::application::ApplicationState::Enrolled { referral: left, .. } =
-        &item.application.state
-    else {
-        return Err(Error::internal("only an enrolled child is transferred"));
-    };
-    let old_group = basis
-        .view
-        .group(&left.group_id)
-        .ok_or_else(|| Error::internal("the group the child leaves is of its pool"))?;
+    let old_group = current_group(item, &basis.view)?;
     let document = ReferralDocument::issued(item, group, referral, moved.version, evidence);
     let number = document.number.clone();
     let arrived = MoveListing {

@@ -99,27 +99,7 @@ impl Store {
         pk: &str,
         prefix: &str,
     ) -> Result<Option<HashMap<String, AttributeValue>>> {
-        let started = std::time::Instant::now();
-        let output = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("#pk = :pk AND begins_with(#sk, :sk)")
-            .expression_attribute_names("#pk", keys::PK)
-            .expression_attribute_names("#sk", keys::SK)
-            .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
-            .expression_attribute_values(":sk", AttributeValue::S(prefix.to_owned()))
-            .scan_index_forward(false)
-            .limit(1)
-            .consistent_read(true)
-            .return_consumed_capacity(ReturnConsumedCapacity::Total)
-            .send()
-            .await
-            .map_err(|e| crate::store::failure(&format!("query last {pk}"), &e))?;
-        let capacity =
-            output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
-        self.meter.record(started.elapsed(), capacity, u64::try_from(output.count).unwrap_or(0));
-        Ok(output.items.unwrap_or_default().into_iter().next())
+        Ok(self.query_latest_raw(pk, prefix, 1).await?.into_iter().next())
     }
 
     /// The last `limit` items of a partition among those whose sort key starts with `prefix`,
@@ -130,6 +110,15 @@ impl Store {
         prefix: &str,
         limit: usize,
     ) -> Result<Vec<T>> {
+        self.query_latest_raw(pk, prefix, limit).await?.into_iter().map(from_item).collect()
+    }
+
+    async fn query_latest_raw(
+        &self,
+        pk: &str,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<HashMap<String, AttributeValue>>> {
         assert!(limit > 0 && limit <= 1_000, "a bounded read");
         let started = std::time::Instant::now();
         let output = self
@@ -151,7 +140,7 @@ impl Store {
         let capacity =
             output.consumed_capacity.as_ref().and_then(|c| c.capacity_units).unwrap_or(0.0);
         self.meter.record(started.elapsed(), capacity, u64::try_from(output.count).unwrap_or(0));
-        output.items.unwrap_or_default().into_iter().map(from_item).collect()
+        Ok(output.items.unwrap_or_default())
     }
 
     pub(crate) async fn get_raw(
