@@ -26,6 +26,8 @@ use kezek_functions::store::Store;
 
 #[path = "bench/city.rs"]
 mod city;
+#[path = "bench/cpu.rs"]
+mod cpu;
 #[path = "bench/one_by_one.rs"]
 mod one_by_one;
 
@@ -182,6 +184,37 @@ async fn positions(store: &Store, now: chrono::DateTime<Utc>) -> Result<(), Box<
     Ok(())
 }
 
+/// Publishes [`DUE`] places in the 2022 pool of [`BIG_POOL_APPLICATIONS`] waiting (loaded by
+/// [`positions`]): the turn engine reads the queue's heads and offers them.
+async fn offers_over_big_pool(
+    store: &Store,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), Box<dyn Error>> {
+    // Publish DUE places in the 2022 pool: the turn engine reads the queue and offers DUE.
+    let group_2022 = GroupId("tk-001-2022-kk".into());
+    let cpu = cpu::CpuTimes::now();
+    let (before, started) = (store.usage(), Clock::now());
+    let published = change_places(
+        store,
+        "tk-001",
+        &PlacesInput { action: PlacesAction::Publish, group_id: group_2022, count: DUE },
+        Some("publish-2022"),
+        now,
+    )
+    .await?;
+    let usage = store.usage().since(before);
+    println!(
+        "turn engine over {BIG_POOL_APPLICATIONS} applications, {DUE} places: {:.2} s, {} offers, {} round trips, {} items read, {:.0} capacity units; {}",
+        started.elapsed().as_secs_f64(),
+        published.offered.len(),
+        usage.round_trips,
+        usage.items_read,
+        usage.capacity_units,
+        cpu::CpuTimes::now().since(&cpu)
+    );
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
     let endpoint = std::env::var("KEZEK_DYNAMODB_ENDPOINT")
@@ -193,6 +226,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let now = Utc.with_ymd_and_hms(2026, 3, 2, 5, 0, 0).single().ok_or("instant")?;
     if std::env::var_os("KEZEK_BENCH_ONLY_POSITIONS").is_some() {
         return positions(&store, now).await;
+    }
+    if std::env::var_os("KEZEK_BENCH_ONLY_OFFERS").is_some() {
+        positions(&store, now).await?;
+        return offers_over_big_pool(&store, now).await;
     }
     if std::env::var_os("KEZEK_BENCH_ONLY_CITY").is_some() {
         return city::city_round(&store, now + Duration::days(365))
@@ -274,26 +311,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     positions(&store, now).await?;
 
-    // Publish DUE places in the 2022 pool: the turn engine reads the queue and offers DUE.
-    let group_2022 = GroupId("tk-001-2022-kk".into());
-    let (before, started) = (store.usage(), Clock::now());
-    let published = change_places(
-        &store,
-        "tk-001",
-        &PlacesInput { action: PlacesAction::Publish, group_id: group_2022, count: DUE },
-        Some("publish-2022"),
-        now,
-    )
-    .await?;
-    let usage = store.usage().since(before);
-    println!(
-        "turn engine over {BIG_POOL_APPLICATIONS} applications, {DUE} places: {:.1} s, {} offers, {} round trips, {} items read, {:.0} capacity units",
-        started.elapsed().as_secs_f64(),
-        published.offered.len(),
-        usage.round_trips,
-        usage.items_read,
-        usage.capacity_units
-    );
+    offers_over_big_pool(&store, now).await?;
 
     // The offers expire after 3 working days: a sweep at +7 days finds exactly DUE items due
     // (plus the referrals of the timed signs, which lapse too).

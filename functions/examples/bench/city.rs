@@ -11,15 +11,16 @@
 //! kindergarten publishes 500 places in each of its groups: the five pools are published at
 //! once (one task per pool, its ten kindergartens one after the other, as staff would), each
 //! publish running the turn engine. `notify` runs as concurrent Lambda invocations would:
-//! 8 runs at a time (`KEZEK_BENCH_NOTIFY_RUNS`), each taking up to 400 notices, until none is left or
-//! 240 s have passed (then the rate and the time all would take at it are printed).
+//! 8 runs at a time (`KEZEK_BENCH_NOTIFY_RUNS`; one starts when another ends), each taking up to
+//! 400 notices, until none is left or 240 s have passed (then the rate and the time all would take at it are printed).
 //!
 //! `KEZEK_BENCH_CITY_SCALE=N` divides every count by N (a quick check of the round itself);
 //! `KEZEK_BENCH_NOTIFY_CONCURRENCY=N` sets how many calls of each kind a run has in flight
-//! (default 32);
+//! (default 8 here, [`NOTIFY_CONCURRENCY_DEFAULT`]);
 //! `KEZEK_BENCH_NOTIFY_AB=1` delivers alternating quarters of the outbox through the path
 //! before the batched one (`one_by_one.rs`) and the batched one, and prints both;
-//! `KEZEK_BENCH_ONLY_CITY=1` runs the round alone.
+//! `KEZEK_BENCH_ONLY_CITY=1` runs the round alone; `KEZEK_BENCH_CITY_NO_NOTIFY=1` stops it once the
+//! offers are committed.
 
 use std::error::Error;
 use std::time::Instant as Clock;
@@ -51,6 +52,10 @@ const KINDERGARTENS: usize = 10;
 const PLACES_PER_GROUP: u32 = 500;
 const PARENTS: usize = 2_000;
 const NOTIFY_WORKERS_DEFAULT: usize = 8;
+/// Calls of each kind a run has in flight here (the product's default is 32): moto answers one
+/// request at a time (one Python process), and 8 runs × 32 calls only made its 256 threads
+/// contend — 25,000 notices took 137 s at 32 and 118 s at 8 in the same machine state.
+const NOTIFY_CONCURRENCY_DEFAULT: usize = 8;
 
 /// `KEZEK_BENCH_NOTIFY_RUNS` (default 8): how many `notify` runs go at once.
 fn notify_workers() -> usize {
@@ -244,8 +249,9 @@ fn random_shard() -> u32 {
     (random % u64::from(keys::DUE_SHARDS)) as u32
 }
 
-/// `notify` runs through `path`, `KEZEK_BENCH_NOTIFY_RUNS` at a time, until at least `target` notices
-/// are sent, a round of runs claims nothing, or `budget` has passed.
+/// `notify` runs through `path`, `KEZEK_BENCH_NOTIFY_RUNS` at a time (as concurrent Lambda
+/// invocations: when one ends the next starts), until at least `target` notices are sent, a
+/// run claims nothing, or `budget` has passed.
 async fn deliver_slice(
     store: &Store,
     sns: &aws_sdk_sns::Client,
@@ -259,29 +265,30 @@ async fn deliver_slice(
     config.per_run = config.per_run.min(target.div_ceil(notify_workers()).max(1));
     let mut slice = Slice::default();
     let (before, started) = (store.usage(), Clock::now());
-    while slice.report.sent < target && started.elapsed() <= budget {
-        let runs: Vec<_> = (0..notify_workers())
-            .map(|_| {
-                let (store, sns, config) = (store.clone(), sns.clone(), config.clone());
-                tokio::spawn(async move {
-                    match path {
-                        Path::Batched => run_notify(&store, &sns, &config, now).await,
-                        Path::OneByOne => {
-                            super::one_by_one::run(&store, &sns, &config, now, random_shard()).await
-                        }
-                    }
-                })
-            })
-            .collect();
-        let mut claimed = 0;
-        let mut round = Slice::default();
-        for run in runs {
-            round.report = run.await??;
-            claimed += round.report.claimed;
-            slice.add(&round);
-        }
-        if claimed == 0 {
-            break;
+    let start = |runs: &mut tokio::task::JoinSet<_>| {
+        let (store, sns, config) = (store.clone(), sns.clone(), config.clone());
+        runs.spawn(async move {
+            match path {
+                Path::Batched => run_notify(&store, &sns, &config, now).await,
+                Path::OneByOne => {
+                    super::one_by_one::run(&store, &sns, &config, now, random_shard()).await
+                }
+            }
+        });
+    };
+    let mut runs = tokio::task::JoinSet::new();
+    for _ in 0..notify_workers() {
+        start(&mut runs);
+    }
+    while let Some(run) = runs.join_next().await {
+        let report = run??;
+        let claimed = report.claimed;
+        slice.add(&Slice { report, ..Slice::default() });
+        // A run that claimed nothing is not replaced (the others may still leave some due);
+        // the runs in flight count as sending their most against the target.
+        let enough = slice.report.sent + runs.len() * config.per_run >= target;
+        if claimed > 0 && !enough && started.elapsed() <= budget {
+            start(&mut runs);
         }
     }
     slice.seconds = started.elapsed().as_secs_f64();
@@ -303,11 +310,10 @@ async fn deliver_all(
     let topic = sns.create_topic().name("kezek-bench-city").send().await?;
     let mut config = NotifyConfig::new(topic.topic_arn.ok_or("topic arn")?);
     config.endpoint_url = Some(endpoint.to_owned());
-    if let Some(n) =
-        std::env::var("KEZEK_BENCH_NOTIFY_CONCURRENCY").ok().and_then(|n| n.parse().ok())
-    {
-        config.concurrency = n;
-    }
+    config.concurrency = std::env::var("KEZEK_BENCH_NOTIFY_CONCURRENCY")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(NOTIFY_CONCURRENCY_DEFAULT);
     println!(
         "city round: notify has up to {} calls of each kind in flight per run, {} runs at a time",
         config.concurrency,
@@ -360,7 +366,7 @@ pub async fn city_round(store: &Store, now: DateTime<Utc>) -> Result<(), Failure
         started.elapsed().as_secs_f64()
     );
 
-    let (before, started) = (store.usage(), Clock::now());
+    let (before, started, cpu) = (store.usage(), Clock::now(), super::cpu::CpuTimes::now());
     let publishes: Vec<_> = POOLS
         .iter()
         .map(|&(year, _)| tokio::spawn(publish_pool(store.clone(), year, now)))
@@ -374,21 +380,26 @@ pub async fn city_round(store: &Store, now: DateTime<Utc>) -> Result<(), Failure
     let round_trips = store.usage().since(before).round_trips;
     let places = KINDERGARTENS * POOLS.len() * places_per_group() as usize;
     println!(
-        "city round: {places} places published, {offered} offers committed with their notices in the outbox in {published:.1} s ({round_trips} round trips, 5 pools at once)"
+        "city round: {places} places published, {offered} offers committed with their notices in the outbox in {published:.1} s ({round_trips} round trips, 5 pools at once); {}",
+        super::cpu::CpuTimes::now().since(&cpu)
     );
 
-    let started = Clock::now();
+    if std::env::var_os("KEZEK_BENCH_CITY_NO_NOTIFY").is_some() {
+        return Ok(());
+    }
+    let (started, cpu) = (Clock::now(), super::cpu::CpuTimes::now());
     let (report, out_of_time) = deliver_all(store, &endpoint, offered, now).await?;
     let seconds = started.elapsed().as_secs_f64();
     println!(
-        "city round: notify delivered {} of {offered} notices ({} SMS + e-mails to SNS on moto, {} retried, {} dead letters) in {seconds:.1} s ({} runs at a time): {:.0} notices/s, all {offered} in about {:.0} s at that rate",
+        "city round: notify delivered {} of {offered} notices ({} SMS + e-mails to SNS on moto, {} retried, {} dead letters) in {seconds:.1} s ({} runs at a time): {:.0} notices/s, all {offered} in about {:.0} s at that rate; {}",
         report.sent,
         report.messages,
         report.retried,
         report.dead_lettered,
         notify_workers(),
         report.sent as f64 / seconds,
-        offered as f64 * seconds / report.sent.max(1) as f64
+        offered as f64 * seconds / report.sent.max(1) as f64,
+        super::cpu::CpuTimes::now().since(&cpu)
     );
     if report.sent < offered && !out_of_time {
         return Err(format!("{offered} offers but {} notices delivered", report.sent).into());
