@@ -28,6 +28,8 @@ use kezek_functions::store::Store;
 mod city;
 #[path = "bench/cpu.rs"]
 mod cpu;
+#[path = "bench/floor.rs"]
+mod floor;
 #[path = "bench/one_by_one.rs"]
 mod one_by_one;
 
@@ -211,6 +213,13 @@ async fn offers_over_big_pool(
         usage.items_read,
         usage.capacity_units,
         cpu::CpuTimes::now().since(&cpu)
+    );
+    let bare_ms = floor::bare_transaction_ms(store).await?;
+    let transactions =
+        f64::from(DUE) / kezek_functions::commands::turn_engine::OFFERS_PER_TRANSACTION as f64;
+    println!(
+        "  the store's floor, same run: a bare transaction of 98 conditional puts {bare_ms:.1} ms median; {DUE} offers in {transactions:.1} such transactions: {:.2} s",
+        transactions * bare_ms / 1e3
     );
     Ok(())
 }
