@@ -5,18 +5,16 @@
 //! 1. the environment variable `KEZEK_<NAME>`, holding the value itself — local runs
 //!    (`npm start`, tests), where there is no SSM;
 //! 2. the environment variable `KEZEK_<NAME>_PARAMETER`, holding the *name* of an SSM
-//!    parameter whose value is read with `GetParameter` (`WithDecryption`, so SecureString
-//!    works) — AWS, where the SAM template passes parameter names only: secrets such as the
-//!    session key never appear in the template, the stack or the function configuration.
+//!    parameter whose value is read through the AWS Parameters and Secrets Lambda Extension
+//!    (GetParameter with decryption, so SecureString works; [`crate::parameters_extension`])
+//!    — AWS, where the SAM template passes parameter names only: secrets such as the session
+//!    key never appear in the template, the stack or the function configuration. The
+//!    extension answers during invocations only, so the binaries read their settings on
+//!    their first event.
 //!
 //! An empty variable counts as unset (the template passes an empty name for an optional
-//! parameter it was not given). `KEZEK_SSM_ENDPOINT` (local only) points the SSM client at
-//! a local server such as moto.
-
-use std::sync::OnceLock;
-
-use aws_sdk_ssm::Client;
-use tokio::sync::OnceCell;
+//! parameter it was not given). `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT` (the extension's
+//! own variable) moves the extension's port; the tests point it at a stand-in.
 
 use crate::error::{Error, Result};
 
@@ -33,9 +31,6 @@ pub const CRL: &str = "CRL";
 pub const ORGANISATIONS: &str = "ORGANISATIONS";
 /// The transparency logs' signing key (Go note signer-key text): the sweep.
 pub const LOG_KEY: &str = "LOG_KEY";
-
-/// Local runs only: the endpoint of an SSM-compatible server (moto).
-pub const SSM_ENDPOINT_VARIABLE: &str = "KEZEK_SSM_ENDPOINT";
 
 /// `KEZEK_<NAME>`: the variable holding the value itself.
 pub fn value_variable(name: &str) -> String {
@@ -75,51 +70,10 @@ pub async fn required_setting(name: &str) -> Result<String> {
     })
 }
 
-/// The value of the SSM parameter `parameter` (decrypted when it is a SecureString).
+/// The value of the SSM parameter `parameter` (decrypted when it is a SecureString), read
+/// through the AWS Parameters and Secrets Lambda Extension ([`crate::parameters_extension`]).
 pub async fn parameter_value(parameter: &str) -> Result<String> {
-    let output = ssm_client()
-        .await
-        .get_parameter()
-        .name(parameter)
-        .with_decryption(true)
-        .send()
-        .await
-        .map_err(|e| {
-            Error::internal(format!(
-                "SSM parameter {parameter}: {}",
-                aws_sdk_ssm::error::DisplayErrorContext(&e)
-            ))
-        })?;
-    output
-        .parameter
-        .and_then(|p| p.value)
-        .ok_or_else(|| Error::internal(format!("SSM parameter {parameter} has no value")))
-}
-
-/// One SSM client per process, built on first use: a binary configured by plain variables
-/// (local runs) never loads the AWS configuration for it.
-async fn ssm_client() -> &'static Client {
-    static CLIENT: OnceCell<Client> = OnceCell::const_new();
-    CLIENT
-        .get_or_init(|| async {
-            if let Some(endpoint) = local_endpoint() {
-                return local_ssm_client(endpoint);
-            }
-            let config = crate::sdk_config::from_environment();
-            Client::new(&config)
-        })
-        .await
-}
-
-fn local_endpoint() -> Option<&'static str> {
-    // Read once, like the client it configures.
-    static ENDPOINT: OnceLock<Option<String>> = OnceLock::new();
-    ENDPOINT.get_or_init(|| variable(SSM_ENDPOINT_VARIABLE)).as_deref()
-}
-
-/// A client for a local SSM server (moto) with static test credentials (`sdk_config`).
-pub fn local_ssm_client(endpoint_url: &str) -> Client {
-    Client::new(&crate::sdk_config::local(endpoint_url))
+    crate::parameters_extension::parameter_value(parameter).await
 }
 
 /// How the EDS verifier treats revocation and test subjects (plain variables: none is a

@@ -18,6 +18,7 @@ pub mod http;
 pub mod ids;
 pub mod logging;
 pub mod notify;
+pub mod parameters_extension;
 pub mod referral_pdf;
 pub mod retry;
 pub mod sdk_config;

@@ -1,6 +1,8 @@
-//! Configuration from SSM (`kezek_functions::config`) against a real SSM endpoint: moto
-//! server, started once for this test binary on a free port (as the notify tests start it
-//! for SNS), reached through `KEZEK_SSM_ENDPOINT`.
+//! Configuration from SSM (`kezek_functions::config`) through the Parameters and Secrets
+//! Lambda Extension's protocol: a stand-in of the extension (`common/parameters_extension.rs`)
+//! on a free port, reached as in a Lambda (`localhost:$PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`,
+//! the token `AWS_SESSION_TOKEN`), reading a real SSM endpoint: moto server, started once for
+//! this test binary (as the notify tests start it for SNS).
 //!
 //! The settings are process environment variables, as in a Lambda. Each test uses setting
 //! names of its own, except the one that builds whole routers, so the tests can run in
@@ -10,6 +12,9 @@
 #[path = "notify/moto.rs"]
 mod moto;
 
+#[path = "common/parameters_extension.rs"]
+mod parameters_extension;
+
 use std::sync::Once;
 
 use aws_sdk_ssm::types::ParameterType;
@@ -17,16 +22,26 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{Duration, TimeZone, Utc};
 use kezek_functions::commands::login::OrganisationRole;
-use kezek_functions::config::{self, local_ssm_client, required_setting, setting};
+use kezek_functions::config::{self, required_setting, setting};
 use kezek_functions::http::{authentication_from_env, verifier_from_env, Group, Router};
 use kezek_functions::session::{issue, Claims, SessionKey};
 
-/// Points the configuration at moto, before any test reads a setting (the SSM client is
-/// built once per process, like in a Lambda).
+/// The session token of this test "function": the extension accepts only requests carrying it.
+const TOKEN: &str = "test-session-token";
+
+/// Points the configuration at the extension's stand-in (over moto) before any test reads a
+/// setting; the client that puts parameters into moto.
 fn ssm() -> aws_sdk_ssm::Client {
-    static ENDPOINT: Once = Once::new();
-    ENDPOINT.call_once(|| std::env::set_var(config::SSM_ENDPOINT_VARIABLE, moto::endpoint()));
-    local_ssm_client(moto::endpoint())
+    static EXTENSION: Once = Once::new();
+    EXTENSION.call_once(|| {
+        let extension = parameters_extension::Extension::start(moto::endpoint(), TOKEN);
+        std::env::set_var(
+            kezek_functions::parameters_extension::PORT_VARIABLE,
+            extension.port.to_string(),
+        );
+        std::env::set_var("AWS_SESSION_TOKEN", TOKEN);
+    });
+    aws_sdk_ssm::Client::new(&kezek_functions::sdk_config::local(moto::endpoint()))
 }
 
 /// A parameter name of this process (moto is shared when `KEZEK_SNS_ENDPOINT` is given).

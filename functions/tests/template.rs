@@ -32,14 +32,18 @@ use serde_json::{json, Value};
 /// Variables the code reads only in local runs and tests; the template must not need them.
 /// Set by Lambda itself (its advanced logging controls), read by `logging::init`; `RUST_LOG`
 /// only locally.
-const LAMBDA_SET: [&str; 3] = ["AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_LEVEL", "RUST_LOG"];
+/// `AWS_SESSION_TOKEN` (the role's session, also the Parameters and Secrets extension's
+/// token) is set by Lambda for every function.
+const LAMBDA_SET: [&str; 4] =
+    ["AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_LEVEL", "AWS_SESSION_TOKEN", "RUST_LOG"];
 
 const LOCAL_ONLY: [&str; 5] = [
     "KEZEK_DYNAMODB_ENDPOINT",
     "KEZEK_S3_ENDPOINT",
     "KEZEK_SNS_ENDPOINT",
     "KEZEK_TEST_SIGNING_SECRET",
-    config::SSM_ENDPOINT_VARIABLE,
+    // The extension's port: the template keeps its default (2773); the tests move it.
+    kezek_functions::parameters_extension::PORT_VARIABLE,
 ];
 
 fn root() -> PathBuf {
@@ -602,6 +606,19 @@ fn each_function_reads_exactly_the_ssm_parameters_named_in_its_environment() {
             readable, named,
             "{id} ({binary}): SSM parameters it may read vs those its environment names"
         );
+        // The parameters come through the Parameters and Secrets Lambda Extension
+        // (kezek_functions::parameters_extension): its layer is on exactly the functions that
+        // read one, and is the only layer.
+        let layers = property(&template, &function, "Layers");
+        if readable.is_empty() {
+            assert!(layers.is_null(), "{id} ({binary}) reads no parameter: no layer ({layers})");
+        } else {
+            assert_eq!(
+                layers,
+                &json!([{ "Ref": "ParametersExtensionLayerArn" }]),
+                "{id} ({binary}) reads SSM parameters: the extension's layer"
+            );
+        }
     }
 }
 

@@ -1,14 +1,10 @@
-//! Lambda `auth` (API Gateway HTTP API): the routes of [`services::AUTH`] — EDS login challenge,
+//! Lambda `auth` (API Gateway HTTP API): the routes of [`kezek_functions::http::services::AUTH`] — EDS login challenge,
 //! login and profile (see `kezek_functions::http`).
-
-use kezek_functions::http::{services, Router};
-use lambda_http::service_fn;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     kezek_functions::logging::init();
-    // Clients and the trust anchors are loaded once per cold start; every request reuses them.
-    let router = Router::from_env_serving(&[&services::AUTH]).await?;
-    let router = &router;
-    lambda_http::run(service_fn(move |request| router.serve(request))).await
+    // The router (clients, session key, what the services prepare) is built on the first
+    // event and reused by every later one (`http::lambda`).
+    kezek_functions::http::lambda::run(&kezek_functions::http::services::AUTH).await
 }

@@ -11,6 +11,7 @@ use kezek_functions::http::Clock;
 use kezek_functions::store::Store;
 use kezek_functions::transparency::LogSigner;
 use lambda_runtime::{service_fn, LambdaEvent};
+use tokio::sync::OnceCell;
 
 #[derive(Debug, serde::Serialize)]
 struct Report {
@@ -24,12 +25,24 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     kezek_functions::logging::init();
     let table = std::env::var("KEZEK_TABLE").map_err(|_| "KEZEK_TABLE is not set")?;
     let store = Store::from_env(table).await;
-    let key = required_setting(kezek_functions::config::LOG_KEY).await?;
-    let signer = LogSigner::from_key_text(&key).map_err(|error| error.code())?;
+    // The signing key comes through the Parameters and Secrets extension, which answers
+    // during invocations only: read on the first run, kept for the later ones.
+    let signer: OnceCell<LogSigner> = OnceCell::new();
     let (store, signer) = (&store, &signer);
     lambda_runtime::run(service_fn(move |_event: LambdaEvent<serde_json::Value>| async move {
         let now = Clock::System.now();
         let run = async {
+            let signer = signer
+                .get_or_try_init(|| async {
+                    let key = required_setting(kezek_functions::config::LOG_KEY).await?;
+                    LogSigner::from_key_text(&key).map_err(|error| {
+                        kezek_functions::error::Error::internal(format!(
+                            "LOG_KEY: {}",
+                            error.code()
+                        ))
+                    })
+                })
+                .await?;
             let sweep = sweep(store, now).await?;
             let checkpoints = checkpoint_pools(store, signer, now).await?;
             let findings = daily_check(store, now).await?;

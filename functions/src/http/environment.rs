@@ -1,7 +1,9 @@
-//! Building a Lambda's router from its configuration, once per cold start.
+//! Building a Lambda's router from its configuration, once per execution environment (on its
+//! first event: [`super::lambda`]).
 //!
 //! The settings are read through [`crate::config::setting`]: each `KEZEK_<NAME>` below may
-//! instead be given as `KEZEK_<NAME>_PARAMETER`, the name of an SSM parameter holding it —
+//! instead be given as `KEZEK_<NAME>_PARAMETER`, the name of an SSM parameter holding it, read
+//! through the Parameters and Secrets Lambda Extension ([`crate::parameters_extension`]) —
 //! how the SAM template (`infra/template.yaml`) configures the functions in AWS.
 //!
 //! | setting / variable | what | who reads it |
@@ -19,7 +21,7 @@
 //! | `KEZEK_LOG_KEY` | the transparency logs' Ed25519 signing key, Go note signer-key text (`commands::transparency`) | sweep |
 //! | `KEZEK_TEST_SIGNING_SECRET` (variable only) | builds with the `test-verifier` feature only (never a Lambda): the HMAC test verifier for `sign` | sign |
 //! | `KEZEK_DYNAMODB_ENDPOINT` (variable only) | local runs only: DynamoDB Local | every binary |
-//! | `KEZEK_SSM_ENDPOINT` (variable only) | local runs only: an SSM server (moto) | every binary |
+//! | `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT` (variable only, the extension's own) | the extension's port, default 2773 (the tests' stand-in) | binaries reading a `_PARAMETER` |
 
 use std::sync::Arc;
 

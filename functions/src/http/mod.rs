@@ -61,6 +61,7 @@ mod auth;
 mod catalog;
 mod environment;
 pub mod input;
+pub mod lambda;
 pub mod openapi;
 mod operator;
 pub mod routes;
