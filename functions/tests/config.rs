@@ -14,6 +14,8 @@ mod moto;
 
 #[path = "common/parameters_extension.rs"]
 mod parameters_extension;
+#[path = "common/request_head.rs"]
+mod request_head;
 
 use std::sync::Once;
 

@@ -12,6 +12,8 @@ mod moto;
 #[allow(dead_code)]
 #[path = "auth/pki.rs"]
 mod pki;
+#[path = "common/request_head.rs"]
+mod request_head;
 #[path = "common/serve.rs"]
 mod serve;
 

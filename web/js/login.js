@@ -17,13 +17,8 @@ export async function logIn() {
     announce(fill(texts.refused, { reason: error.code }), 'alert', error.code);
     return null;
   }
-  let signatureBase64;
-  try {
-    signatureBase64 = await signBase64(challenge.signedBase64, 'auth', currentLanguage());
-  } catch (error) {
-    sayNcaLayerFailure(error);
-    return null;
-  }
+  const signatureBase64 = await signOrSay(challenge.signedBase64, 'auth');
+  if (signatureBase64 === null) return null;
   try {
     const answer = await post('/auth/login', { nonce: challenge.nonce, signature: { signatureBase64 } }, { anonymous: true });
     announce(fill(texts.loggedIn, { name: answer.name }));
@@ -35,8 +30,21 @@ export async function logIn() {
   }
 }
 
+/**
+ * The signature of `signedBase64` by the person's `keyType` key ('auth' or 'sign') through
+ * NCALayer, or null once its failure is said (sayNcaLayerFailure).
+ */
+export async function signOrSay(signedBase64, keyType) {
+  try {
+    return await signBase64(signedBase64, keyType, currentLanguage());
+  } catch (error) {
+    sayNcaLayerFailure(error);
+    return null;
+  }
+}
+
 /** NCALayer absent, cancelled or failing, in words with what to do. */
-export function sayNcaLayerFailure(error) {
+function sayNcaLayerFailure(error) {
   const texts = t();
   const kind = error?.kind ?? 'failed';
   const message = { missing: texts.ncalayerMissing, cancelled: texts.ncalayerCancelled }[kind]

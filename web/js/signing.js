@@ -4,9 +4,8 @@
 // sign differently.
 import { post } from './api.js';
 import { announce } from './dom.js';
-import { sayNcaLayerFailure } from './login.js';
-import { signBase64 } from './ncalayer.js';
-import { currentLanguage, t } from './texts.js';
+import { signOrSay } from './login.js';
+import { t } from './texts.js';
 
 /**
  * Posts `chooseBody` to `chooseRoute`, signs the answer's bytes, posts `signBody(choice,
@@ -16,12 +15,7 @@ import { currentLanguage, t } from './texts.js';
 export async function signThrough({ chooseRoute, chooseBody, signRoute, signBody }) {
   const choice = await post(chooseRoute, chooseBody);
   announce(t().signWorking);
-  let signatureBase64;
-  try {
-    signatureBase64 = await signBase64(choice.signedBase64, 'sign', currentLanguage());
-  } catch (error) {
-    sayNcaLayerFailure(error);
-    return null;
-  }
+  const signatureBase64 = await signOrSay(choice.signedBase64, 'sign');
+  if (signatureBase64 === null) return null;
   return post(signRoute, signBody(choice, signatureBase64));
 }

@@ -7,7 +7,7 @@
 //! the SSM SDK (a dev-dependency only). A request without the function's token is refused
 //! (401), a parameter SSM does not have is SSM's error text (400).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 
 use aws_sdk_ssm::error::DisplayErrorContext;
@@ -42,15 +42,7 @@ impl Extension {
 }
 
 async fn answer(mut stream: TcpStream, ssm: &aws_sdk_ssm::Client, token: &str) {
-    let mut request = Vec::new();
-    let mut buffer = [0u8; 1024];
-    while !request.windows(4).any(|window| window == b"\r\n\r\n") {
-        match stream.read(&mut buffer) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => request.extend_from_slice(&buffer[..n]),
-        }
-    }
-    let text = String::from_utf8_lossy(&request).into_owned();
+    let Some(text) = crate::request_head::read_head(&mut stream) else { return };
     let mut lines = text.split("\r\n");
     let mut first = lines.next().unwrap_or_default().split_whitespace();
     let (method, target) = (first.next().unwrap_or_default(), first.next().unwrap_or_default());

@@ -2,7 +2,7 @@
 //! GET of a path answers the bytes put there, or 404.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
@@ -40,15 +40,7 @@ impl Server {
 }
 
 fn answer(mut stream: std::net::TcpStream, files: &Files) {
-    let mut request = Vec::new();
-    let mut buffer = [0u8; 1024];
-    while !request.windows(4).any(|window| window == b"\r\n\r\n") {
-        match stream.read(&mut buffer) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => request.extend_from_slice(&buffer[..n]),
-        }
-    }
-    let text = String::from_utf8_lossy(&request);
+    let Some(text) = crate::request_head::read_head(&mut stream) else { return };
     let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
     let body = files.lock().expect("files").get(&path).cloned();
     let (status, body) = match body {
